@@ -1,0 +1,46 @@
+"""What gets exported or shown: a document, its entities, and the model that found them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extract.document import Document
+from extract.grouping import group
+from extract.model import Entity, Mention
+from extract.ner import Annotator, Batch
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """A document with its grouped entities, ready for any exporter."""
+
+    document: Document
+    entities: tuple[Entity, ...]
+    model_name: str
+    model_version: str
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention of every entity, in document order."""
+        return sorted(m for entity in self.entities for m in entity.mentions)
+
+
+def annotate(
+    document: Document,
+    annotator: Annotator,
+    *,
+    progress: Callable[[Batch], None] | None = None,
+) -> Annotations:
+    """Run the model over the whole document (or read the cache) and group the result."""
+    mentions: list[Mention] = []
+    for batch in annotator.annotate(document.text, document.sha256):
+        mentions.extend(batch.mentions)
+        if progress is not None:
+            progress(batch)
+    return Annotations(
+        document=document,
+        entities=tuple(group(mentions)),
+        model_name=annotator.info.name,
+        model_version=annotator.info.version,
+    )

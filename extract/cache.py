@@ -1,0 +1,85 @@
+"""A content-addressed store of model mentions, so a text is never annotated twice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from extract.atomic import write_atomic
+from extract.model import Mention
+
+CACHE_FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    """``$ENTITY_READER_CACHE_DIR``, else the platform's user cache folder."""
+    override = os.environ.get("ENTITY_READER_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("entity-reader", appauthor=False))
+
+
+def cache_key(text_sha256: str, model_name: str, model_version: str, settings: str) -> str:
+    """The name a run's mentions are stored under."""
+    material = "\x1f".join((str(CACHE_FORMAT), text_sha256, model_name, model_version, settings))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class MentionCache:
+    """Mentions per cache key, as compact JSON files under one folder."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else default_cache_dir()
+        self.problems: list[str] = []
+        """Notes about entries that could not be used (shown by the reader, not raised)."""
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "mentions" / f"{key}.json"
+
+    def get(self, key: str, text: str) -> list[Mention] | None:
+        """The stored mentions, or None when missing, corrupt or not matching ``text``."""
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            data = json.loads(raw)
+            labels: list[str] = data["labels"]
+            mentions = []
+            for start, end, label_index in data["mentions"]:
+                if not (0 <= start < end <= len(text)):
+                    raise ValueError(f"offsets {start}-{end} outside the text")
+                mentions.append(Mention(start, end, labels[label_index], text[start:end]))
+            return mentions
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            self._set_aside(path, error)
+            return None
+
+    def _set_aside(self, path: Path, error: Exception) -> None:
+        """Keep a corrupt entry for inspection under another name, so it is rebuilt."""
+        aside = path.with_suffix(".corrupt")
+        try:
+            os.replace(path, aside)
+            self.problems.append(f"corrupt cache entry moved to {aside} ({error})")
+        except OSError:
+            self.problems.append(f"corrupt cache entry {path} ignored ({error})")
+
+    def put(self, key: str, mentions: list[Mention]) -> None:
+        """Store mentions under ``key``; a failure to write only loses the cache."""
+        labels = sorted({mention.label for mention in mentions})
+        index = {label: position for position, label in enumerate(labels)}
+        payload = {
+            "format": CACHE_FORMAT,
+            "labels": labels,
+            "mentions": [[m.start, m.end, index[m.label]] for m in mentions],
+        }
+        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(self._path(key), data)
+        except OSError as error:
+            self.problems.append(f"could not write the cache: {error}")

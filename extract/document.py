@@ -1,0 +1,125 @@
+"""Reading a path or standard input into a `Document`: exact decoded text, nothing altered."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from extract.errors import DocumentError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+MAX_BYTES = 256 * 1024 * 1024
+"""Larger inputs are refused rather than read into memory."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded text and where it came from. Offsets everywhere index into ``text``."""
+
+    text: str
+    source: str
+    encoding: str
+    fmt: str = "text"
+    sha256: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            digest = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+            object.__setattr__(self, "sha256", digest)
+
+    @property
+    def name(self) -> str:
+        """A short name for titles: the file name, or "<stdin>"."""
+        return "<stdin>" if self.source == "-" else Path(self.source).name
+
+
+def text_document(text: str, source: str = "<text>") -> Document:
+    """A document made from a string already in memory (tests, other readers)."""
+    return Document(text=text, source=source, encoding="utf-8")
+
+
+def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
+    """Decode bytes exactly as they are; return the text and the encoding chosen.
+
+    A byte-order mark decides when present and is not part of the text. Then strict UTF-8,
+    then charset detection. NUL bytes (outside UTF-16/32) and undecodable data mean binary.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                text = body.decode(encoding.removesuffix("-sig"))
+            except UnicodeDecodeError as error:
+                raise DocumentError(f"{what} has a {encoding} byte-order mark but {error.reason} at byte {error.start + len(bom)}") from None
+            return text, encoding
+    if b"\x00" in data:
+        raise DocumentError(f"{what} looks binary (it contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DocumentError(f"{what} looks binary: no text encoding decodes it")
+    encoding = str(best.encoding)
+    text = data.decode(encoding)
+    if _looks_binary(text):
+        raise DocumentError(f"{what} looks binary: it decodes as {encoding} only to control characters")
+    return text, encoding
+
+
+def _looks_binary(text: str) -> bool:
+    """Decoded text that is mostly C0/C1 controls (other than whitespace) is not prose."""
+    sample = text[:65536]
+    if not sample:
+        return False
+    controls = sum(1 for char in sample if (ord(char) < 32 and char not in "\t\n\r\f\v") or 0x7F <= ord(char) < 0xA0)
+    return controls > len(sample) // 10
+
+
+def read_bytes(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes at a path, or of standard input for "-"; failures become `DocumentError`."""
+    if str(path) == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise DocumentError(f"standard input is larger than {MAX_BYTES // 2**20} MiB")
+        return data
+    target = Path(path)
+    shown = str(path)
+    try:
+        if target.is_dir():
+            raise DocumentError(f"{shown} is a directory, not a text file")
+        if not target.exists():
+            raise DocumentError(f"{shown}: no such file")
+        if not target.is_file():
+            raise DocumentError(f"{shown} is not a regular file")
+        if target.stat().st_size > MAX_BYTES:
+            raise DocumentError(f"{shown} is larger than {MAX_BYTES // 2**20} MiB")
+        return target.read_bytes()
+    except PermissionError:
+        raise DocumentError(f"{shown}: permission denied") from None
+    except OSError as error:
+        raise DocumentError(f"{shown}: {error.strerror or error}") from None
+
+
+def load(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -> Document:
+    """Read a path (or "-" for standard input) into a `Document`."""
+    data = read_bytes(path, stdin=stdin)
+    what = "standard input" if str(path) == "-" else str(path)
+    text, encoding = decode(data, what=what)
+    return Document(text=text, source=str(path), encoding=encoding)

@@ -1,0 +1,49 @@
+"""Plain data shared by every part of entity-reader: mentions and entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+MentionSource = Literal["model", "user"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Mention:
+    """One stretch of the document that names something: ``text[start:end]``, end exclusive."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    source: MentionSource = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A group of mentions that name the same thing, under its fullest name."""
+
+    id: str
+    name: str
+    category: str
+    mentions: tuple[Mention, ...]
+    value: Fraction | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels its mentions carry, most frequent first (ties by name)."""
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            counts[mention.label] = counts.get(mention.label, 0) + 1
+        return tuple(sorted(counts, key=lambda label: (-counts[label], label)))
+
+    @property
+    def first(self) -> int:
+        """Offset of its first mention."""
+        return self.mentions[0].start
+
+    @property
+    def sources(self) -> frozenset[str]:
+        """Where its mentions came from: the model, the user, or both."""
+        return frozenset(mention.source for mention in self.mentions)

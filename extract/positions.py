@@ -1,0 +1,52 @@
+"""The last reading position in each file, remembered between sessions."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from extract.atomic import write_atomic
+from extract.storage import data_dir
+
+LIMIT = 500
+"""Files remembered; the least recently read are forgotten first."""
+
+
+class Positions:
+    """Offsets of the top of the view, keyed by absolute path and checked by content hash."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else data_dir() / "positions.json"
+
+    def _read(self) -> dict[str, dict[str, object]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def _key(source: str) -> str:
+        return os.path.abspath(source)
+
+    def get(self, source: str, sha256: str) -> int | None:
+        """The remembered offset in this file, if its content is unchanged."""
+        entry = self._read().get(self._key(source))
+        if not isinstance(entry, dict) or entry.get("sha256") != sha256:
+            return None
+        offset = entry.get("offset")
+        return offset if isinstance(offset, int) and offset >= 0 else None
+
+    def put(self, source: str, sha256: str, offset: int) -> None:
+        """Remember an offset; failures to write are ignored (only a convenience is lost)."""
+        entries = self._read()
+        key = self._key(source)
+        entries.pop(key, None)
+        entries[key] = {"sha256": sha256, "offset": offset}
+        while len(entries) > LIMIT:
+            entries.pop(next(iter(entries)))
+        try:
+            write_atomic(self.path, json.dumps(entries, indent=1).encode("utf-8"))
+        except OSError:
+            pass

@@ -1,0 +1,41 @@
+"""`ReaderApp`: the Textual application that hosts the reader screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.command import Provider
+from textual.screen import Screen
+
+from extract.document import Document
+from extract.ner import Annotator
+from extract.positions import Positions
+from tui.commands import ReaderCommands
+from tui.screens.reader import ReaderScreen
+
+
+class ReaderApp(App[None]):
+    """Reads one document with its entities; the annotator may be None (no model)."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "entity-reader"
+    COMMANDS: ClassVar[set[type[Provider]]] = App.COMMANDS | {ReaderCommands}  # type: ignore[assignment,operator]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        document: Document,
+        annotator: Annotator | None,
+        *,
+        positions: Positions | None = None,
+        remember: bool = True,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.annotator = annotator
+        self.positions = positions if positions is not None else (Positions() if remember else None)
+        self.title = f"entity-reader · {document.name}"
+
+    def get_default_screen(self) -> Screen[None]:
+        return ReaderScreen(self.document, self.annotator, positions=self.positions)

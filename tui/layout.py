@@ -1,0 +1,193 @@
+"""Soft-wrapping a document into screen rows, and showing its characters safely.
+
+Rows are offset ranges into the exact text; nothing here changes the text. What reaches the
+terminal goes through `display_text`, which makes control characters visible.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from functools import lru_cache
+
+from rich.cells import get_character_cell_size
+
+TAB_SIZE = 8
+_NEWLINE = re.compile(r"\n")
+_PLAIN = re.compile(r"[\x20-\x7e]*\Z")
+"""Printable ASCII: one cell a character, the fast path."""
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def line_starts(text: str) -> array[int]:
+    """Offsets where each line starts ("\\n" ends a line; a "\\r" before it is part of the break)."""
+    starts = array("q", [0])
+    starts.extend(match.end() for match in _NEWLINE.finditer(text))
+    return starts
+
+
+@lru_cache(maxsize=4096)
+def _char_display(char: str) -> str:
+    """What a single non-printable-ASCII character looks like on screen."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟, e.g. ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if 0x80 <= code < 0xA0:
+        return "\ufffd"
+    if char in _BIDI_CONTROLS:
+        return ""  # would reorder the terminal's line; dropped on screen only
+    category = unicodedata.category(char)
+    if category in ("Cs", "Co", "Cn"):
+        return "\ufffd"
+    if category == "Zl" or category == "Zp":
+        return "\u21b5"  # ↵ for U+2028/U+2029
+    return char
+
+
+def display_text(piece: str, column: int = 0) -> str:
+    """A stretch of document text as it may be shown: literal, controls made visible.
+
+    ``column`` is the screen column the piece starts at, for tab stops.
+    """
+    if _PLAIN.match(piece):
+        return piece
+    out: list[str] = []
+    for char in piece:
+        if char == "\t":
+            spaces = TAB_SIZE - column % TAB_SIZE
+            out.append(" " * spaces)
+            column += spaces
+            continue
+        shown = _char_display(char) if not (" " <= char <= "~") else char
+        out.append(shown)
+        column += _cells(shown)
+    return "".join(out)
+
+
+def _cells(shown: str) -> int:
+    return sum(get_character_cell_size(c) for c in shown)
+
+
+def char_width(char: str, column: int) -> int:
+    """Cells a character takes at ``column`` once made displayable."""
+    if char == "\t":
+        return TAB_SIZE - column % TAB_SIZE
+    if " " <= char <= "~":
+        return 1
+    return _cells(_char_display(char))
+
+
+class Layout:
+    """The rows of a text soft-wrapped at a width: ``row_starts[i]``..``row_ends[i]``."""
+
+    def __init__(self, text: str, width: int, starts: array[int] | None = None) -> None:
+        self.text = text
+        self.width = max(1, width)
+        self.lines = starts if starts is not None else line_starts(text)
+        self.row_starts: array[int] = array("q")
+        self.row_ends: array[int] = array("q")
+        self.line_first_row: array[int] = array("q")
+        self._wrapped_lines = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether every line has been wrapped."""
+        return self._wrapped_lines >= len(self.lines)
+
+    @property
+    def row_count(self) -> int:
+        """Rows wrapped so far (all of them once `complete`)."""
+        return len(self.row_starts)
+
+    def line_end(self, line: int) -> int:
+        """Offset where a line's content ends (before "\\r\\n" or "\\n")."""
+        text = self.text
+        end = self.lines[line + 1] - 1 if line + 1 < len(self.lines) else len(text)
+        if end > self.lines[line] and text[end - 1] == "\r" and end < len(text) and text[end] == "\n":
+            end -= 1
+        return end
+
+    def wrap_until(self, rows: int | None = None, lines: int | None = None) -> None:
+        """Wrap more lines until at least ``rows`` rows (or ``lines`` lines) exist, or all."""
+        text = self.text
+        width = self.width
+        starts, ends, first_row = self.row_starts, self.row_ends, self.line_first_row
+        total = len(self.lines)
+        line = self._wrapped_lines
+        row_goal = rows if rows is not None else 1 << 62
+        line_goal = min(total, lines if lines is not None else total)
+        while line < line_goal and len(starts) < row_goal:
+            start = self.lines[line]
+            end = self.line_end(line)
+            first_row.append(len(starts))
+            piece_length = end - start
+            if piece_length <= width and (piece_length == 0 or _PLAIN.match(text, start, end) is not None):
+                starts.append(start)
+                ends.append(end)
+            elif _PLAIN.match(text, start, end) is not None:
+                self._wrap_plain(start, end)
+            else:
+                self._wrap_general(start, end)
+            line += 1
+        self._wrapped_lines = line
+
+    def wrap_all(self) -> None:
+        """Wrap every remaining line."""
+        self.wrap_until()
+
+    def _wrap_plain(self, start: int, end: int) -> None:
+        """Greedy word wrap for printable ASCII, where a character is a cell."""
+        text, width = self.text, self.width
+        starts, ends = self.row_starts, self.row_ends
+        position = start
+        while end - position > width:
+            space = text.rfind(" ", position + 1, position + width + 1)
+            cut = space + 1 if space > position else position + width
+            starts.append(position)
+            ends.append(cut)
+            position = cut
+        starts.append(position)
+        ends.append(end)
+
+    def _wrap_general(self, start: int, end: int) -> None:
+        """Word wrap counting cells: wide characters, tabs, visible controls."""
+        text, width = self.text, self.width
+        starts, ends = self.row_starts, self.row_ends
+        row_start = start
+        column = 0
+        last_break = -1
+        position = start
+        while position < end:
+            char = text[position]
+            cells = char_width(char, column)
+            if column + cells > width and position > row_start:
+                cut = last_break if last_break > row_start else position
+                starts.append(row_start)
+                ends.append(cut)
+                row_start = cut
+                column = 0
+                last_break = -1
+                position = cut
+                continue
+            column += cells
+            position += 1
+            if char == " " or char == "\t":
+                last_break = position
+        starts.append(row_start)
+        ends.append(end)
+
+    def row_of(self, offset: int) -> int:
+        """The row holding ``offset`` (wrapping further when needed)."""
+        if not self.complete and (not self.row_starts or offset >= self.row_starts[-1]):
+            line = bisect_right(self.lines, offset) - 1
+            self.wrap_until(lines=line + 1)
+        return max(0, bisect_right(self.row_starts, offset) - 1)
+
+    def line_of_row(self, row: int) -> int:
+        """The 0-based document line a row belongs to."""
+        return max(0, bisect_right(self.line_first_row, row) - 1)

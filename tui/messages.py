@@ -1,0 +1,29 @@
+"""Messages the background annotation sends to the reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from extract.index import MentionIndex
+from extract.model import Entity
+
+
+@dataclass
+class MentionsArrived(Message):
+    """A new state of the annotation: all entities so far, their index, and progress."""
+
+    entities: list[Entity]
+    index: MentionIndex
+    shown: frozenset[str]
+    done: int
+    total: int
+    cached: bool
+
+
+@dataclass
+class AnnotationFailed(Message):
+    """The model could not run; the reader goes on without entities."""
+
+    reason: str

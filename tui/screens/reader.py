@@ -1,0 +1,460 @@
+"""`ReaderScreen`: the article, the sidebar, the mentions panel; navigation and annotation."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, ProgressBar
+from textual.worker import get_current_worker
+
+from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract.document import Document
+from extract.errors import EntityReaderError
+from extract.grouping import group
+from extract.index import MentionIndex, next_of, position_in
+from extract.model import Entity, Mention
+from extract.ner import Annotator
+from extract.positions import Positions
+from tui.bindings import READER_KEYS
+from tui.messages import AnnotationFailed, MentionsArrived
+from tui.screens.chooser import Chooser
+from tui.screens.help import HelpScreen
+from tui.widgets.article import ArticleView
+from tui.widgets.density import DensityStrip
+from tui.widgets.mentions import MentionsPanel
+from tui.widgets.sidebar import Sidebar
+
+ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
+
+
+class ReaderScreen(Screen[None]):
+    """Reads one document; everything shown derives from its entities and the index."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key.keys, key.action, key.description, show=key.show)
+        for key in READER_KEYS
+        if key.group != "Move"
+    ]
+
+    def __init__(
+        self,
+        document: Document,
+        annotator: Annotator | None,
+        *,
+        positions: Positions | None = None,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.annotator = annotator
+        self.positions = positions
+        self.entities: list[Entity] = []
+        self.shown: frozenset[str] = ALL_CATEGORIES
+        self.index = MentionIndex([])
+        self.current: Mention | None = None
+        self.current_entity: Entity | None = None
+        self.search_text: str | None = None
+        self.search_active = False
+        self.match: tuple[int, int] | None = None
+        self.annotation_done = annotator is None
+        self._cancel = threading.Event()
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label(self._title(), id="title")
+            yield ProgressBar(total=max(1, len(self.document.text)), show_eta=False, id="progress")
+            yield Label("", id="ner-state")
+        with Horizontal(id="main"):
+            yield ArticleView(self.document.text, id="article")
+            yield DensityStrip(id="density")
+            with Vertical(id="side"):
+                yield Sidebar(id="sidebar")
+                yield MentionsPanel(id="mentions")
+        with Horizontal(id="statusbar"):
+            yield Label("", id="status")
+            yield Label("", id="status-side")
+        yield Input(placeholder="search the text (Enter to go, escape to cancel)", id="search")
+        yield Footer()
+
+    def _title(self) -> str:
+        model = self.annotator.info.name if self.annotator else "no model (--no-ner)"
+        return f"{self.document.name} · {model}"
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    def on_mount(self) -> None:
+        self.article.focus()
+        self.query_one("#search").display = False
+        if self.positions is not None:
+            offset = self.positions.get(self.document.source, self.document.sha256)
+            if offset is not None and offset < len(self.document.text):
+                self.article.restore_top(offset)
+        self.watch(self.article, "scroll_y", self._scrolled, init=False)
+        if self.annotator is None:
+            self.query_one("#progress").display = False
+            self._set_ner_state("no entities: started with --no-ner")
+        else:
+            cached = self.annotator.cached(self.document.text, self.document.sha256)
+            if cached is not None:
+                entities = group(cached)
+                total = len(self.document.text)
+                self._apply(MentionsArrived(entities, MentionIndex(entities, self.shown), self.shown, total, total, True))
+            else:
+                self.call_after_refresh(self._start_annotation)
+        if not self.document.text.strip():
+            self.notify("This file is empty: there is nothing to read.", title="Empty")
+        self._update_status()
+
+    def _start_annotation(self) -> None:
+        start, end = self.article.visible_range()
+        self._annotate((start, end + 2000))
+
+    @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
+    def _annotate(self, first: tuple[int, int]) -> None:
+        """Run the model in the background; post the regrouped state as batches arrive."""
+        assert self.annotator is not None
+        worker = get_current_worker()
+        mentions: list[Mention] = []
+        last_post = 0.0
+        interval = 0.25
+        try:
+            for batch in self.annotator.annotate(
+                self.document.text, self.document.sha256, first=first, cancel=self._cancel
+            ):
+                if worker.is_cancelled:
+                    self._cancel.set()
+                    return
+                mentions.extend(batch.mentions)
+                now = time.monotonic()
+                final = batch.done >= batch.total
+                if final or now - last_post >= interval:
+                    shown = self.shown
+                    entities = group(mentions)
+                    index = MentionIndex(entities, shown)
+                    spent = time.monotonic() - now
+                    # Regrouping holds the interpreter; keep it a small share of the time.
+                    interval = max(0.25, spent * 4)
+                    last_post = time.monotonic()
+                    self.post_message(
+                        MentionsArrived(entities, index, shown, batch.done, batch.total, batch.cached)
+                    )
+        except EntityReaderError as error:
+            self.post_message(AnnotationFailed(str(error)))
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    # -- annotation state -----------------------------------------------------------------
+
+    @on(MentionsArrived)
+    def _arrived(self, message: MentionsArrived) -> None:
+        self._apply(message)
+
+    def _apply(self, message: MentionsArrived) -> None:
+        self.entities = message.entities
+        self.index = message.index if message.shown == self.shown else MentionIndex(message.entities, self.shown)
+        self.article.set_index(self.index)
+        self.sidebar.show(self.entities, self.shown)
+        self._reattach_current()
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(1, message.total), progress=message.done)
+        finished = message.done >= message.total
+        if finished:
+            self.annotation_done = True
+            progress.display = False
+            mentions = len(self.index)
+            cached = " (cached)" if message.cached else ""
+            self._set_ner_state(f"{len(self.entities)} entities · {mentions} mentions{cached}")
+        else:
+            self._set_ner_state(f"annotating… {len(self.entities)} entities")
+
+    @on(AnnotationFailed)
+    def _failed(self, message: AnnotationFailed) -> None:
+        self.query_one(ProgressBar).display = False
+        self._set_ner_state("no entities: the model failed")
+        self.notify(message.reason, title="Model", severity="error", timeout=10)
+
+    def _set_ner_state(self, text: str) -> None:
+        self.query_one("#ner-state", Label).update(text)
+
+    def _reattach_current(self) -> None:
+        """After regrouping, find the current mention and its entity again."""
+        if self.current is None:
+            self._show_entity(None)
+            return
+        found = self.index.find(self.current.start, self.current.end)
+        if found is None:
+            self._set_current(None)
+            return
+        self.current = found
+        entity = self.index.entity_of(found)
+        changed = entity is None or self.current_entity is None or entity != self.current_entity
+        self.current_entity = entity
+        if changed:
+            self._show_entity(entity)
+        self._update_status()
+
+    # -- current mention ------------------------------------------------------------------
+
+    def _set_current(self, mention: Mention | None, *, entity_changed: bool | None = None) -> None:
+        entity = self.index.entity_of(mention) if mention is not None else None
+        if entity_changed is None:
+            entity_changed = (entity.id if entity else None) != (
+                self.current_entity.id if self.current_entity else None
+            )
+        self.current = mention
+        self.current_entity = entity
+        self.article.set_current(mention)
+        if entity_changed:
+            self._show_entity(entity)
+        self.query_one(MentionsPanel).mark(mention)
+        self._update_status()
+
+    def _show_entity(self, entity: Entity | None) -> None:
+        self.query_one(MentionsPanel).show(entity, self.document.text)
+        density = self.query_one(DensityStrip)
+        if entity is None:
+            density.show([], "other", len(self.document.text))
+        else:
+            density.show([m.start for m in entity.mentions], entity.category, len(self.document.text))
+        if entity is not None and self.current is not None:
+            self.query_one(MentionsPanel).mark(self.current)
+
+    def _update_status(self) -> None:
+        status = self.query_one("#status", Label)
+        if self.current is not None and self.current_entity is not None:
+            entity = self.current_entity
+            category = CATEGORY_BY_KEY[entity.category].singular
+            place = position_in(entity, self.current)
+            status.update(f"{entity.name} · {category} · mention {place}/{len(entity.mentions)}")
+        else:
+            article = self.article
+            layout = article.layout
+            top = article.top_offset
+            line = layout.line_of_row(layout.row_of(top)) + 1
+            lines = len(layout.lines)
+            share = 100 * top // max(1, len(self.document.text))
+            status.update(f"line {line} of {lines} · {share}%")
+        side = self.query_one("#status-side", Label)
+        side.update(f"search: {self.search_text}  (n/N)" if self.search_active and self.search_text else "")
+
+    def _scrolled(self) -> None:
+        start, end = self.article.visible_range()
+        self.query_one(DensityStrip).set_view(start, end)
+        if self.current is None:
+            self._update_status()
+
+    def _from_offset(self) -> int:
+        """Where `]` and `[` count from: the current mention when on screen, else the view's top."""
+        start, end = self.article.visible_range()
+        if self.current is not None and start <= self.current.start < end:
+            return self.current.start
+        return start - 1
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_next_mention(self) -> None:
+        """Next mention of any entity in the shown categories."""
+        mention = self.index.next_after(self._from_offset())
+        if mention is None:
+            mention = self.index.next_from(0)
+            if mention is None:
+                self.notify("No mentions to go to yet." if not self.annotation_done else "No mentions in the shown categories.")
+                return
+            self.notify("Wrapped to the first mention.", timeout=2)
+        self._leave_search()
+        self._set_current(mention)
+
+    def action_previous_mention(self) -> None:
+        """Previous mention of any entity in the shown categories."""
+        origin = self._from_offset()
+        if self.current is None or origin != self.current.start:
+            origin = self.article.visible_range()[1]
+        mention = self.index.previous_before(origin)
+        if mention is None:
+            mention = self.index.previous_before(len(self.document.text) + 1)
+            if mention is None:
+                self.notify("No mentions to go to yet." if not self.annotation_done else "No mentions in the shown categories.")
+                return
+            self.notify("Wrapped to the last mention.", timeout=2)
+        self._leave_search()
+        self._set_current(mention)
+
+    def action_next_same(self) -> None:
+        """Next mention of the current entity, or the next search match after a search."""
+        self._step_same(forward=True)
+
+    def action_previous_same(self) -> None:
+        """Previous mention of the current entity, or the previous search match."""
+        self._step_same(forward=False)
+
+    def _step_same(self, *, forward: bool) -> None:
+        if self.search_active and self.search_text:
+            self._find(self.search_text, forward=forward)
+            return
+        entity = self.current_entity
+        if entity is None or self.current is None:
+            self.notify("No current entity: press ] or choose one in the sidebar.", timeout=3)
+            return
+        mention, wrapped = next_of(entity, self.current.start, forward=forward)
+        if wrapped:
+            where = "first" if forward else "last"
+            self.notify(f"Wrapped to the {where} mention of {entity.name}.", timeout=2)
+        self._set_current(mention, entity_changed=False)
+
+    def action_search(self) -> None:
+        """Open the search box."""
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.value = self.search_text or ""
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        box = self.query_one("#search", Input)
+        box.display = False
+        self.article.focus()
+        if event.value:
+            self.search_text = event.value
+            self.search_active = True
+            self._find(event.value, forward=True, fresh=True)
+
+    def on_key(self, event: object) -> None:
+        box = self.query_one("#search", Input)
+        if getattr(event, "key", "") == "escape" and box.has_focus:
+            box.display = False
+            self.article.focus()
+
+    def _find(self, query: str, *, forward: bool, fresh: bool = False) -> None:
+        text = self.document.text
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        if self.match is not None and not fresh:
+            origin = self.match[0]
+        else:
+            origin = self.article.top_offset - 1
+        found: re.Match[str] | None
+        wrapped = False
+        if forward:
+            found = pattern.search(text, origin + 1)
+            if found is None:
+                found, wrapped = pattern.search(text), True
+        else:
+            found = None
+            for candidate in pattern.finditer(text, 0, max(0, origin)):
+                found = candidate
+            if found is None:
+                for candidate in pattern.finditer(text):
+                    found = candidate
+                wrapped = True
+        if found is None:
+            self.match = None
+            self.article.set_match(None)
+            self.notify(f"Not found: {query}", severity="warning", timeout=3)
+            self._update_status()
+            return
+        if wrapped:
+            self.notify("Search wrapped around.", timeout=2)
+        self.match = (found.start(), found.end())
+        self.article.set_match(self.match)
+        self._update_status()
+
+    def _leave_search(self) -> None:
+        if self.search_active or self.match is not None:
+            self.search_active = False
+            self.match = None
+            self.article.set_match(None)
+
+    def action_toggle_category(self, number: int) -> None:
+        """Show or hide the highlights and sidebar section of a category."""
+        category = CATEGORIES[number - 1]
+        shown = set(self.shown)
+        hidden = category.key in shown
+        if hidden:
+            shown.discard(category.key)
+        else:
+            shown.add(category.key)
+        self.shown = frozenset(shown)
+        self.index = MentionIndex(self.entities, self.shown)
+        self.article.set_index(self.index)
+        self.sidebar.show(self.entities, self.shown)
+        if self.current is not None and self.index.find(self.current.start, self.current.end) is None:
+            self._set_current(None)
+        self.notify(f"{category.title} {'hidden' if hidden else 'shown'}.", timeout=2)
+
+    def action_toggle_order(self) -> None:
+        """Sort the sidebar by count, or by first appearance."""
+        by_first = self.sidebar.toggle_order()
+        self.notify("Sidebar: order of first appearance." if by_first else "Sidebar: most mentioned first.", timeout=2)
+
+    def action_goto_entity(self) -> None:
+        """Choose an entity by name (fuzzy) and go to its first mention."""
+        choices = [
+            (e.id, e.name, f"{CATEGORY_BY_KEY[e.category].singular} · {len(e.mentions)}")
+            for e in sorted(self.entities, key=lambda e: -len(e.mentions))
+            if e.category in self.shown
+        ]
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id:
+                self.choose_entity(entity_id)
+
+        self.app.push_screen(Chooser("Go to entity", choices), chosen)
+
+    def choose_entity(self, entity_id: str) -> None:
+        """Make an entity current at its first mention."""
+        entity = self.index.entities.get(entity_id)
+        if entity is None:
+            return
+        self._leave_search()
+        self._set_current(entity.mentions[0])
+        self.sidebar.select_entity(entity_id)
+
+    @on(Sidebar.EntityChosen)
+    def _entity_chosen(self, message: Sidebar.EntityChosen) -> None:
+        self.choose_entity(message.entity_id)
+        self.article.focus()
+
+    @on(MentionsPanel.MentionChosen)
+    def _mention_chosen(self, message: MentionsPanel.MentionChosen) -> None:
+        self._leave_search()
+        self._set_current(message.mention)
+
+    @on(DensityStrip.Jump)
+    def _density_jump(self, message: DensityStrip.Jump) -> None:
+        self.article.scroll_to_offset(int(message.fraction * len(self.document.text)), top=True)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.app.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        """Export the annotations."""
+        from tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.document, self.entities, self.annotator, done=self.annotation_done))
+
+    def save_position(self) -> None:
+        """Remember where the reader is in this file."""
+        if self.positions is not None:
+            self.positions.put(self.document.source, self.document.sha256, self.article.top_offset)
+
+    def action_quit(self) -> None:
+        """Remember the position and leave."""
+        self.save_position()
+        self._cancel.set()
+        self.app.exit()

@@ -1,0 +1,244 @@
+"""`ArticleView`: the document, soft-wrapped and highlighted, drawing only visible rows."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from extract.index import MentionIndex
+from extract.model import Mention
+from tui.bindings import READER_KEYS
+from tui.layout import Layout, char_width, display_text, line_starts
+from tui.theme import CURRENT_STYLE, SEARCH_STYLE, mention_style
+
+WRAP_STEP = 6000
+"""Lines wrapped per background step after first paint (a few tens of milliseconds)."""
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The text with its mentions marked; the current mention and search match stand out."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key.keys, key.action, key.description, show=False)
+        for key in READER_KEYS
+        if key.group == "Move"
+    ]
+
+    DEFAULT_CSS = """
+    ArticleView {
+        padding: 0 1;
+        scrollbar-gutter: stable;
+    }
+    """
+
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+        self._lines = line_starts(text)
+        self._layout: Layout | None = None
+        self.index = MentionIndex([])
+        self.current: Mention | None = None
+        self.match: tuple[int, int] | None = None
+        self._categories: dict[str, str] = {}
+        self._strips: OrderedDict[int, Strip] = OrderedDict()
+        self._pending_top: int | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    @property
+    def layout(self) -> Layout:
+        """The rows at the current width (made on first use)."""
+        if self._layout is None or self._layout.width != self._wrap_width():
+            self._relayout()
+        assert self._layout is not None
+        return self._layout
+
+    def _wrap_width(self) -> int:
+        return max(10, self.scrollable_content_region.width)
+
+    def _relayout(self) -> None:
+        old = self._layout
+        top = self._pending_top
+        if top is None and old is not None and old.row_count:
+            top = old.row_starts[min(round(self.scroll_y), old.row_count - 1)]
+        self._layout = Layout(self.text, self._wrap_width(), self._lines)
+        self._layout.wrap_until(rows=max(200, self.size.height * 2))
+        self._strips.clear()
+        self._update_virtual_size()
+        if top:
+            self._pending_top = None
+            self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
+        if not self._layout.complete:
+            self.set_timer(0.05, self._wrap_more)
+
+    def _update_virtual_size(self) -> None:
+        layout = self._layout
+        if layout is None:
+            return
+        remaining = len(self._lines) - layout.line_of_row(layout.row_count) - 1
+        rows = layout.row_count + (0 if layout.complete else max(0, remaining))
+        self.virtual_size = Size(layout.width, max(rows, 1))
+
+    def _wrap_more(self) -> None:
+        layout = self._layout
+        if layout is None or layout.complete:
+            return
+        wrapped = layout.line_of_row(layout.row_count) + 1
+        layout.wrap_until(lines=wrapped + WRAP_STEP)
+        self._update_virtual_size()
+        if not layout.complete:
+            self.set_timer(0.01, self._wrap_more)
+
+    def on_resize(self) -> None:
+        if self._layout is not None and self._layout.width != self._wrap_width():
+            self._relayout()
+            self.refresh()
+
+    # -- state from the screen ------------------------------------------------------------
+
+    def set_index(self, index: MentionIndex) -> None:
+        """Mentions to highlight (those of the shown categories)."""
+        self.index = index
+        self._categories = {e.id: e.category for e in index.entities.values()}
+        self._invalidate()
+
+    def set_current(self, mention: Mention | None) -> None:
+        """The mention that stands out, scrolled into view."""
+        self.current = mention
+        self._invalidate()
+        if mention is not None:
+            self.scroll_to_offset(mention.start)
+
+    def set_match(self, match: tuple[int, int] | None) -> None:
+        """The search match that stands out, scrolled into view."""
+        self.match = match
+        self._invalidate()
+        if match is not None:
+            self.scroll_to_offset(match[0])
+
+    def _invalidate(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    # -- positions ------------------------------------------------------------------------
+
+    @property
+    def top_offset(self) -> int:
+        """Document offset of the first visible row."""
+        layout = self.layout
+        if not layout.row_count:
+            return 0
+        return layout.row_starts[min(round(self.scroll_y), layout.row_count - 1)]
+
+    def visible_range(self) -> tuple[int, int]:
+        """Offsets of the first and just past the last visible character."""
+        layout = self.layout
+        first = min(round(self.scroll_y), max(0, layout.row_count - 1))
+        last = first + self.size.height
+        layout.wrap_until(rows=last + 1)
+        if not layout.row_count:
+            return 0, 0
+        end_row = min(last, layout.row_count - 1)
+        return layout.row_starts[first], layout.row_ends[end_row]
+
+    def scroll_to_offset(self, offset: int, *, top: bool = False) -> None:
+        """Bring the row holding ``offset`` into view (a third down the screen when it moves)."""
+        if self._layout is None:
+            self._pending_top = offset
+            return
+        row = self.layout.row_of(offset)
+        self._update_virtual_size()
+        height = max(1, self.size.height)
+        if top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif not (self.scroll_y <= row < self.scroll_y + height):
+            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
+
+    def restore_top(self, offset: int) -> None:
+        """Start with ``offset`` at the top of the view (a remembered position)."""
+        if self._layout is None:
+            self._pending_top = offset
+        else:
+            self.scroll_to_offset(offset, top=True)
+
+    def row_at_offset(self, offset: int) -> int:
+        """The screen row (from the top of the document) of an offset."""
+        return self.layout.row_of(offset)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The document offset under a point of the widget (for the mouse)."""
+        layout = self.layout
+        row = round(self.scroll_y) + y
+        if row >= layout.row_count:
+            return None
+        start, end = layout.row_starts[row], layout.row_ends[row]
+        column = 0
+        for position in range(start, end):
+            column += char_width(self.text[position], column)
+            if column > x - self.styles.padding.left:
+                return position
+        return end
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = round(self.scroll_y) + y
+        layout = self.layout
+        if row >= layout.row_count:
+            layout.wrap_until(rows=row + 1)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= layout.row_count:
+            return Strip.blank(width, base)
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._render_row(row, base).crop_extend(0, width, base)
+            self._strips[row] = strip
+            if len(self._strips) > 600:
+                self._strips.popitem(last=False)
+        return strip
+
+    def _render_row(self, row: int, base: Style) -> Strip:
+        layout = self.layout
+        start, end = layout.row_starts[row], layout.row_ends[row]
+        dark = self.app.current_theme.dark if self.is_attached else True
+        marks: list[tuple[int, int, Style]] = []
+        for mention in self.index.overlapping(start, end):
+            owner = self.index.entity_of(mention)
+            style = mention_style(owner.category if owner else "other", dark)
+            if self.current is not None and mention == self.current:
+                style = style + CURRENT_STYLE
+            marks.append((max(start, mention.start), min(end, mention.end), style))
+        if self.match is not None and self.match[0] < end and self.match[1] > start:
+            marks.append((max(start, self.match[0]), min(end, self.match[1]), SEARCH_STYLE))
+            marks.sort(key=lambda mark: mark[0])
+        segments: list[Segment] = []
+        column = 0
+        position = start
+        for mark_start, mark_end, style in marks:
+            if mark_start < position:
+                continue
+            if mark_start > position:
+                column = self._piece(segments, position, mark_start, column, base)
+            column = self._piece(segments, mark_start, mark_end, column, base + style)
+            position = mark_end
+        if position < end:
+            self._piece(segments, position, end, column, base)
+        return Strip(segments)
+
+    def _piece(self, segments: list[Segment], start: int, end: int, column: int, style: Style) -> int:
+        shown = display_text(self.text[start:end], column)
+        if shown:
+            segments.append(Segment(shown, style))
+        return column + Segment(shown).cell_length

@@ -1,0 +1,200 @@
+"""The entity sidebar: a filter box over a tree of categories and their entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from extract.categories import CATEGORIES
+from extract.grouping import fold
+from extract.model import Entity
+from tui.theme import category_colour, no_color
+
+SECTION_LIMIT = 400
+"""Entities listed per section before "… more" (filtering reaches the rest)."""
+
+EXPANDED_BY_DEFAULT = frozenset({"person", "organisation", "place", "figure"})
+"""Dates and Other start collapsed."""
+
+NodeData = tuple[str, str]
+"""("section", category key) or ("entity", entity id)."""
+
+
+class EntityTree(Tree[NodeData]):
+    """The tree of sections and entities; letters typed here go to the filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "clear the filter", show=False),
+    ]
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isalpha() and len(event.character) == 1:
+            sidebar = self.query_ancestor(Sidebar)
+            event.stop()
+            event.prevent_default()
+            sidebar.type_into_filter(event.character)
+
+    def action_clear_filter(self) -> None:
+        self.query_ancestor(Sidebar).clear_filter()
+
+
+class Sidebar(Vertical):
+    """People, organisations, places, figures, dates and other, with counts."""
+
+    DEFAULT_CSS = """
+    Sidebar > Input { height: 3; }
+    Sidebar > EntityTree { height: 1fr; }
+    """
+
+    @dataclass
+    class EntityChosen(Message):
+        """The reader chose an entity (Enter or click)."""
+
+        entity_id: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entities: list[Entity] = []
+        self._shown: frozenset[str] = frozenset(c.key for c in CATEGORIES)
+        self.by_first = False
+        self._expanded: dict[str, bool] = {c.key: c.key in EXPANDED_BY_DEFAULT for c in CATEGORIES}
+        self._filter = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter entities", id="entity-filter")
+        tree: EntityTree = EntityTree("entities", id="entity-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> EntityTree:
+        return self.query_one(EntityTree)
+
+    def show(self, entities: list[Entity], shown: frozenset[str]) -> None:
+        """List these entities under the shown categories."""
+        self._entities = entities
+        self._shown = shown
+        self._rebuild()
+
+    def toggle_order(self) -> bool:
+        """Switch between most mentioned first and order of first appearance."""
+        self.by_first = not self.by_first
+        self._rebuild()
+        return self.by_first
+
+    def type_into_filter(self, character: str) -> None:
+        box = self.query_one(Input)
+        box.value += character
+        box.cursor_position = len(box.value)
+        box.focus()
+
+    def clear_filter(self) -> None:
+        self.query_one(Input).value = ""
+        self.tree.focus()
+
+    @on(Input.Changed, "#entity-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = fold(event.value)
+        self._rebuild()
+
+    @on(Input.Submitted, "#entity-filter")
+    def _filter_submitted(self) -> None:
+        tree = self.tree
+        tree.focus()
+        for node in tree.root.children:
+            if node.children:
+                tree.move_cursor(node.children[0])
+                break
+
+    def on_key(self, event: Key) -> None:
+        if event.key in ("escape", "down") and self.query_one(Input).has_focus:
+            event.stop()
+            if event.key == "escape":
+                self.clear_filter()
+            else:
+                self.tree.focus()
+
+    @on(Tree.NodeExpanded)
+    @on(Tree.NodeCollapsed)
+    def _remember(self, event: Tree.NodeExpanded[NodeData] | Tree.NodeCollapsed[NodeData]) -> None:
+        data = event.node.data
+        if data is not None and data[0] == "section":
+            self._expanded[data[1]] = event.node.is_expanded
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
+        data = event.node.data
+        if data is not None and data[0] == "entity":
+            event.stop()
+            self.post_message(self.EntityChosen(data[1]))
+
+    def _rebuild(self) -> None:
+        tree = self.tree
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        dark = self.app.current_theme.dark
+        wanted = self._filter
+        tree.clear()
+        restore: TreeNode[NodeData] | None = None
+        for category in CATEGORIES:
+            if category.key not in self._shown:
+                continue
+            members = [e for e in self._entities if e.category == category.key]
+            if wanted:
+                members = [e for e in members if wanted in fold(e.name)]
+            if self.by_first:
+                members.sort(key=lambda e: e.first)
+            else:
+                members.sort(key=lambda e: (-len(e.mentions), e.first))
+            label = Text.assemble(
+                (f" {category.title} ", self._section_style(category.key, dark)),
+                (f" {len(members)}", "dim"),
+            )
+            expand = self._expanded[category.key] or bool(wanted)
+            section = tree.root.add(label, data=("section", category.key), expand=expand)
+            for entity in members[:SECTION_LIMIT]:
+                node = section.add_leaf(self._entity_label(entity), data=("entity", entity.id))
+                if cursor == ("entity", entity.id):
+                    restore = node
+            if len(members) > SECTION_LIMIT:
+                more = len(members) - SECTION_LIMIT
+                section.add_leaf(Text(f"… {more} more: type to filter", style="dim italic"))
+            if cursor == ("section", category.key):
+                restore = section
+        if restore is not None:
+            tree.move_cursor(restore)
+
+    @staticmethod
+    def _section_style(category: str, dark: bool) -> str:
+        if no_color():
+            return "bold underline"
+        return f"bold on {category_colour(category, dark)}"
+
+    @staticmethod
+    def _entity_label(entity: Entity) -> Text:
+        label = Text(entity.name, overflow="ellipsis", no_wrap=True)
+        label.append(f"  {len(entity.mentions)}", style="dim")
+        if "user" in entity.sources:
+            label.append(" ✎", style="italic")
+        return label
+
+    def select_entity(self, entity_id: str) -> None:
+        """Move the tree cursor onto an entity, when it is listed."""
+        tree = self.tree
+        for section in tree.root.children:
+            for node in section.children:
+                if node.data == ("entity", entity_id):
+                    if not section.is_expanded:
+                        section.expand()
+                    tree.move_cursor(node)
+                    return

@@ -259,10 +259,11 @@ def _entity(slot: _Group) -> Entity:
 
 def _canonical_name(mentions: Sequence[Mention], slot: _Group) -> str:
     """The fullest form: most identifying words, then most frequent, then earliest."""
-    counts = Counter(display_name(m.text) for m in mentions)
+    shown = (lambda text: " ".join(text.split())) if slot.category == "figure" else display_name
+    counts = Counter(shown(m.text) for m in mentions)
     first_seen: dict[str, int] = {}
     for position, m in enumerate(mentions):
-        first_seen.setdefault(display_name(m.text), position)
+        first_seen.setdefault(shown(m.text), position)
 
     def rank(name: str) -> tuple[int, int, int, int]:
         acronym_penalty = 1 if _as_acronym(name) and slot.category != "figure" else 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -120,7 +122,9 @@ def load_ner(location: str) -> Language:
         nlp = spacy.load(location, exclude=list(_excludable(config)))
     except Exception as error:  # spaCy raises many kinds; all mean the same to the user
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ModelError(f"spaCy model {location!r} cannot be loaded: {message}; {INSTALL_HINT}") from None
+        raise ModelError(
+            f"spaCy model {location!r} cannot be loaded: {message}; {INSTALL_HINT}"
+        ) from None
     if "ner" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {location!r} has no named-entity recognizer")
     return nlp
@@ -203,11 +207,41 @@ def _annotate_texts(nlp: Language, pieces: Sequence[Piece]) -> list[Triple]:
 
 
 _worker_nlp: Language | None = None
+
+
+def _silence_output() -> None:
+    """Workers never print: their stdout and stderr may be a terminal a reader is drawing on."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for descriptor in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+@contextlib.contextmanager
+def _real_standard_streams() -> Iterator[None]:
+    """Starting processes needs streams with real file descriptors (a TUI may replace them)."""
+    saved = sys.stdout, sys.stderr
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            valid = stream is not None and stream.fileno() >= 0
+        except (OSError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            setattr(sys, name, getattr(sys, f"__{name}__") or open(os.devnull, "w"))  # noqa: SIM115
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 _worker_error: ModelError | None = None
 
 
 def _worker_start(location: str) -> None:
     global _worker_nlp, _worker_error
+    _silence_output()
     try:
         _worker_nlp = load_ner(location)
     except ModelError as error:
@@ -325,7 +359,8 @@ class Annotator:
                 yield _annotate_texts(nlp, pieces)
             return
         context = multiprocessing.get_context("spawn")
-        pool = context.Pool(jobs, initializer=_worker_start, initargs=(self.info.location,))
+        with _real_standard_streams():
+            pool = context.Pool(jobs, initializer=_worker_start, initargs=(self.info.location,))
         try:
             yield from pool.imap(_worker_run, work)
             pool.close()

@@ -15,14 +15,25 @@ class Key:
     group: str
     show: bool = False
     """Whether the footer shows it."""
+    short: str = ""
+    """The footer's word for it, when shown."""
 
     @property
     def display(self) -> str:
         """Keys as a reader types them: ``j / down``."""
         names = {
-            "down": "↓", "up": "↑", "pagedown": "PgDn", "pageup": "PgUp",
-            "right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?",
-            "slash": "/", "space": "space", "shift+tab": "shift+tab", "home": "Home", "end": "End",
+            "down": "↓",
+            "up": "↑",
+            "pagedown": "PgDn",
+            "pageup": "PgUp",
+            "right_square_bracket": "]",
+            "left_square_bracket": "[",
+            "question_mark": "?",
+            "slash": "/",
+            "space": "space",
+            "shift+tab": "shift+tab",
+            "home": "Home",
+            "end": "End",
         }
         return " ".join(names.get(key, key) for key in self.keys.split(","))
 
@@ -34,11 +45,34 @@ READER_KEYS: tuple[Key, ...] = (
     Key("b,pageup", "page_up", "up one page", "Move"),
     Key("g,home", "scroll_home", "top of the text", "Move"),
     Key("G,end", "scroll_end", "end of the text", "Move"),
-    Key("right_square_bracket", "next_mention", "next mention of any shown entity", "Mentions", True),
-    Key("left_square_bracket", "previous_mention", "previous mention of any shown entity", "Mentions", True),
-    Key("n", "next_same", "next mention of the current entity (or next search match)", "Mentions", True),
-    Key("N", "previous_same", "previous mention of the current entity (or search match)", "Mentions"),
-    Key("slash", "search", "search the text", "Mentions", True),
+    Key(
+        "right_square_bracket",
+        "next_mention",
+        "next mention of any shown entity",
+        "Mentions",
+        True,
+        "next",
+    ),
+    Key(
+        "left_square_bracket",
+        "previous_mention",
+        "previous mention of any shown entity",
+        "Mentions",
+        True,
+        "prev",
+    ),
+    Key(
+        "n",
+        "next_same",
+        "next mention of the current entity (or next search match)",
+        "Mentions",
+        True,
+        "same",
+    ),
+    Key(
+        "N", "previous_same", "previous mention of the current entity (or search match)", "Mentions"
+    ),
+    Key("slash", "search", "search the text", "Mentions", True, "search"),
     Key("1", "toggle_category(1)", "show or hide People", "Categories"),
     Key("2", "toggle_category(2)", "show or hide Organisations", "Categories"),
     Key("3", "toggle_category(3)", "show or hide Places", "Categories"),
@@ -46,9 +80,9 @@ READER_KEYS: tuple[Key, ...] = (
     Key("5", "toggle_category(5)", "show or hide Dates", "Categories"),
     Key("6", "toggle_category(6)", "show or hide Other", "Categories"),
     Key("o", "toggle_order", "sidebar order: by count or by first appearance", "Categories"),
-    Key("e", "export", "export the annotations", "File", True),
-    Key("question_mark", "help", "this help", "App", True),
-    Key("q", "quit", "quit", "App", True),
+    Key("e", "export", "export the annotations", "File", True, "export"),
+    Key("question_mark", "help", "this help", "App", True, "help"),
+    Key("q", "quit", "quit", "App", True, "quit"),
 )
 """Keys of the reader screen, in the order help lists them."""
 

@@ -88,19 +88,28 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", metavar="FILE", nargs="+", help="texts to annotate")
     parser.add_argument(
-        "--format", "-f", default="json", choices=list(FORMATS), metavar="F",
+        "--format",
+        "-f",
+        default="json",
+        choices=list(FORMATS),
+        metavar="F",
         help="output format (default: json; listed below)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="PATH",
+        "-o",
+        "--output",
+        metavar="PATH",
         help="file to write, or - for standard output (the default for text formats)",
     )
     parser.add_argument(
-        "--out-dir", metavar="DIR", type=Path,
+        "--out-dir",
+        metavar="DIR",
+        type=Path,
         help="write one export per input into DIR (needed for several files)",
     )
     parser.add_argument(
-        "--split", choices=["paragraph"],
+        "--split",
+        choices=["paragraph"],
         help="one record per paragraph instead of per document (jsonl, doccano)",
     )
     _add_model_options(parser)

@@ -31,10 +31,18 @@ class ReaderCommands(Provider):
         commands: list[tuple[str, str, object]] = [
             ("Go to entity…", "choose an entity by name and jump to it", reader.action_goto_entity),
             ("Next mention", "]: next mention of any shown entity", reader.action_next_mention),
-            ("Previous mention", "[: previous mention of any shown entity", reader.action_previous_mention),
+            (
+                "Previous mention",
+                "[: previous mention of any shown entity",
+                reader.action_previous_mention,
+            ),
             ("Search the text", "/: search forward, case-insensitive", reader.action_search),
             ("Sidebar order", "o: by count or by first appearance", reader.action_toggle_order),
-            ("Export annotations…", "e: write them in a format NLP tools read", reader.action_export),
+            (
+                "Export annotations…",
+                "e: write them in a format NLP tools read",
+                reader.action_export,
+            ),
             ("Help: keys", "?: every key of the reader", reader.action_help),
         ]
         for number, category in enumerate(CATEGORIES, start=1):
@@ -70,7 +78,9 @@ class ReaderCommands(Provider):
                 continue
             score = matcher.match(entity.name)
             if score > 0:
-                detail = f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} mentions"
+                detail = (
+                    f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} mentions"
+                )
                 yield Hit(
                     score * 0.9,
                     matcher.highlight(entity.name),

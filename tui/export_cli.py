@@ -61,7 +61,8 @@ def export_files(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise EntityReaderError("--jobs takes a whole number of at least 1")
     if args.split and not export_format.splits:
-        raise EntityReaderError(f"--split applies to jsonl and doccano, not {args.format}")
+        splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
+        raise EntityReaderError(f"--split applies to {splitting}, not {args.format}")
     if args.out_dir is not None:
         if args.output is not None:
             raise EntityReaderError("give either -o or --out-dir, not both")
@@ -140,7 +141,7 @@ def _export_many(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if o.error]
     done = [o for o in outcomes if not o.error]
     for outcome in failed:
-        console.print(f"{PROG_ERROR}{outcome.error}", markup=False, highlight=False)
+        console.print(f"{PROG_ERROR}{outcome.error}", markup=False, highlight=False, soft_wrap=True)
     mentions = sum(o.mentions for o in done)
     entities = sum(o.entities for o in done)
     console.print(
@@ -148,6 +149,7 @@ def _export_many(args: argparse.Namespace) -> int:
         f"{entities} entities, {mentions} mentions",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     return 1 if failed else 0
 

@@ -108,7 +108,12 @@ class Layout:
         """Offset where a line's content ends (before "\\r\\n" or "\\n")."""
         text = self.text
         end = self.lines[line + 1] - 1 if line + 1 < len(self.lines) else len(text)
-        if end > self.lines[line] and text[end - 1] == "\r" and end < len(text) and text[end] == "\n":
+        if (
+            end > self.lines[line]
+            and text[end - 1] == "\r"
+            and end < len(text)
+            and text[end] == "\n"
+        ):
             end -= 1
         return end
 
@@ -126,7 +131,9 @@ class Layout:
             end = self.line_end(line)
             first_row.append(len(starts))
             piece_length = end - start
-            if piece_length <= width and (piece_length == 0 or _PLAIN.match(text, start, end) is not None):
+            if piece_length <= width and (
+                piece_length == 0 or _PLAIN.match(text, start, end) is not None
+            ):
                 starts.append(start)
                 ends.append(end)
             elif _PLAIN.match(text, start, end) is not None:

@@ -59,7 +59,9 @@ class Chooser(ModalScreen[str | None]):
         options.clear_options()
         if query:
             matcher = Matcher(query)
-            scored = [(matcher.match(label), index) for index, (_, label, _) in enumerate(self.choices)]
+            scored = [
+                (matcher.match(label), index) for index, (_, label, _) in enumerate(self.choices)
+            ]
             order = [index for score, index in sorted(scored, key=lambda s: -s[0]) if score > 0]
         else:
             order = list(range(len(self.choices)))

@@ -105,12 +105,19 @@ class ExportScreen(ModalScreen[Path | None]):
             box.border_subtitle = "Enter to write · escape to cancel"
             yield Label("Format")
             yield OptionList(
-                *(Option(Text.assemble((f"{name:<8}", "bold"), FORMATS[name].description)) for name in self._names),
+                *(
+                    Option(Text.assemble((f"{name:<8}", "bold"), FORMATS[name].description))
+                    for name in self._names
+                ),
                 id="export-format",
             )
             yield Label("Destination")
             yield Input(id="export-path")
-            note = "" if self.done else "The model is still running: the export holds what is found so far."
+            note = (
+                ""
+                if self.done
+                else "The model is still running: the export holds what is found so far."
+            )
             yield Label(note, id="export-note")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
@@ -129,7 +136,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def _fill_path(self) -> None:
         fmt = FORMATS[self.format_name]
-        self.query_one("#export-path", Input).value = str(default_target(self.document, fmt.extension))
+        self.query_one("#export-path", Input).value = str(
+            default_target(self.document, fmt.extension)
+        )
 
     @on(OptionList.OptionHighlighted)
     def _format_changed(self) -> None:
@@ -175,9 +184,15 @@ class ExportScreen(ModalScreen[Path | None]):
         try:
             written = write(fmt.name, annotations, target)
         except OSError as error:
-            self.notify(f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8)
+            self.notify(
+                f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8
+            )
             return
         mentions = sum(len(e.mentions) for e in self.entities)
         names = ", ".join(str(p) for p in written)
-        self.notify(f"Wrote {names}: {mentions} mentions of {len(self.entities)} entities.", title="Exported", timeout=6)
+        self.notify(
+            f"Wrote {names}: {mentions} mentions of {len(self.entities)} entities.",
+            title="Exported",
+            timeout=6,
+        )
         self.dismiss(target)

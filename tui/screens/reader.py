@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar
 from textual.worker import get_current_worker
@@ -39,7 +40,7 @@ class ReaderScreen(Screen[None]):
     """Reads one document; everything shown derives from its entities and the index."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key.keys, key.action, key.description, show=key.show)
+        Binding(key.keys, key.action, key.short or key.description, show=key.show)
         for key in READER_KEYS
         if key.group != "Move"
     ]
@@ -113,7 +114,11 @@ class ReaderScreen(Screen[None]):
             if cached is not None:
                 entities = group(cached)
                 total = len(self.document.text)
-                self._apply(MentionsArrived(entities, MentionIndex(entities, self.shown), self.shown, total, total, True))
+                self._apply(
+                    MentionsArrived(
+                        entities, MentionIndex(entities, self.shown), self.shown, total, total, True
+                    )
+                )
             else:
                 self.call_after_refresh(self._start_annotation)
         if not self.document.text.strip():
@@ -151,10 +156,17 @@ class ReaderScreen(Screen[None]):
                     interval = max(0.25, spent * 4)
                     last_post = time.monotonic()
                     self.post_message(
-                        MentionsArrived(entities, index, shown, batch.done, batch.total, batch.cached)
+                        MentionsArrived(
+                            entities, index, shown, batch.done, batch.total, batch.cached
+                        )
                     )
         except EntityReaderError as error:
             self.post_message(AnnotationFailed(str(error)))
+        except Exception as error:  # a bug must not pass silently in a background thread
+            self.post_message(
+                AnnotationFailed(f"annotation stopped: {type(error).__name__}: {error}")
+            )
+            raise
 
     def on_unmount(self) -> None:
         self._cancel.set()
@@ -167,7 +179,11 @@ class ReaderScreen(Screen[None]):
 
     def _apply(self, message: MentionsArrived) -> None:
         self.entities = message.entities
-        self.index = message.index if message.shown == self.shown else MentionIndex(message.entities, self.shown)
+        self.index = (
+            message.index
+            if message.shown == self.shown
+            else MentionIndex(message.entities, self.shown)
+        )
         self.article.set_index(self.index)
         self.sidebar.show(self.entities, self.shown)
         self._reattach_current()
@@ -231,7 +247,9 @@ class ReaderScreen(Screen[None]):
         if entity is None:
             density.show([], "other", len(self.document.text))
         else:
-            density.show([m.start for m in entity.mentions], entity.category, len(self.document.text))
+            density.show(
+                [m.start for m in entity.mentions], entity.category, len(self.document.text)
+            )
         if entity is not None and self.current is not None:
             self.query_one(MentionsPanel).mark(self.current)
 
@@ -251,7 +269,9 @@ class ReaderScreen(Screen[None]):
             share = 100 * top // max(1, len(self.document.text))
             status.update(f"line {line} of {lines} · {share}%")
         side = self.query_one("#status-side", Label)
-        side.update(f"search: {self.search_text}  (n/N)" if self.search_active and self.search_text else "")
+        side.update(
+            f"search: {self.search_text}  (n/N)" if self.search_active and self.search_text else ""
+        )
 
     def _scrolled(self) -> None:
         start, end = self.article.visible_range()
@@ -274,7 +294,11 @@ class ReaderScreen(Screen[None]):
         if mention is None:
             mention = self.index.next_from(0)
             if mention is None:
-                self.notify("No mentions to go to yet." if not self.annotation_done else "No mentions in the shown categories.")
+                self.notify(
+                    "No mentions to go to yet."
+                    if not self.annotation_done
+                    else "No mentions in the shown categories."
+                )
                 return
             self.notify("Wrapped to the first mention.", timeout=2)
         self._leave_search()
@@ -289,7 +313,11 @@ class ReaderScreen(Screen[None]):
         if mention is None:
             mention = self.index.previous_before(len(self.document.text) + 1)
             if mention is None:
-                self.notify("No mentions to go to yet." if not self.annotation_done else "No mentions in the shown categories.")
+                self.notify(
+                    "No mentions to go to yet."
+                    if not self.annotation_done
+                    else "No mentions in the shown categories."
+                )
                 return
             self.notify("Wrapped to the last mention.", timeout=2)
         self._leave_search()
@@ -334,9 +362,9 @@ class ReaderScreen(Screen[None]):
             self.search_active = True
             self._find(event.value, forward=True, fresh=True)
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: Key) -> None:
         box = self.query_one("#search", Input)
-        if getattr(event, "key", "") == "escape" and box.has_focus:
+        if event.key == "escape" and box.has_focus:
             box.display = False
             self.article.focus()
 
@@ -392,14 +420,20 @@ class ReaderScreen(Screen[None]):
         self.index = MentionIndex(self.entities, self.shown)
         self.article.set_index(self.index)
         self.sidebar.show(self.entities, self.shown)
-        if self.current is not None and self.index.find(self.current.start, self.current.end) is None:
+        if (
+            self.current is not None
+            and self.index.find(self.current.start, self.current.end) is None
+        ):
             self._set_current(None)
         self.notify(f"{category.title} {'hidden' if hidden else 'shown'}.", timeout=2)
 
     def action_toggle_order(self) -> None:
         """Sort the sidebar by count, or by first appearance."""
         by_first = self.sidebar.toggle_order()
-        self.notify("Sidebar: order of first appearance." if by_first else "Sidebar: most mentioned first.", timeout=2)
+        self.notify(
+            "Sidebar: order of first appearance." if by_first else "Sidebar: most mentioned first.",
+            timeout=2,
+        )
 
     def action_goto_entity(self) -> None:
         """Choose an entity by name (fuzzy) and go to its first mention."""
@@ -446,7 +480,9 @@ class ReaderScreen(Screen[None]):
         """Export the annotations."""
         from tui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.document, self.entities, self.annotator, done=self.annotation_done))
+        self.app.push_screen(
+            ExportScreen(self.document, self.entities, self.annotator, done=self.annotation_done)
+        )
 
     def save_position(self) -> None:
         """Remember where the reader is in this file."""

@@ -237,7 +237,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._piece(segments, position, end, column, base)
         return Strip(segments)
 
-    def _piece(self, segments: list[Segment], start: int, end: int, column: int, style: Style) -> int:
+    def _piece(
+        self, segments: list[Segment], start: int, end: int, column: int, style: Style
+    ) -> int:
         shown = display_text(self.text[start:end], column)
         if shown:
             segments.append(Segment(shown, style))

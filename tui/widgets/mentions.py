@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -14,23 +15,34 @@ from extract.model import Entity, Mention
 from tui.layout import display_text
 from tui.theme import mention_style
 
-CONTEXT = 36
-"""Characters of context on each side of a mention."""
 
-
-def context_line(text: str, mention: Mention, width: int = CONTEXT) -> tuple[str, str, str]:
-    """Left context, the mention, right context: on one line, displayable."""
+def context_line(text: str, mention: Mention, width: int) -> tuple[str, str, str]:
+    """Left context, the mention, right context: one displayable line ``width`` cells wide."""
 
     def flat(piece: str) -> str:
         return " ".join(display_text(part) for part in piece.split())
 
-    left = flat(text[max(0, mention.start - width * 2) : mention.start])[-width:]
-    right = flat(text[mention.end : mention.end + width * 2])[:width]
+    middle = flat(mention.text)
+    side = max(3, (width - cell_len(middle)) // 2)
+    left = flat(text[max(0, mention.start - side * 3) : mention.start])
+    right = flat(text[mention.end : mention.end + side * 3])
     if text[max(0, mention.start - 1) : mention.start].isspace():
         left += " "
     if text[mention.end : mention.end + 1].isspace():
         right = " " + right
-    return left, flat(mention.text), right
+    return _last_cells(left, side).rjust(side), middle, _first_cells(right, side)
+
+
+def _last_cells(piece: str, cells: int) -> str:
+    while cell_len(piece) > cells:
+        piece = piece[1:]
+    return piece
+
+
+def _first_cells(piece: str, cells: int) -> str:
+    while cell_len(piece) > cells:
+        piece = piece[:-1]
+    return piece
 
 
 class MentionsPanel(OptionList):
@@ -45,23 +57,38 @@ class MentionsPanel(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._mentions: tuple[Mention, ...] = ()
+        self._entity: Entity | None = None
+        self._text = ""
+        self._width = 0
         self.border_title = "Mentions"
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            if self._entity is not None:
+                highlighted = self.highlighted
+                self.show(self._entity, self._text)
+                self.highlighted = highlighted
 
     def show(self, entity: Entity | None, text: str) -> None:
         """List the mentions of ``entity`` (or nothing)."""
         self.clear_options()
         if entity is None:
             self._mentions = ()
+            self._entity = None
             self.border_title = "Mentions"
             return
         self._mentions = entity.mentions
+        self._entity, self._text = entity, text
         self.border_title = f"{entity.name} · {len(entity.mentions)}"
         dark = self.app.current_theme.dark
         style = mention_style(entity.category, dark)
+        width = max(12, self.scrollable_content_region.width - 1)
         options = []
         for mention in entity.mentions:
-            left, middle, right = context_line(text, mention)
-            prompt = Text.assemble((left.rjust(CONTEXT), "dim"), (middle, style), (right, "dim"))
+            left, middle, right = context_line(text, mention, width)
+            prompt = Text.assemble((left, "dim"), (middle, style), (right, "dim"))
             prompt.no_wrap = True
             prompt.overflow = "ellipsis"
             options.append(Option(prompt))

@@ -17,10 +17,7 @@ class MentionIndex:
     def __init__(self, entities: Sequence[Entity], shown: Collection[str] | None = None) -> None:
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         pairs = sorted(
-            (m, e.id)
-            for e in entities
-            if shown is None or e.category in shown
-            for m in e.mentions
+            (m, e.id) for e in entities if shown is None or e.category in shown for m in e.mentions
         )
         self.mentions: list[Mention] = [m for m, _ in pairs]
         self.owners: list[str] = [owner for _, owner in pairs]

@@ -198,7 +198,7 @@ def _annotate_texts(nlp: Language, pieces: Sequence[Piece]) -> list[Triple]:
     """Entity triples (absolute start, end, label) that start inside each piece's own span."""
     found: list[Triple] = []
     docs = nlp.pipe((window for _, _, _, window in pieces), batch_size=16)
-    for (start, end, base, _), doc in zip(pieces, docs):
+    for (start, end, base, _), doc in zip(pieces, docs, strict=True):
         for entity in doc.ents:
             absolute = base + entity.start_char
             if start <= absolute < end:
@@ -333,7 +333,7 @@ class Annotator:
         collected: list[Mention] = []
         done = 0
         try:
-            for group, triples in zip(groups, results):
+            for group, triples in zip(groups, results, strict=False):
                 if cancel is not None and cancel.is_set():
                     return
                 done += sum(c.end - c.start for c in group)

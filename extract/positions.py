@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -46,7 +47,5 @@ class Positions:
         entries[key] = {"sha256": sha256, "offset": offset}
         while len(entries) > LIMIT:
             entries.pop(next(iter(entries)))
-        try:
+        with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(entries, indent=1).encode("utf-8"))
-        except OSError:
-            pass

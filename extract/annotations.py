@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
+from extract.corrections import Correction, apply
 from extract.document import Document
-from extract.grouping import group
 from extract.model import Entity, Mention
 from extract.ner import Annotator, Batch
 
@@ -19,6 +19,8 @@ class Annotations:
     entities: tuple[Entity, ...]
     model_name: str
     model_version: str
+    unplaced: tuple[Correction, ...] = field(default=())
+    """Corrections that could not be placed in this text (it changed since they were made)."""
 
     @property
     def mentions(self) -> list[Mention]:
@@ -31,16 +33,20 @@ def annotate(
     annotator: Annotator,
     *,
     progress: Callable[[Batch], None] | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> Annotations:
-    """Run the model over the whole document (or read the cache) and group the result."""
+    """Run the model over the whole document (or read the cache), apply the user's
+    corrections, and group the result."""
     mentions: list[Mention] = []
     for batch in annotator.annotate(document.text, document.sha256):
         mentions.extend(batch.mentions)
         if progress is not None:
             progress(batch)
+    applied = apply(document.text, mentions, corrections)
     return Annotations(
         document=document,
-        entities=tuple(group(mentions)),
+        entities=tuple(applied.entities),
         model_name=annotator.info.name,
         model_version=annotator.info.version,
+        unplaced=tuple(applied.unplaced),
     )

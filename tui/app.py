@@ -8,6 +8,7 @@ from textual.app import App
 from textual.command import Provider
 from textual.screen import Screen
 
+from extract.corrections import CorrectionStore
 from extract.document import Document
 from extract.ner import Annotator
 from extract.positions import Positions
@@ -30,12 +31,28 @@ class ReaderApp(App[None]):
         *,
         positions: Positions | None = None,
         remember: bool = True,
+        store: CorrectionStore | None = None,
     ) -> None:
         super().__init__()
         self.document = document
         self.annotator = annotator
+        self.store = store
         self.positions = positions if positions is not None else (Positions() if remember else None)
         self.title = f"entity-reader · {document.name}"
 
     def get_default_screen(self) -> Screen[None]:
-        return ReaderScreen(self.document, self.annotator, positions=self.positions)
+        return ReaderScreen(
+            self.document, self.annotator, positions=self.positions, store=self.store
+        )
+
+    def on_mount(self) -> None:
+        if self.store is not None:
+            for problem in self.store.problems:
+                self.notify(problem, title="Corrections", severity="warning", timeout=10)
+            if self.store.changed_since and self.store.log:
+                self.notify(
+                    "The file changed since the corrections were made: they were re-anchored "
+                    "by their text.",
+                    title="Corrections",
+                    timeout=8,
+                )

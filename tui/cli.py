@@ -46,6 +46,15 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--annotations",
+        metavar="PATH",
+        help="corrections file to use instead of the one kept for FILE in the user data "
+        "folder (JSON, documented in the README); share it or keep it in version control",
+    )
+
+
 def _formats_help() -> str:
     from extract.exporters import FORMATS
 
@@ -70,6 +79,7 @@ def reader_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("file", metavar="FILE", help="the text to read")
     _add_model_options(parser)
+    _add_annotations_option(parser)
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
@@ -113,6 +123,7 @@ def export_parser() -> argparse.ArgumentParser:
         help="one record per paragraph instead of per document (jsonl, doccano)",
     )
     _add_model_options(parser)
+    _add_annotations_option(parser)
     return parser
 
 
@@ -172,9 +183,12 @@ def run_reader(args: argparse.Namespace) -> int:
         raise EntityReaderError("the reader needs a file; standard input works only with export")
     document = load(args.file)
     annotator = None if args.no_ner else _annotator(args)
+    from extract.corrections import open_for
+
+    store = open_for(args.file, document.sha256, args.annotations)
     from tui.app import ReaderApp
 
-    app = ReaderApp(document, annotator)  # type: ignore[arg-type]
+    app = ReaderApp(document, annotator, store=store)  # type: ignore[arg-type]
     app.run()
     return app.return_code or 0
 

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.annotations import Annotations
+from extract.corrections import Correction
 from extract.errors import EntityReaderError
 from extract.exporters import FORMATS, ExportOptions, render_text, write
 
@@ -31,20 +33,37 @@ class _Outcome:
     error: str | None
 
 
-def _annotations(source: str, model: str | None, no_cache: bool, jobs: int | None) -> object:
+def _annotations(
+    source: str, model: str | None, no_cache: bool, jobs: int | None, annotations_path: str | None
+) -> Annotations:
+    """Annotate a file and apply its stored corrections (the reader's or ``--annotations``)."""
     from extract.annotations import annotate
     from extract.cache import MentionCache
+    from extract.corrections import describe, open_for
     from extract.document import load
     from extract.ner import Annotator
 
     document = load(source)
     annotator = Annotator(model, jobs=jobs, cache=None if no_cache else MentionCache())
-    return annotate(document, annotator)
+    log: list[Correction] = []
+    if annotations_path is not None or source != "-":
+        store = open_for(source, document.sha256, annotations_path)
+        for problem in store.problems:
+            print(f"entity-reader: warning: {problem}", file=sys.stderr)
+        log = store.log
+    annotations = annotate(document, annotator, corrections=log)
+    for correction in annotations.unplaced:
+        print(
+            f"entity-reader: warning: {source}: correction not placed "
+            f"(the text changed): {describe(correction)}",
+            file=sys.stderr,
+        )
+    return annotations
 
 
 def _run_job(job: _Job) -> _Outcome:
     try:
-        annotations = _annotations(job.source, job.model, job.no_cache, jobs=0)
+        annotations = _annotations(job.source, job.model, job.no_cache, 0, None)
         write(job.format, annotations, job.target, ExportOptions(split=job.split))  # type: ignore[arg-type]
         entities = annotations.entities  # type: ignore[attr-defined]
         count = sum(len(e.mentions) for e in entities)
@@ -64,6 +83,10 @@ def export_files(args: argparse.Namespace) -> int:
         splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
         raise EntityReaderError(f"--split applies to {splitting}, not {args.format}")
     if args.out_dir is not None:
+        if args.annotations is not None:
+            raise EntityReaderError(
+                "--annotations names one file's corrections: not with --out-dir"
+            )
         if args.output is not None:
             raise EntityReaderError("give either -o or --out-dir, not both")
         return _export_many(args)
@@ -75,7 +98,7 @@ def export_files(args: argparse.Namespace) -> int:
         if not export_format.to_stdout:
             raise EntityReaderError(f"the {args.format} format writes files: give -o PATH")
         output = "-"
-    annotations = _annotations(source, args.model, args.no_cache, args.jobs)
+    annotations = _annotations(source, args.model, args.no_cache, args.jobs, args.annotations)
     options = ExportOptions(split=args.split)
     if output == "-":
         if not export_format.to_stdout:

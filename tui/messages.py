@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from extract.index import MentionIndex
-from extract.model import Entity
+from extract.model import Entity, Mention
 
 
 @dataclass
 class MentionsArrived(Message):
     """A new state of the annotation: all entities so far, their index, and progress."""
 
+    mentions: list[Mention]
     entities: list[Entity]
     index: MentionIndex
     shown: frozenset[str]
+    version: int
+    """The corrections version the entities were computed with."""
     done: int
     total: int
     cached: bool

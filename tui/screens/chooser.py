@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Key
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
@@ -69,9 +69,8 @@ class Chooser(ModalScreen[str | None]):
         prompts = []
         for index in order[:SHOWN]:
             _, label, detail = self.choices[index]
-            shown = matcher.highlight(label) if query else Text(label)
-            shown.append(f"  {detail}", style="dim")
-            prompts.append(Option(shown))
+            shown = matcher.highlight(label) if query else Content(label)
+            prompts.append(Option(Content.assemble(shown, (f"  {detail}", "dim"))))
         options.add_options(prompts)
         if prompts:
             options.highlighted = 0

@@ -19,6 +19,7 @@ from extract.document import Document
 from extract.exporters import FORMATS, write
 from extract.model import Entity
 from extract.ner import Annotator
+from tui.screens.confirm import Confirm
 
 
 def default_target(document: Document, extension: str) -> Path:
@@ -29,41 +30,6 @@ def default_target(document: Document, extension: str) -> Path:
     import os
 
     return folder / name if os.access(folder, os.W_OK) else Path.cwd() / name
-
-
-class ConfirmOverwrite(ModalScreen[bool]):
-    """Asks before an export replaces a file."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "overwrite"),
-        Binding("n,escape", "dismiss(False)", "keep it"),
-    ]
-
-    DEFAULT_CSS = """
-    ConfirmOverwrite { align: center middle; }
-    ConfirmOverwrite > Vertical {
-        width: auto; max-width: 80%; height: auto; border: thick $warning; padding: 1 2;
-        background: $surface;
-    }
-    ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
-    ConfirmOverwrite Button { margin-right: 2; }
-    """
-
-    def __init__(self, paths: list[Path]) -> None:
-        super().__init__()
-        self.paths = paths
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            names = ", ".join(str(p) for p in self.paths)
-            yield Label(Text(f"Replace {names}?"))
-            with Horizontal():
-                yield Button("Overwrite (y)", variant="warning", id="yes")
-                yield Button("Keep it (n)", id="no")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -173,7 +139,13 @@ class ExportScreen(ModalScreen[Path | None]):
         existing = [p for p in fmt.paths(target) if p.exists()] if hasattr(fmt, "paths") else []
         if target.exists() and target not in existing:
             existing.append(target)
-        if existing and not await self.app.push_screen_wait(ConfirmOverwrite(existing)):
+        if existing and not await self.app.push_screen_wait(
+            Confirm(
+                f"Replace {', '.join(str(p) for p in existing)}?",
+                yes="Overwrite (y)",
+                no="Keep it (n)",
+            )
+        ):
             return
         annotations = Annotations(
             document=self.document,

@@ -16,7 +16,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar
 from textual.worker import get_current_worker
 
-from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract import corrections
+from extract.categories import (
+    ALL_LABELS,
+    CATEGORIES,
+    CATEGORY_BY_KEY,
+    LABEL_DESCRIPTIONS,
+    category_of,
+)
+from extract.corrections import Correction, CorrectionStore, apply
 from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.grouping import group
@@ -27,6 +35,7 @@ from extract.positions import Positions
 from tui.bindings import READER_KEYS
 from tui.messages import AnnotationFailed, MentionsArrived
 from tui.screens.chooser import Chooser
+from tui.screens.confirm import Confirm
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.density import DensityStrip
@@ -51,11 +60,16 @@ class ReaderScreen(Screen[None]):
         annotator: Annotator | None,
         *,
         positions: Positions | None = None,
+        store: CorrectionStore | None = None,
     ) -> None:
         super().__init__()
         self.document = document
         self.annotator = annotator
         self.positions = positions
+        self.store = store
+        self.version = 0
+        """Bumped on every correction, so stale background results are recomputed."""
+        self.model_mentions: list[Mention] = []
         self.entities: list[Entity] = []
         self.shown: frozenset[str] = ALL_CATEGORIES
         self.index = MentionIndex([])
@@ -112,11 +126,12 @@ class ReaderScreen(Screen[None]):
         else:
             cached = self.annotator.cached(self.document.text, self.document.sha256)
             if cached is not None:
-                entities = group(cached)
+                entities = self._entities_from(cached)
                 total = len(self.document.text)
+                index = MentionIndex(entities, self.shown)
                 self._apply(
                     MentionsArrived(
-                        entities, MentionIndex(entities, self.shown), self.shown, total, total, True
+                        cached, entities, index, self.shown, self.version, total, total, True
                     )
                 )
             else:
@@ -148,8 +163,8 @@ class ReaderScreen(Screen[None]):
                 now = time.monotonic()
                 final = batch.done >= batch.total
                 if final or now - last_post >= interval:
-                    shown = self.shown
-                    entities = group(mentions)
+                    shown, version = self.shown, self.version
+                    entities = self._entities_from(mentions)
                     index = MentionIndex(entities, shown)
                     spent = time.monotonic() - now
                     # Regrouping holds the interpreter; keep it a small share of the time.
@@ -157,7 +172,14 @@ class ReaderScreen(Screen[None]):
                     last_post = time.monotonic()
                     self.post_message(
                         MentionsArrived(
-                            entities, index, shown, batch.done, batch.total, batch.cached
+                            list(mentions),
+                            entities,
+                            index,
+                            shown,
+                            version,
+                            batch.done,
+                            batch.total,
+                            batch.cached,
                         )
                     )
         except EntityReaderError as error:
@@ -177,27 +199,39 @@ class ReaderScreen(Screen[None]):
     def _arrived(self, message: MentionsArrived) -> None:
         self._apply(message)
 
+    def _entities_from(self, mentions: list[Mention]) -> list[Entity]:
+        """Entities of the model's mentions with the user's corrections (any thread)."""
+        if self.store is None or not self.store.log:
+            return group(mentions)
+        return apply(self.document.text, mentions, list(self.store.log)).entities
+
     def _apply(self, message: MentionsArrived) -> None:
-        self.entities = message.entities
-        self.index = (
-            message.index
-            if message.shown == self.shown
-            else MentionIndex(message.entities, self.shown)
-        )
-        self.article.set_index(self.index)
-        self.sidebar.show(self.entities, self.shown)
-        self._reattach_current()
+        self.model_mentions = message.mentions
+        if message.version != self.version:
+            self._set_entities(self._entities_from(message.mentions))
+        elif message.shown != self.shown:
+            self._set_entities(message.entities)
+        else:
+            self._set_entities(message.entities, message.index)
         progress = self.query_one(ProgressBar)
         progress.update(total=max(1, message.total), progress=message.done)
         finished = message.done >= message.total
         if finished:
             self.annotation_done = True
             progress.display = False
-            mentions = len(self.index)
+            mentions = sum(len(e.mentions) for e in self.entities)
             cached = " (cached)" if message.cached else ""
             self._set_ner_state(f"{len(self.entities)} entities · {mentions} mentions{cached}")
         else:
             self._set_ner_state(f"annotating… {len(self.entities)} entities")
+
+    def _set_entities(self, entities: list[Entity], index: MentionIndex | None = None) -> None:
+        """Show a new set of entities everywhere on screen."""
+        self.entities = entities
+        self.index = index if index is not None else MentionIndex(entities, self.shown)
+        self.article.set_index(self.index)
+        self.sidebar.show(self.entities, self.shown)
+        self._reattach_current()
 
     @on(AnnotationFailed)
     def _failed(self, message: AnnotationFailed) -> None:
@@ -483,6 +517,177 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(
             ExportScreen(self.document, self.entities, self.annotator, done=self.annotation_done)
         )
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def _correct(self, correction: Correction, done: str) -> None:
+        """Record an edit (saved at once), then show its effect everywhere."""
+        if self.store is None:
+            self.notify("Corrections are off for this file.", severity="warning")
+            return
+        try:
+            self.store.do(correction)
+        except OSError as error:
+            self.notify(f"Could not save the correction: {error}", severity="error", timeout=8)
+            return
+        self._recompute()
+        self.notify(done, timeout=3)
+
+    def _recompute(self) -> None:
+        self.version += 1
+        self._set_entities(self._entities_from(self.model_mentions))
+        if self.annotation_done:
+            mentions = sum(len(e.mentions) for e in self.entities)
+            self._set_ner_state(f"{len(self.entities)} entities · {mentions} mentions")
+
+    def _need_entity(self) -> Entity | None:
+        if self.current_entity is None or self.current is None:
+            self.notify("No current entity: press ] or choose one in the sidebar.", timeout=3)
+            return None
+        return self.current_entity
+
+    def _label_choices(self) -> list[tuple[str, str, str]]:
+        return [
+            (
+                label,
+                label,
+                f"{CATEGORY_BY_KEY[category_of(label)].singular} · {LABEL_DESCRIPTIONS.get(label, '')}",
+            )
+            for label in ALL_LABELS
+        ]
+
+    def action_relabel(self) -> None:
+        """Choose a label for every mention of the current entity."""
+        entity = self._need_entity()
+        if entity is None:
+            return
+
+        def chosen(label: str | None) -> None:
+            if label:
+                self._correct(
+                    corrections.relabel(entity, label),
+                    f"{entity.name}: every mention is now {label}.",
+                )
+
+        self.app.push_screen(Chooser(f"Relabel {entity.name}", self._label_choices()), chosen)
+
+    def action_remove_entity(self) -> None:
+        """The current entity is not an entity."""
+        entity = self._need_entity()
+        if entity is not None:
+            self._correct(
+                corrections.remove(entity),
+                f"Removed {entity.name} ({len(entity.mentions)} mentions). u undoes.",
+            )
+
+    def action_remove_mention(self) -> None:
+        """Remove only the current mention."""
+        if self._need_entity() is None or self.current is None:
+            return
+        self._correct(
+            corrections.remove_mention(self.document.text, self.current),
+            f"Removed this mention of {self.current.text!r}. u undoes.",
+        )
+
+    def action_add(self) -> None:
+        """Mark the search match or the mouse selection as an entity."""
+        span = self.article.selection or self.match
+        if span is None or span[0] >= span[1]:
+            self.notify(
+                "Select text with the mouse, or search for it with /, then press a.", timeout=4
+            )
+            return
+        start, end = span
+        text = self.document.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            return
+        piece = text[start:end]
+
+        def chosen(label: str | None) -> None:
+            if not label:
+                return
+            others = [o for o in corrections.occurrences(text, piece) if o != (start, end)]
+            if not others:
+                self._add(start, end, label, everywhere=False)
+                return
+
+            def confirmed(everywhere: bool | None) -> None:
+                self._add(start, end, label, everywhere=bool(everywhere))
+
+            self.app.push_screen(
+                Confirm(
+                    f"Label the {len(others)} other occurrences of {piece!r} too?",
+                    yes="All (y)",
+                    no="Only this (n)",
+                ),
+                confirmed,
+            )
+
+        self.app.push_screen(Chooser(f"Label for {piece!r}", self._label_choices()), chosen)
+
+    def _add(self, start: int, end: int, label: str, *, everywhere: bool) -> None:
+        self.article.clear_selection()
+        self._correct(
+            corrections.add(self.document.text, start, end, label, everywhere=everywhere),
+            f"Added {self.document.text[start:end]!r} as {label}{' everywhere' if everywhere else ''}.",
+        )
+        self._leave_search()
+        found = self.index.find(start, end)
+        if found is not None:
+            self._set_current(found)
+
+    def action_merge(self) -> None:
+        """Merge the current entity into another one."""
+        entity = self._need_entity()
+        if entity is None:
+            return
+        choices = [
+            (e.id, e.name, f"{CATEGORY_BY_KEY[e.category].singular} · {len(e.mentions)}")
+            for e in sorted(self.entities, key=lambda e: -len(e.mentions))
+            if e.id != entity.id
+        ]
+
+        def chosen(target_id: str | None) -> None:
+            target = next((e for e in self.entities if e.id == target_id), None)
+            if target is not None:
+                self._correct(
+                    corrections.merge(entity, target), f"Merged {entity.name} into {target.name}."
+                )
+
+        self.app.push_screen(Chooser(f"Merge {entity.name} into…", choices), chosen)
+
+    def action_split(self) -> None:
+        """Make the current mention an entity of its own."""
+        entity = self._need_entity()
+        if entity is None or self.current is None:
+            return
+        if len(entity.mentions) == 1:
+            self.notify(f"{entity.name} has only this mention.", timeout=3)
+            return
+        self._correct(
+            corrections.split(self.document.text, self.current),
+            f"Split this mention out of {entity.name}.",
+        )
+
+    def action_undo(self) -> None:
+        """Take back the last correction."""
+        if self.store is None or (undone := self.store.undo()) is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._recompute()
+        self.notify(f"Undid {undone.op.replace('_', ' ')}. ctrl+r redoes.", timeout=3)
+
+    def action_redo(self) -> None:
+        """Do again the last correction undone."""
+        if self.store is None or (redone := self.store.redo()) is None:
+            self.notify("Nothing to redo.", timeout=2)
+            return
+        self._recompute()
+        self.notify(f"Redid {redone.op.replace('_', ' ')}.", timeout=3)
 
     def save_position(self) -> None:
         """Remember where the reader is in this file."""

@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.events import MouseDown, MouseMove, MouseUp
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -46,6 +47,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.index = MentionIndex([])
         self.current: Mention | None = None
         self.match: tuple[int, int] | None = None
+        self.selection: tuple[int, int] | None = None
+        """A span chosen with the mouse (press, drag, release), for adding an entity."""
+        self._anchor: int | None = None
         self._categories: dict[str, str] = {}
         self._strips: OrderedDict[int, Strip] = OrderedDict()
         self._pending_top: int | None = None
@@ -190,6 +194,35 @@ class ArticleView(ScrollView, can_focus=True):
                 return position
         return end
 
+    # -- mouse selection ------------------------------------------------------------------
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        offset = self.offset_at(event.x, event.y)
+        self._anchor = offset
+        if self.selection is not None:
+            self.clear_selection()
+        if offset is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._anchor is None or not event.button:
+            return
+        offset = self.offset_at(event.x, event.y)
+        if offset is not None:
+            low, high = sorted((self._anchor, offset))
+            if (low, high) != self.selection:
+                self.selection = (low, high) if high > low else None
+                self._invalidate()
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self._anchor = None
+        self.release_mouse()
+
+    def clear_selection(self) -> None:
+        """Forget the mouse selection."""
+        self.selection = None
+        self._invalidate()
+
     # -- drawing --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -220,9 +253,11 @@ class ArticleView(ScrollView, can_focus=True):
             if self.current is not None and mention == self.current:
                 style = style + CURRENT_STYLE
             marks.append((max(start, mention.start), min(end, mention.end), style))
-        if self.match is not None and self.match[0] < end and self.match[1] > start:
-            marks.append((max(start, self.match[0]), min(end, self.match[1]), SEARCH_STYLE))
-            marks.sort(key=lambda mark: mark[0])
+        for span in (self.match, self.selection):
+            if span is not None and span[0] < end and span[1] > start:
+                marks = [m for m in marks if m[1] <= span[0] or m[0] >= span[1]]
+                marks.append((max(start, span[0]), min(end, span[1]), SEARCH_STYLE))
+                marks.sort(key=lambda mark: mark[0])
         segments: list[Segment] = []
         column = 0
         position = start

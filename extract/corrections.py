@@ -1,0 +1,514 @@
+"""The user's corrections: a log of edits applied over the model's mentions, kept safely.
+
+Edits name what they change by its text (the forms of an entity's mentions, or one mention's
+text with a little context), so they still apply when the model streams more mentions, when
+the cache is rebuilt, and, after re-anchoring, when the file itself has been edited.
+
+    model mentions ──► apply(mentions-level edits) ──► group ──► merge / split ──► entities
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from hashlib import sha256
+from pathlib import Path
+from typing import Any, Literal
+
+from extract.atomic import write_atomic
+from extract.categories import ALL_LABELS, category_of
+from extract.errors import EntityReaderError
+from extract.grouping import display_name, fold, group
+from extract.model import Entity, Mention
+from extract.storage import data_dir
+
+FORMAT = 1
+CONTEXT = 24
+"""Characters kept on each side of a single mention, to find it again after an edit."""
+
+Op = Literal["relabel", "remove", "remove_mention", "add", "merge", "split"]
+OPS: tuple[str, ...] = ("relabel", "remove", "remove_mention", "add", "merge", "split")
+
+
+class CorrectionsError(EntityReaderError):
+    """A corrections file that cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """One stretch of text: where it was, what it said, and what surrounded it."""
+
+    start: int
+    end: int
+    text: str
+    before: str = ""
+    after: str = ""
+
+    @classmethod
+    def at(cls, text: str, start: int, end: int) -> Anchor:
+        """The anchor of ``text[start:end]``."""
+        return cls(
+            start,
+            end,
+            text[start:end],
+            text[max(0, start - CONTEXT) : start],
+            text[end : end + CONTEXT],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One edit. Which fields matter depends on ``op``:
+
+    - relabel / remove: ``forms`` (folded mention texts) and ``category`` name an entity; the
+      mentions with those forms in that category get ``label`` / are dropped.
+    - remove_mention / split: ``anchor`` names one mention.
+    - add: ``anchor`` and ``label``; ``everywhere`` labels every other occurrence too.
+    - merge: ``forms``/``category`` name the entity merged into the one ``into`` names.
+    """
+
+    op: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    label: str = ""
+    forms: tuple[str, ...] = ()
+    category: str = ""
+    anchor: Anchor | None = None
+    everywhere: bool = False
+    into: tuple[str, ...] = ()
+    into_category: str = ""
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        data: dict[str, Any] = {"id": self.id, "op": self.op}
+        if self.label:
+            data["label"] = self.label
+        if self.forms:
+            data["forms"] = list(self.forms)
+            data["category"] = self.category
+        if self.anchor is not None:
+            a = self.anchor
+            data["anchor"] = {
+                "start": a.start,
+                "end": a.end,
+                "text": a.text,
+                "before": a.before,
+                "after": a.after,
+            }
+        if self.op == "add":
+            data["everywhere"] = self.everywhere
+        if self.into:
+            data["into"] = list(self.into)
+            data["into_category"] = self.into_category
+        return data
+
+    @classmethod
+    def from_data(cls, data: Any) -> Correction:
+        """Read one edit, checking its shape."""
+        if not isinstance(data, dict) or data.get("op") not in OPS:
+            raise ValueError(f"not a correction: {str(data)[:60]}")
+        anchor = data.get("anchor")
+        made = cls(
+            op=str(data["op"]),
+            id=str(data.get("id") or uuid.uuid4().hex),
+            label=str(data.get("label", "")),
+            forms=tuple(str(f) for f in data.get("forms", ())),
+            category=str(data.get("category", "")),
+            anchor=None
+            if anchor is None
+            else Anchor(
+                int(anchor["start"]),
+                int(anchor["end"]),
+                str(anchor["text"]),
+                str(anchor.get("before", "")),
+                str(anchor.get("after", "")),
+            ),
+            everywhere=bool(data.get("everywhere", False)),
+            into=tuple(str(f) for f in data.get("into", ())),
+            into_category=str(data.get("into_category", "")),
+        )
+        if made.op in ("relabel", "add") and made.label not in ALL_LABELS:
+            raise ValueError(f"unknown label {made.label!r}")
+        if made.op in ("remove_mention", "split", "add") and made.anchor is None:
+            raise ValueError(f"{made.op} needs an anchor")
+        if made.op in ("relabel", "remove", "merge") and not made.forms:
+            raise ValueError(f"{made.op} needs forms")
+        return made
+
+
+def forms_of(entity: Entity) -> tuple[str, ...]:
+    """The folded texts of an entity's mentions: how edits name an entity."""
+    return tuple(sorted({fold(m.text) for m in entity.mentions}))
+
+
+def relabel(entity: Entity, label: str) -> Correction:
+    """Give every mention of an entity another label."""
+    return Correction("relabel", label=label, forms=forms_of(entity), category=entity.category)
+
+
+def remove(entity: Entity) -> Correction:
+    """The entity is not an entity: drop all its mentions."""
+    return Correction("remove", forms=forms_of(entity), category=entity.category)
+
+
+def remove_mention(text: str, mention: Mention) -> Correction:
+    """Drop one mention."""
+    return Correction("remove_mention", anchor=Anchor.at(text, mention.start, mention.end))
+
+
+def add(text: str, start: int, end: int, label: str, *, everywhere: bool) -> Correction:
+    """Mark a span (and, if ``everywhere``, every other occurrence of its text) as an entity."""
+    return Correction("add", label=label, anchor=Anchor.at(text, start, end), everywhere=everywhere)
+
+
+def merge(entity: Entity, into: Entity) -> Correction:
+    """Make ``entity`` part of ``into``."""
+    return Correction(
+        "merge",
+        forms=forms_of(entity),
+        category=entity.category,
+        into=forms_of(into),
+        into_category=into.category,
+    )
+
+
+def split(text: str, mention: Mention) -> Correction:
+    """Take one mention out of its entity, as an entity of its own."""
+    return Correction("split", anchor=Anchor.at(text, mention.start, mention.end))
+
+
+# -- applying ---------------------------------------------------------------------------------
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Where ``needle`` stands in ``text`` as whole words (exact case)."""
+    if not needle.strip():
+        return []
+    left = r"(?<!\w)" if needle[:1].isalnum() or needle[:1] == "_" else ""
+    right = r"(?!\w)" if needle[-1:].isalnum() or needle[-1:] == "_" else ""
+    pattern = re.compile(left + re.escape(needle) + right)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def locate(text: str, anchor: Anchor) -> tuple[int, int] | None:
+    """Where an anchored stretch is now: in place if unchanged, else the best-matching occurrence."""
+    if text[anchor.start : anchor.end] == anchor.text and (
+        text[max(0, anchor.start - len(anchor.before)) : anchor.start] == anchor.before
+        or text[anchor.end : anchor.end + len(anchor.after)] == anchor.after
+    ):
+        return anchor.start, anchor.end
+    best: tuple[int, int] | None = None
+    best_score = -1.0
+    score: float
+    for start, end in occurrences(text, anchor.text):
+        before = text[max(0, start - len(anchor.before)) : start]
+        after = text[end : end + len(anchor.after)]
+        score = _shared_suffix(before, anchor.before) + _shared_prefix(after, anchor.after)
+        score -= abs(start - anchor.start) / (len(text) + 1)  # nearer wins a tie
+        if score > best_score:
+            best, best_score = (start, end), score
+    if best is None or best_score < min(4, len(anchor.before) + len(anchor.after)) - 1:
+        return None
+    return best
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _shared_suffix(a: str, b: str) -> int:
+    return _shared_prefix(a[::-1], b[::-1])
+
+
+@dataclass
+class Applied:
+    """Entities after the edits, and the edits that could not be placed in this text."""
+
+    entities: list[Entity]
+    unplaced: list[Correction]
+
+
+def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correction]) -> Applied:
+    """The entities a reader sees: the model's mentions with the user's edits, grouped."""
+    by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in mentions}
+    # The category each mention is seen under: grouping may move a mention (a surname the
+    # model called ORG joins its person), and edits name entities by what the reader saw.
+    seen: dict[tuple[int, int], str] = {}
+    if any(c.op in ("relabel", "remove") for c in corrections):
+        for entity in group(by_span.values()):
+            for m in entity.mentions:
+                seen[(m.start, m.end)] = entity.category
+    unplaced: list[Correction] = []
+    merges: list[Correction] = []
+    splits: list[tuple[int, int]] = []
+    for correction in corrections:
+        op = correction.op
+        if op in ("relabel", "remove"):
+            forms = set(correction.forms)
+            hits = [
+                key
+                for key, m in by_span.items()
+                if fold(m.text) in forms
+                and seen.get(key, category_of(m.label)) == correction.category
+            ]
+            for key in hits:
+                if op == "remove":
+                    del by_span[key]
+                else:
+                    by_span[key] = replace(by_span[key], label=correction.label, source="user")
+                    seen[key] = category_of(correction.label)
+        elif op == "remove_mention":
+            assert correction.anchor is not None
+            place = locate(text, correction.anchor)
+            if place is None:
+                unplaced.append(correction)
+            else:
+                by_span.pop(place, None)
+        elif op == "add":
+            assert correction.anchor is not None
+            place = locate(text, correction.anchor)
+            if place is None:
+                unplaced.append(correction)
+                continue
+            spans = occurrences(text, correction.anchor.text) if correction.everywhere else []
+            if place not in spans:
+                spans.append(place)
+            for start, end in spans:
+                for key in [k for k in by_span if k[0] < end and k[1] > start]:
+                    del by_span[key]
+                by_span[(start, end)] = Mention(
+                    start, end, correction.label, text[start:end], "user"
+                )
+                seen[(start, end)] = category_of(correction.label)
+        elif op == "merge":
+            merges.append(correction)
+        elif op == "split":
+            assert correction.anchor is not None
+            place = locate(text, correction.anchor)
+            if place is None:
+                unplaced.append(correction)
+            else:
+                splits.append(place)
+    entities = group(by_span.values())
+    entities = _merge(entities, merges)
+    entities = _split(entities, splits)
+    return Applied(entities, unplaced)
+
+
+def _merge(entities: list[Entity], merges: Sequence[Correction]) -> list[Entity]:
+    for correction in merges:
+        source_forms, target_forms = set(correction.forms), set(correction.into)
+        target = next(
+            (
+                e
+                for e in entities
+                if e.category == correction.into_category and target_forms & set(forms_of(e))
+            ),
+            None,
+        )
+        sources = [
+            e
+            for e in entities
+            if e is not target
+            and e.category == correction.category
+            and source_forms & set(forms_of(e))
+        ]
+        if target is None or not sources:
+            continue
+        mentions = tuple(sorted((*target.mentions, *(m for s in sources for m in s.mentions))))
+        joined = replace(target, mentions=mentions)
+        entities = [joined if e is target else e for e in entities if e not in sources]
+    entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
+    return entities
+
+
+def _split(entities: list[Entity], spans: Sequence[tuple[int, int]]) -> list[Entity]:
+    if not spans:
+        return entities
+    wanted = set(spans)
+    result: list[Entity] = []
+    for entity in entities:
+        taken = [m for m in entity.mentions if (m.start, m.end) in wanted]
+        if not taken or len(taken) == len(entity.mentions):
+            result.append(entity)
+            continue
+        kept = tuple(m for m in entity.mentions if (m.start, m.end) not in wanted)
+        result.append(replace(entity, mentions=kept))
+        for m in taken:
+            single = replace(m, source="user")
+            result.append(
+                Entity(
+                    f"{entity.id}@{m.start}",
+                    display_name(m.text),
+                    entity.category,
+                    (single,),
+                    entity.value,
+                )
+            )
+    result.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
+    return result
+
+
+# -- keeping ----------------------------------------------------------------------------------
+
+
+def describe(correction: Correction) -> str:
+    """A short human description of an edit, for reports."""
+    what = correction.anchor.text if correction.anchor is not None else ", ".join(correction.forms)
+    label = f" as {correction.label}" if correction.label else ""
+    return f"{correction.op.replace('_', ' ')} {what!r}{label}"
+
+
+def open_for(
+    source: str, sha: str, explicit: str | os.PathLike[str] | None = None
+) -> CorrectionStore:
+    """The corrections of a document: ``explicit`` (``--annotations``) or the default place."""
+    path = Path(explicit) if explicit is not None else default_path(source)
+    return CorrectionStore.open(path, source=os.path.abspath(source), sha256=sha)
+
+
+def default_path(source: str) -> Path:
+    """Where the corrections of a file live: the user data folder, keyed by its absolute path."""
+    key = sha256(os.path.abspath(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return data_dir() / "corrections" / f"{key}.json"
+
+
+class CorrectionStore:
+    """The corrections of one document, saved at once on every change, atomically and merged.
+
+    Several readers may have the same file open: each save takes a lock, re-reads the file,
+    adds what this reader did, drops what it undid, and replaces the file in one rename.
+    """
+
+    def __init__(self, path: Path, *, source: str, sha256: str) -> None:
+        self.path = path
+        self.source = source
+        self.sha256 = sha256
+        self.log: list[Correction] = []
+        self._undone: list[Correction] = []
+        self._mine: list[str] = []
+        self._withdrawn: set[str] = set()
+        self.stored_sha256: str | None = None
+        self.problems: list[str] = []
+
+    @classmethod
+    def open(cls, path: Path, *, source: str, sha256: str) -> CorrectionStore:
+        """Load the corrections at ``path`` (none if it does not exist yet).
+
+        A corrupt file is moved aside (kept, never deleted) and reported in ``problems``.
+        """
+        store = cls(path, source=source, sha256=sha256)
+        try:
+            data = store._read()
+        except CorrectionsError as error:
+            aside = path.with_name(path.name + ".corrupt")
+            with contextlib.suppress(OSError):
+                os.replace(path, aside)
+            store.problems.append(f"{error}; kept it as {aside} and started afresh")
+            data = None
+        if data is not None:
+            store.log = data[0]
+            store.stored_sha256 = data[1]
+        return store
+
+    def unplaced(self, text: str) -> list[Correction]:
+        """Edits of single mentions that cannot be found in ``text`` any more."""
+        return [c for c in self.log if c.anchor is not None and locate(text, c.anchor) is None]
+
+    @property
+    def changed_since(self) -> bool:
+        """Whether the corrections were made on other content than the document now has."""
+        return self.stored_sha256 is not None and self.stored_sha256 != self.sha256
+
+    def _read(self) -> tuple[list[Correction], str | None] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CorrectionsError(
+                f"cannot read corrections {self.path}: {error.strerror}"
+            ) from None
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError("not an entity-reader corrections file")
+            log = [Correction.from_data(item) for item in data["corrections"]]
+            stored = data.get("sha256")
+            return log, stored if isinstance(stored, str) else None
+        except (ValueError, KeyError, TypeError) as error:
+            raise CorrectionsError(f"corrections file {self.path} is corrupt ({error})") from None
+
+    def do(self, correction: Correction) -> None:
+        """Record an edit and save."""
+        self.log.append(correction)
+        self._mine.append(correction.id)
+        self._undone.clear()
+        self.save()
+
+    def undo(self) -> Correction | None:
+        """Take back this session's last edit and save."""
+        while self._mine:
+            wanted = self._mine.pop()
+            correction = next((c for c in self.log if c.id == wanted), None)
+            if correction is not None:
+                break
+        else:
+            return None
+        self.log.remove(correction)
+        self._undone.append(correction)
+        self._withdrawn.add(correction.id)
+        self.save()
+        return correction
+
+    def redo(self) -> Correction | None:
+        """Do again the last edit undone and save."""
+        if not self._undone:
+            return None
+        correction = self._undone.pop()
+        self._withdrawn.discard(correction.id)
+        self.log.append(correction)
+        self._mine.append(correction.id)
+        self.save()
+        return correction
+
+    def save(self) -> None:
+        """Merge with what is on disk under a lock, then replace the file atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                try:
+                    stored = self._read()
+                except CorrectionsError:
+                    stored = None
+                ours = {c.id for c in self.log}
+                merged: list[Correction] = []
+                if stored is not None:
+                    merged = [
+                        c for c in stored[0] if c.id not in self._withdrawn and c.id not in ours
+                    ]
+                merged.extend(self.log)
+                self.log = merged
+                payload = {
+                    "format": FORMAT,
+                    "source": self.source,
+                    "sha256": self.sha256,
+                    "corrections": [c.as_data() for c in merged],
+                }
+                text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+                write_atomic(self.path, text.encode("utf-8", "surrogatepass"))
+                self.stored_sha256 = self.sha256
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)

@@ -19,10 +19,12 @@ CHUNK_CAP = 10_000
 CONTEXT = 120
 """Characters of neighbouring text the model sees on each side of a chunk."""
 
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 """Bumped whenever the cuts change, so cached mentions made with other cuts are not reused."""
 
-_PARAGRAPH_BREAK = re.compile(r"(?:\r?\n|\r)[ \t\f\v\u00a0]*(?:\r?\n|\r)\s*")
+_LINE_END = r"(?:\r\n|\n|\r(?!\n))"
+"""One line ending; a CR before an LF is part of it, never a line end of its own."""
+_PARAGRAPH_BREAK = re.compile(rf"{_LINE_END}[ \t\f\v\u00a0]*{_LINE_END}\s*")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
 _WHITESPACE = re.compile(r"\s+")
 

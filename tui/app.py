@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.command import Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from extract.corrections import CorrectionStore
@@ -13,6 +14,7 @@ from extract.document import Document
 from extract.ner import Annotator
 from extract.positions import Positions
 from tui.commands import ReaderCommands
+from tui.layout import plain
 from tui.screens.reader import ReaderScreen
 
 
@@ -39,6 +41,19 @@ class ReaderApp(App[None]):
         self.store = store
         self.positions = positions if positions is not None else (Positions() if remember else None)
         self.title = f"entity-reader · {document.name}"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications often quote the document: never read them as markup, show controls."""
+        shown = "\n".join(plain(line) for line in message.splitlines())
+        super().notify(shown, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(

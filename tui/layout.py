@@ -16,8 +16,12 @@ from rich.cells import get_character_cell_size
 
 TAB_SIZE = 8
 _NEWLINE = re.compile(r"\n")
-_PLAIN = re.compile(r"[\x20-\x7e]*\Z")
-"""Printable ASCII: one cell a character, the fast path."""
+_PLAIN = re.compile(
+    "[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0482\u048a-\u04ff"
+    "\u2010-\u2027\u2030-\u205e\u20a0-\u20bf]*\\Z"
+)
+"""Characters shown as themselves in one cell each (ASCII, Latin, Greek, Cyrillic,
+punctuation): the fast path for wrapping and drawing."""
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -67,6 +71,11 @@ def display_text(piece: str, column: int = 0) -> str:
         out.append(shown)
         column += _cells(shown)
     return "".join(out)
+
+
+def plain(text: str) -> str:
+    """Document text for one line of a label: whitespace folded, controls made visible."""
+    return " ".join(display_text(part) for part in text.split())
 
 
 def _cells(shown: str) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +37,12 @@ class ExportFormat:
     """Whether ``-o -`` makes sense (a single text file)."""
     splits: bool = False
     """Whether ``--split paragraph`` applies."""
+    suffixes: tuple[str, ...] = ("",)
+    """The keys ``render`` returns: "" for the target itself, else the suffix of a sibling."""
 
     def paths(self, target: Path) -> list[Path]:
         """The files an export to ``target`` writes."""
-        return [target]
+        return [_path_for(target, suffix) for suffix in self.suffixes]
 
 
 FORMATS: dict[str, ExportFormat] = {}
@@ -49,16 +54,40 @@ def register(export_format: ExportFormat) -> ExportFormat:
     return export_format
 
 
-def files_for(name: str, annotations: Annotations, target: Path, options: ExportOptions) -> dict[Path, bytes]:
+def _path_for(target: Path, suffix: str) -> Path:
+    return target if suffix == "" else target.with_suffix(suffix)
+
+
+def files_for(
+    name: str, annotations: Annotations, target: Path, options: ExportOptions
+) -> dict[Path, bytes]:
     """The paths and contents an export of ``annotations`` to ``target`` consists of."""
-    export_format = FORMATS[name]
-    rendered = export_format.render(annotations, options)
-    return {(target if suffix == "" else target.with_suffix(suffix)): data for suffix, data in rendered.items()}
+    rendered = FORMATS[name].render(annotations, options)
+    return {_path_for(target, suffix): data for suffix, data in rendered.items()}
 
 
-def write(name: str, annotations: Annotations, target: Path, options: ExportOptions | None = None) -> list[Path]:
-    """Write an export atomically, file by file; return the paths written."""
+def _is_source(path: Path, source: str) -> bool:
+    """Whether writing ``path`` would overwrite the document's own file."""
+    try:
+        return source != "-" and path.exists() and os.path.samefile(path, source)
+    except OSError:
+        return False
+
+
+def write(
+    name: str, annotations: Annotations, target: Path, options: ExportOptions | None = None
+) -> list[Path]:
+    """Write an export atomically, file by file; return the paths written.
+
+    Refuses (with `OSError`), before writing anything, to overwrite the document it exports:
+    brat's ``.txt`` beside ``-o notes.ann`` would otherwise replace ``notes.txt``.
+    """
     files = files_for(name, annotations, target, options or ExportOptions())
+    for path in files:
+        if _is_source(path, annotations.document.source):
+            # An OSError, so every caller's "cannot write" handling reports it.
+            message = f"{path} is the document being exported; choose another name"
+            raise OSError(errno.EEXIST, message, str(path))
     for path, data in files.items():
         write_atomic(path, data)
     return list(files)
@@ -70,10 +99,32 @@ def render_text(name: str, annotations: Annotations, options: ExportOptions | No
     return rendered[""]
 
 
+BUILTIN: tuple[str, ...] = (
+    "native",
+    "jsonl",
+    "doccano",
+    "csv_table",
+    "conll",
+    "brat",
+    "spacy_docbin",
+    "html_page",
+)
+"""The exporter modules shipped, in the order their formats are listed."""
+
+
 def _load_builtin() -> None:
-    from extract.exporters import native  # noqa: F401
+    for module in BUILTIN:
+        importlib.import_module(f"extract.exporters.{module}")
 
 
 _load_builtin()
 
-__all__ = ["FORMATS", "ExportFormat", "ExportOptions", "files_for", "register", "render_text", "write"]
+__all__ = [
+    "FORMATS",
+    "ExportFormat",
+    "ExportOptions",
+    "files_for",
+    "register",
+    "render_text",
+    "write",
+]

@@ -35,7 +35,9 @@ def as_data(annotations: Annotations) -> dict[str, Any]:
         "sha256": document.sha256,
         "model": {"name": annotations.model_name, "version": annotations.model_version},
         "text": document.text,
-        "entities": [entity_record(e) for e in sorted(annotations.entities, key=lambda e: (e.first, e.id))],
+        "entities": [
+            entity_record(e) for e in sorted(annotations.entities, key=lambda e: (e.first, e.id))
+        ],
     }
 
 

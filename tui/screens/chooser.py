@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from tui.layout import plain
+
 SHOWN = 200
 """Choices listed at once; typing narrows the rest down."""
 
@@ -42,7 +44,7 @@ class Chooser(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = Content(plain(self.title_text))
             yield Input(placeholder="type to filter")
             yield OptionList()
 

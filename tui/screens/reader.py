@@ -33,6 +33,7 @@ from extract.model import Entity, Mention
 from extract.ner import Annotator
 from extract.positions import Positions
 from tui.bindings import READER_KEYS
+from tui.layout import plain
 from tui.messages import AnnotationFailed, MentionsArrived
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
@@ -85,9 +86,9 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Label(self._title(), id="title")
+            yield Label(plain(self._title()), id="title", markup=False)
             yield ProgressBar(total=max(1, len(self.document.text)), show_eta=False, id="progress")
-            yield Label("", id="ner-state")
+            yield Label("", id="ner-state", markup=False)
         with Horizontal(id="main"):
             yield ArticleView(self.document.text, id="article")
             yield DensityStrip(id="density")
@@ -95,8 +96,8 @@ class ReaderScreen(Screen[None]):
                 yield Sidebar(id="sidebar")
                 yield MentionsPanel(id="mentions")
         with Horizontal(id="statusbar"):
-            yield Label("", id="status")
-            yield Label("", id="status-side")
+            yield Label("", id="status", markup=False)
+            yield Label("", id="status-side", markup=False)
         yield Input(placeholder="search the text (Enter to go, escape to cancel)", id="search")
         yield Footer()
 
@@ -293,7 +294,9 @@ class ReaderScreen(Screen[None]):
             entity = self.current_entity
             category = CATEGORY_BY_KEY[entity.category].singular
             place = position_in(entity, self.current)
-            status.update(f"{entity.name} · {category} · mention {place}/{len(entity.mentions)}")
+            status.update(
+                f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
+            )
         else:
             article = self.article
             layout = article.layout
@@ -304,7 +307,9 @@ class ReaderScreen(Screen[None]):
             status.update(f"line {line} of {lines} · {share}%")
         side = self.query_one("#status-side", Label)
         side.update(
-            f"search: {self.search_text}  (n/N)" if self.search_active and self.search_text else ""
+            f"search: {plain(self.search_text)}  (n/N)"
+            if self.search_active and self.search_text
+            else ""
         )
 
     def _scrolled(self) -> None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from extract.model import Entity, Mention
-from tui.layout import display_text
+from tui.layout import display_text, plain
 from tui.theme import mention_style
 
 
@@ -81,7 +82,7 @@ class MentionsPanel(OptionList):
             return
         self._mentions = entity.mentions
         self._entity, self._text = entity, text
-        self.border_title = f"{entity.name} · {len(entity.mentions)}"
+        self.border_title = Content(plain(f"{entity.name} · {len(entity.mentions)}"))
         dark = self.app.current_theme.dark
         style = mention_style(entity.category, dark)
         width = max(12, self.scrollable_content_region.width - 1)

@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 from extract.categories import CATEGORIES
 from extract.grouping import fold
 from extract.model import Entity
+from tui.layout import plain
 from tui.theme import category_colour, no_color
 
 SECTION_LIMIT = 400
@@ -182,7 +183,7 @@ class Sidebar(Vertical):
 
     @staticmethod
     def _entity_label(entity: Entity) -> Text:
-        label = Text(entity.name, overflow="ellipsis", no_wrap=True)
+        label = Text(plain(entity.name), overflow="ellipsis", no_wrap=True)
         label.append(f"  {len(entity.mentions)}", style="dim")
         if "user" in entity.sources:
             label.append(" ✎", style="italic")

@@ -1,0 +1,117 @@
+"""What several exporters share: mentions with their entities, overlaps, paragraphs, JSON lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from extract.annotations import Annotations
+from extract.chunks import paragraphs
+from extract.model import Entity, Mention
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A mention and the entity it belongs to."""
+
+    mention: Mention
+    entity: Entity
+
+
+def placed(annotations: Annotations) -> list[Placed]:
+    """Every mention with its entity, in document order."""
+    pairs = [Placed(m, e) for e in annotations.entities for m in e.mentions]
+    pairs.sort(key=lambda p: (p.mention, p.entity.id))
+    return pairs
+
+
+def exclusive(pairs: Iterable[Placed]) -> list[Placed]:
+    """Mentions that do not overlap, for formats that cannot nest them.
+
+    The model never overlaps mentions; where corrections do, the earlier (then longer) wins.
+    """
+    kept: list[Placed] = []
+    reach = 0
+    for pair in sorted(pairs, key=lambda p: (p.mention.start, -p.mention.end, p.entity.id)):
+        if pair.mention.start >= reach:
+            kept.append(pair)
+            reach = pair.mention.end
+    return kept
+
+
+def paragraph_spans(text: str, mentions: Iterable[Mention]) -> list[tuple[int, int]]:
+    """The paragraphs of ``text``, widened and joined so that each mention lies inside one."""
+    intervals = sorted([*paragraphs(text), *((m.start, m.end) for m in mentions)])
+    spans: list[tuple[int, int]] = []
+    for start, end in intervals:
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A record's stretch of the document: the whole of it, or one paragraph."""
+
+    offset: int
+    """Where ``text`` starts in the document."""
+    text: str
+    pairs: tuple[Placed, ...]
+    """Its mentions, with offsets relative to ``text``."""
+
+
+def segments(annotations: Annotations, split: str | None) -> list[Segment]:
+    """The document as one segment, or (``split="paragraph"``) one segment per paragraph."""
+    pairs = placed(annotations)
+    text = annotations.document.text
+    if split is None:
+        return [Segment(0, text, tuple(pairs))]
+    if split != "paragraph":
+        raise ValueError(f"unknown split {split!r}")
+    result: list[Segment] = []
+    index = 0
+    for start, end in paragraph_spans(text, (p.mention for p in pairs)):
+        inside: list[Placed] = []
+        while index < len(pairs) and pairs[index].mention.start < end:
+            mention = pairs[index].mention
+            shifted = replace(mention, start=mention.start - start, end=mention.end - start)
+            inside.append(Placed(shifted, pairs[index].entity))
+            index += 1
+        result.append(Segment(start, text[start:end], tuple(inside)))
+    return result
+
+
+def encode(text: str) -> bytes:
+    """UTF-8, as the native format writes it."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_lines(records: Iterable[dict[str, Any]]) -> bytes:
+    """One compact JSON object per line, readable, with every line break inside escaped.
+
+    JSON allows U+2028, U+2029 and U+0085 raw in strings, but line-splitting readers
+    (``str.splitlines``) would cut a record at them.
+    """
+    lines = [
+        json.dumps(record, ensure_ascii=False).translate(_LINE_SEPARATORS) + "\n"
+        for record in records
+    ]
+    return encode("".join(lines))
+
+
+def meta(annotations: Annotations) -> dict[str, str]:
+    """Where the annotations came from, for a record's metadata."""
+    document = annotations.document
+    return {
+        "source": document.source,
+        "sha256": document.sha256,
+        "model": annotations.model_name,
+        "model_version": annotations.model_version,
+    }

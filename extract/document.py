@@ -62,7 +62,9 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
             try:
                 text = body.decode(encoding.removesuffix("-sig"))
             except UnicodeDecodeError as error:
-                raise DocumentError(f"{what} has a {encoding} byte-order mark but {error.reason} at byte {error.start + len(bom)}") from None
+                raise DocumentError(
+                    f"{what} has a {encoding} byte-order mark but {error.reason} at byte {error.start + len(bom)}"
+                ) from None
             return text, encoding
     if b"\x00" in data:
         raise DocumentError(f"{what} looks binary (it contains NUL bytes), not text")
@@ -78,7 +80,9 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
     encoding = str(best.encoding)
     text = data.decode(encoding)
     if _looks_binary(text):
-        raise DocumentError(f"{what} looks binary: it decodes as {encoding} only to control characters")
+        raise DocumentError(
+            f"{what} looks binary: it decodes as {encoding} only to control characters"
+        )
     return text, encoding
 
 
@@ -87,7 +91,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False
-    controls = sum(1 for char in sample if (ord(char) < 32 and char not in "\t\n\r\f\v") or 0x7F <= ord(char) < 0xA0)
+    controls = sum(
+        1
+        for char in sample
+        if (ord(char) < 32 and char not in "\t\n\r\f\v") or 0x7F <= ord(char) < 0xA0
+    )
     return controls > len(sample) // 10
 
 

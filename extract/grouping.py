@@ -173,9 +173,7 @@ def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tupl
             continue
         words = set(key)
         candidates = [
-            other
-            for other in by_word[key[0]]
-            if len(other) > len(key) and words <= set(other)
+            other for other in by_word[key[0]] if len(other) > len(key) and words <= set(other)
         ]
         maximal = [c for c in candidates if not any(set(c) < set(d) for d in candidates)]
         if len(maximal) == 1:
@@ -193,9 +191,7 @@ def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tupl
 def group(mentions: Iterable[Mention]) -> list[Entity]:
     """Entities from mentions: one per thing named, sorted by first mention."""
     ordered = sorted(mentions)
-    person_keys = {
-        name_tokens(m.text) for m in ordered if category_of(m.label) == "person"
-    }
+    person_keys = {name_tokens(m.text) for m in ordered if category_of(m.label) == "person"}
     person_keys.discard(())
     links = _person_links(person_keys)
     resolved_people = {links.get(key, key) for key in person_keys}
@@ -234,7 +230,9 @@ def group(mentions: Iterable[Mention]) -> list[Entity]:
             key = tokens or (fold(m.text),)
         slot = groups.get((category, key))
         if slot is None:
-            slot = groups[(category, key)] = _Group(category, key if isinstance(key, tuple) else (), value)
+            slot = groups[(category, key)] = _Group(
+                category, key if isinstance(key, tuple) else (), value
+            )
         slot.mentions.append(m)
 
     entities = [_entity(slot) for slot in groups.values()]

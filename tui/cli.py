@@ -177,12 +177,17 @@ def run_export(args: argparse.Namespace) -> int:
 def run_reader(args: argparse.Namespace) -> int:
     """``entity-reader FILE``: open the reader."""
     from extract.document import load
-    from extract.errors import EntityReaderError
+    from extract.errors import EntityReaderError, ModelError
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
     document = load(args.file)
-    annotator = None if args.no_ner else _annotator(args)
+    try:
+        annotator = None if args.no_ner else _annotator(args)
+    except ModelError as error:
+        raise ModelError(
+            f"{error}; or read the text without entities: {PROG} --no-ner FILE"
+        ) from None
     from extract.corrections import open_for
 
     store = open_for(args.file, document.sha256, args.annotations)

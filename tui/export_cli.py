@@ -52,6 +52,9 @@ def _annotations(
             print(f"entity-reader: warning: {problem}", file=sys.stderr)
         log = store.log
     annotations = annotate(document, annotator, corrections=log)
+    if annotator.cache is not None:
+        for problem in annotator.cache.problems:
+            print(f"entity-reader: warning: {problem}", file=sys.stderr)
     for correction in annotations.unplaced:
         print(
             f"entity-reader: warning: {source}: correction not placed "

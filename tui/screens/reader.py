@@ -126,6 +126,9 @@ class ReaderScreen(Screen[None]):
             self._set_ner_state("no entities: started with --no-ner")
         else:
             cached = self.annotator.cached(self.document.text, self.document.sha256)
+            if self.annotator.cache is not None:
+                for problem in self.annotator.cache.problems:
+                    self.notify(problem, title="Cache", severity="warning", timeout=8)
             if cached is not None:
                 entities = self._entities_from(cached)
                 total = len(self.document.text)

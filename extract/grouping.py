@@ -40,6 +40,7 @@ _PERSON_JOINABLE = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", 
 """Labels the model often gives a person's bare surname; such a mention joins a matching person."""
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case, accents and every kind of whitespace folded away, for comparison only."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -133,7 +134,8 @@ def _word_number(words: Sequence[str]) -> int | None:
     return total + current
 
 
-def _acronym(tokens: Sequence[str], original: str) -> str | None:
+@lru_cache(maxsize=16384)
+def _acronym(tokens: tuple[str, ...], original: str) -> str | None:
     """Initials of the capitalised words of a multi-word name (Islamic State … → isis)."""
     words = [w for w in re.split(r"[\s\-]+", original) if w]
     capitals = [w[0] for w in words if w[:1].isupper() and fold(w) not in _ACRONYM_SKIP]
@@ -142,6 +144,7 @@ def _acronym(tokens: Sequence[str], original: str) -> str | None:
     return fold("".join(capitals))
 
 
+@lru_cache(maxsize=16384)
 def _as_acronym(text: str) -> str | None:
     """The letters of a mention written as an acronym ("ISIS", "U.N."), else None."""
     letters = text.replace(".", "").replace(" ", "")
@@ -190,7 +193,7 @@ def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tupl
 
 def group(mentions: Iterable[Mention]) -> list[Entity]:
     """Entities from mentions: one per thing named, sorted by first mention."""
-    ordered = sorted(mentions)
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     person_keys = {name_tokens(m.text) for m in ordered if category_of(m.label) == "person"}
     person_keys.discard(())
     links = _person_links(person_keys)

@@ -1,0 +1,108 @@
+"""Helpers for the reader's pilot tests: waiting, reading the screen, generated texts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Label
+
+from extract.categories import CATEGORIES
+from tui.app import ReaderApp
+from tui.screens.reader import ReaderScreen
+from tui.widgets.sidebar import Sidebar
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 30.0
+) -> None:
+    """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def reader(app: ReaderApp) -> ReaderScreen:
+    """The reader screen, wherever it is in the stack."""
+    screen = next(s for s in app.screen_stack if isinstance(s, ReaderScreen))
+    return screen
+
+
+def panels_shown(screen: ReaderScreen) -> bool:
+    """Whether the sidebar is mounted and lists its sections (it may come after the text)."""
+    sidebars = screen.query(Sidebar)
+    return bool(sidebars) and bool(sidebars.first().tree.root.children)
+
+
+async def wait_panels(pilot: Pilot[None], timeout: float = 10.0) -> ReaderScreen:
+    """Wait until the sidebar and mentions panel are mounted and showing."""
+    screen = reader(pilot.app)  # type: ignore[arg-type]
+    await wait_for(pilot, lambda: panels_shown(screen), "the panels to show", timeout)
+    return screen
+
+
+async def wait_annotated(pilot: Pilot[None], timeout: float = 30.0) -> ReaderScreen:
+    """Wait until the model has finished and the panels show it; return the reader screen."""
+    screen = reader(pilot.app)  # type: ignore[arg-type]
+    await wait_for(
+        pilot,
+        lambda: screen.annotation_done,
+        "the annotation to finish",
+        timeout,
+    )
+    await wait_panels(pilot)
+    await pilot.pause()
+    return screen
+
+
+def status(app: ReaderApp) -> str:
+    """The status line's text."""
+    return str(reader(app).query_one("#status", Label).content)
+
+
+def record_notifications(app: ReaderApp) -> list[str]:
+    """Every message notified from now on (the toasts still appear)."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: object, **kwargs: object) -> None:
+        seen.append(message)
+        notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen
+
+
+def sidebar_sections(app: ReaderApp) -> list[str]:
+    """Category keys of the sidebar's sections, top to bottom."""
+    tree = reader(app).query_one(Sidebar).tree
+    return [node.data[1] for node in tree.root.children if node.data is not None]
+
+
+def sidebar_names(app: ReaderApp, category: str) -> list[str]:
+    """Names of the entities listed under a category, top to bottom."""
+    screen = reader(app)
+    tree = screen.query_one(Sidebar).tree
+    names = []
+    for section in tree.root.children:
+        if section.data == ("section", category):
+            for node in section.children:
+                if node.data is not None:
+                    names.append(screen.index.entities[node.data[1]].name)
+    return names
+
+
+def category_number(key: str) -> str:
+    """The digit that toggles a category."""
+    return str(next(n for n, c in enumerate(CATEGORIES, start=1) if c.key == key))
+
+
+def generated_text(paragraphs: int = 400) -> str:
+    """A generated text many screens long, every paragraph distinct."""
+    return "\n\n".join(
+        f"Paragraph {n}: the quick brown fox jumps over the lazy dog, " * 3
+        for n in range(paragraphs)
+    )

@@ -1,0 +1,34 @@
+"""The README, --help and the help screen list the same keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tui.bindings import APP_KEYS, READER_KEYS, keys_help, keys_markdown
+from tui.cli import reader_parser
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_key_table_is_generated_from_the_bindings() -> None:
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"<!-- keys:start -->\n(.*?)\n<!-- keys:end -->", text, re.S)
+    assert found is not None, "README lost its keys table markers"
+    assert found.group(1) == keys_markdown(), "regenerate with: python -m tui.bindings"
+
+
+def test_help_lists_every_key() -> None:
+    text = reader_parser().format_help()
+    assert keys_help() in text
+    for key in (*READER_KEYS, *APP_KEYS):
+        assert key.description in text
+
+
+def test_readme_quick_start_has_the_two_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "entity-reader samples/iraqi-air-strike.txt" in text
+    assert "pip install -e '.[test]' && python -m pytest" in text
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    command = re.search(r"&& (python -m pytest[^\n`]*)", text)
+    assert command is not None and command.group(1) in ci

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
-from textual import on
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Click
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from extract.model import Entity, Mention
 from tui.layout import display_text, plain
@@ -35,19 +40,41 @@ def context_line(text: str, mention: Mention, width: int) -> tuple[str, str, str
 
 
 def _last_cells(piece: str, cells: int) -> str:
-    while cell_len(piece) > cells:
+    """The end of ``piece`` that fits in ``cells``."""
+    piece = piece[-cells:]  # never more characters than cells: each takes at least one…
+    while cell_len(piece) > cells:  # …but wide ones take two
         piece = piece[1:]
     return piece
 
 
 def _first_cells(piece: str, cells: int) -> str:
+    """The start of ``piece`` that fits in ``cells``."""
+    piece = piece[:cells]
     while cell_len(piece) > cells:
         piece = piece[:-1]
     return piece
 
 
-class MentionsPanel(OptionList):
-    """Keyword-in-context lines for one entity; Enter jumps to the mention."""
+class MentionsPanel(ScrollView, can_focus=True):
+    """Keyword-in-context lines for one entity; Enter jumps to the mention.
+
+    A Line-API widget: only the visible lines are made, so an entity with thousands of
+    mentions shows as fast as one with three.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor(1)", "next mention", show=False),
+        Binding("up", "cursor(-1)", "previous mention", show=False),
+        Binding("pagedown", "cursor_page(1)", "page down", show=False),
+        Binding("pageup", "cursor_page(-1)", "page up", show=False),
+        Binding("home", "cursor_to(0)", "first mention", show=False),
+        Binding("end", "cursor_to(-1)", "last mention", show=False),
+        Binding("enter", "choose", "go to this mention", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    MentionsPanel { overflow-x: hidden; }
+    """
 
     @dataclass
     class MentionChosen(Message):
@@ -58,54 +85,115 @@ class MentionsPanel(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._mentions: tuple[Mention, ...] = ()
+        self._starts: list[int] = []
         self._entity: Entity | None = None
         self._text = ""
-        self._width = 0
+        self._lines: dict[int, Strip] = {}
+        self.highlighted: int | None = None
+        """The line under the cursor (None when the panel is empty)."""
         self.border_title = "Mentions"
 
+    @property
+    def option_count(self) -> int:
+        """How many mentions are listed."""
+        return len(self._mentions)
+
     def on_resize(self) -> None:
-        width = self.scrollable_content_region.width
-        if width != self._width:
-            self._width = width
-            if self._entity is not None:
-                highlighted = self.highlighted
-                self.show(self._entity, self._text)
-                self.highlighted = highlighted
+        self._lines.clear()
+        self._resize()
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._mentions))
 
     def show(self, entity: Entity | None, text: str) -> None:
         """List the mentions of ``entity`` (or nothing)."""
-        self.clear_options()
-        if entity is None:
-            self._mentions = ()
-            self._entity = None
-            self.border_title = "Mentions"
-            return
-        self._mentions = entity.mentions
         self._entity, self._text = entity, text
-        self.border_title = Content(plain(f"{entity.name} · {len(entity.mentions)}"))
-        dark = self.app.current_theme.dark
-        style = mention_style(entity.category, dark)
-        width = max(12, self.scrollable_content_region.width - 1)
-        options = []
-        for mention in entity.mentions:
-            left, middle, right = context_line(text, mention, width)
-            prompt = Text.assemble((left, "dim"), (middle, style), (right, "dim"))
-            prompt.no_wrap = True
-            prompt.overflow = "ellipsis"
-            options.append(Option(prompt))
-        self.add_options(options)
+        self._mentions = entity.mentions if entity is not None else ()
+        self._starts = [m.start for m in self._mentions]
+        self._lines.clear()
+        self.highlighted = 0 if self._mentions else None
+        if entity is None:
+            self.border_title = "Mentions"
+        else:
+            self.border_title = Content(plain(f"{entity.name} · {len(entity.mentions)}"))
+        self._resize()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
     def mark(self, mention: Mention | None) -> None:
-        """Highlight the line of ``mention`` without moving focus."""
+        """Put the cursor on the line of ``mention`` without moving focus."""
         if mention is None:
             return
-        for position, candidate in enumerate(self._mentions):
-            if candidate.start == mention.start and candidate.end == mention.end:
-                self.highlighted = position
+        position = bisect_left(self._starts, mention.start)
+        while position < len(self._mentions):
+            candidate = self._mentions[position]
+            if candidate.start != mention.start:
                 return
+            if candidate.end == mention.end:
+                self._move(position)
+                return
+            position += 1
 
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if 0 <= event.option_index < len(self._mentions):
-            self.post_message(self.MentionChosen(self._mentions[event.option_index]))
+    def _move(self, position: int) -> None:
+        if not self._mentions:
+            return
+        position = max(0, min(len(self._mentions) - 1, position))
+        old = self.highlighted
+        self.highlighted = position
+        for row in (old, position):
+            if row is not None:
+                self._lines.pop(row, None)
+        self.scroll_to_region(Region(0, position, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self._move((self.highlighted or 0) + step)
+
+    def action_cursor_page(self, direction: int) -> None:
+        self._move((self.highlighted or 0) + direction * max(1, self.size.height - 1))
+
+    def action_cursor_to(self, position: int) -> None:
+        self._move(position if position >= 0 else len(self._mentions) - 1)
+
+    def action_choose(self) -> None:
+        if self.highlighted is not None and self._mentions:
+            self.post_message(self.MentionChosen(self._mentions[self.highlighted]))
+
+    def on_click(self, event: Click) -> None:
+        row = round(self.scroll_y) + event.y
+        if 0 <= row < len(self._mentions):
+            self._move(row)
+            self.action_choose()
+
+    def render_line(self, y: int) -> Strip:
+        row = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= len(self._mentions) or self._entity is None:
+            return Strip.blank(width, base)
+        cached = self._lines.get(row)
+        if cached is not None:
+            return cached
+        mention = self._mentions[row]
+        left, middle, right = context_line(self._text, mention, max(12, width - 1))
+        style = mention_style(self._entity.category, self.app.current_theme.dark)
+        dim = base + Style(dim=True)
+        segments = [Segment(left, dim), Segment(middle, base + style), Segment(right, dim)]
+        if row == self.highlighted:
+            cursor = Style(reverse=True) if self.has_focus else Style(underline=True)
+            segments = [
+                Segment(text, segment_style + cursor) for text, segment_style, _ in segments
+            ]
+        strip = Strip(segments).crop_extend(0, width, base)
+        if len(self._lines) > 400:
+            self._lines.clear()
+        self._lines[row] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._lines.clear()
+        self.refresh()

@@ -21,7 +21,7 @@ from extract.model import Entity
 from tui.layout import plain
 from tui.theme import category_colour, no_color
 
-SECTION_LIMIT = 400
+SECTION_LIMIT = 100
 """Entities listed per section before "… more" (filtering reaches the rest)."""
 
 EXPANDED_BY_DEFAULT = frozenset({"person", "organisation", "place", "figure"})
@@ -70,9 +70,11 @@ class Sidebar(Vertical):
         self.by_first = False
         self._expanded: dict[str, bool] = {c.key: c.key in EXPANDED_BY_DEFAULT for c in CATEGORIES}
         self._filter = ""
+        self._unfilled: dict[str, list[Entity]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter entities", id="entity-filter")
+        # Letters typed in the tree start the filter: selecting them on focus would lose them.
+        yield Input(placeholder="filter entities", id="entity-filter", select_on_focus=False)
         tree: EntityTree = EntityTree("entities", id="entity-tree")
         tree.show_root = False
         tree.guide_depth = 2
@@ -132,6 +134,9 @@ class Sidebar(Vertical):
         data = event.node.data
         if data is not None and data[0] == "section":
             self._expanded[data[1]] = event.node.is_expanded
+            members = self._unfilled.pop(data[1], None)
+            if members is not None and event.node.is_expanded:
+                self._fill(event.node, members)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -146,6 +151,7 @@ class Sidebar(Vertical):
         dark = self.app.current_theme.dark
         wanted = self._filter
         tree.clear()
+        self._unfilled.clear()
         restore: TreeNode[NodeData] | None = None
         for category in CATEGORIES:
             if category.key not in self._shown:
@@ -162,18 +168,32 @@ class Sidebar(Vertical):
                 (f" {len(members)}", "dim"),
             )
             expand = self._expanded[category.key] or bool(wanted)
-            section = tree.root.add(label, data=("section", category.key), expand=expand)
-            for entity in members[:SECTION_LIMIT]:
-                node = section.add_leaf(self._entity_label(entity), data=("entity", entity.id))
-                if cursor == ("entity", entity.id):
-                    restore = node
-            if len(members) > SECTION_LIMIT:
-                more = len(members) - SECTION_LIMIT
-                section.add_leaf(Text(f"… {more} more: type to filter", style="dim italic"))
+            section = tree.root.add(
+                label, data=("section", category.key), expand=expand, allow_expand=bool(members)
+            )
+            if expand:
+                found = self._fill(section, members, cursor)
+                restore = found or restore
+            else:
+                # Collapsed sections get their entries when opened: cheaper on big books.
+                self._unfilled[category.key] = members
             if cursor == ("section", category.key):
                 restore = section
         if restore is not None:
             tree.move_cursor(restore)
+
+    def _fill(
+        self, section: TreeNode[NodeData], members: list[Entity], cursor: NodeData | None = None
+    ) -> TreeNode[NodeData] | None:
+        found = None
+        for entity in members[:SECTION_LIMIT]:
+            node = section.add_leaf(self._entity_label(entity), data=("entity", entity.id))
+            if cursor == ("entity", entity.id):
+                found = node
+        if len(members) > SECTION_LIMIT:
+            more = len(members) - SECTION_LIMIT
+            section.add_leaf(Text(f"… {more} more: type to filter", style="dim italic"))
+        return found
 
     @staticmethod
     def _section_style(category: str, dark: bool) -> str:

@@ -29,6 +29,27 @@ def cache_key(text_sha256: str, model_name: str, model_version: str, settings: s
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def _parse(raw: bytes, text: str) -> list[Mention]:
+    """Mentions from a stored entry; anything not exactly as `MentionCache.put` writes raises."""
+    data = json.loads(raw)
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        raise ValueError(f"not a format {CACHE_FORMAT} entry")
+    labels = data["labels"]
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise ValueError("labels are not a list of names")
+    mentions = []
+    for item in data["mentions"]:
+        start, end, label_index = item
+        if not all(type(number) is int for number in item):
+            raise ValueError(f"mention {item!r} is not three whole numbers")
+        if not (0 <= start < end <= len(text)):
+            raise ValueError(f"offsets {start}-{end} outside the text")
+        if not 0 <= label_index < len(labels):
+            raise ValueError(f"label number {label_index} unknown")
+        mentions.append(Mention(start, end, labels[label_index], text[start:end]))
+    return mentions
+
+
 class MentionCache:
     """Mentions per cache key, as compact JSON files under one folder."""
 
@@ -48,15 +69,8 @@ class MentionCache:
         except OSError:
             return None
         try:
-            data = json.loads(raw)
-            labels: list[str] = data["labels"]
-            mentions = []
-            for start, end, label_index in data["mentions"]:
-                if not (0 <= start < end <= len(text)):
-                    raise ValueError(f"offsets {start}-{end} outside the text")
-                mentions.append(Mention(start, end, labels[label_index], text[start:end]))
-            return mentions
-        except (ValueError, KeyError, TypeError, IndexError) as error:
+            return _parse(raw, text)
+        except (ValueError, KeyError, TypeError) as error:
             self._set_aside(path, error)
             return None
 

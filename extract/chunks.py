@@ -110,7 +110,8 @@ def _window_end(text: str, end: int, context: int) -> int:
 
 def _cut_point(text: str, start: int, limit: int) -> int:
     """The best place to cut ``text[start:limit]``: after a sentence end, else at a space."""
-    floor = start + (limit - start) // 2
+    # At least one character past ``start``, so every cut makes progress (even with cap 1).
+    floor = start + max(1, (limit - start) // 2)
     best = -1
     for match in _SENTENCE_END.finditer(text, floor, limit):
         best = match.end()

@@ -72,18 +72,42 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
+    detected = _detect(data)
+    if detected is None:
         raise DocumentError(f"{what} looks binary: no text encoding decodes it")
-    encoding = str(best.encoding)
-    text = data.decode(encoding)
+    text = data.decode(detected)
     if _looks_binary(text):
         raise DocumentError(
-            f"{what} looks binary: it decodes as {encoding} only to control characters"
+            f"{what} looks binary: it decodes as {detected} only to control characters"
         )
-    return text, encoding
+    return text, detected
+
+
+WESTERN = "cp1252"
+"""The legacy encoding preferred when detection finds it about as likely as the best guess."""
+
+_CLOSE_CHAOS = 0.1
+"""How much more "chaos" (charset-normalizer's measure of mess) a Western reading may show."""
+
+
+def _detect(data: bytes) -> str | None:
+    """The most likely legacy encoding of bytes that are not UTF-8, or None for binary.
+
+    On short texts charset-normalizer often ranks a Central European code page first for
+    French or German text (cp1250 reads "è" as "č"). An English reader meets Western text far
+    more often, so cp1252 wins whenever it reads the bytes nearly as cleanly as the best guess;
+    Cyrillic, Greek or Polish text is not clean in cp1252 and keeps its own encoding.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        if WESTERN in match.could_be_from_charset and match.chaos <= best.chaos + _CLOSE_CHAOS:
+            return WESTERN
+    return str(best.encoding)
 
 
 def _looks_binary(text: str) -> bool:

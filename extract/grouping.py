@@ -32,7 +32,8 @@ PARTICLES: frozenset[str] = frozenset(
 ARTICLES: frozenset[str] = frozenset({"the", "a", "an"})
 _ACRONYM_SKIP: frozenset[str] = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "&"})
 
-_POSSESSIVE = re.compile(r"(?:['’`]s|s['’`])$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['’`]s|(?<=s)['’`])$", re.IGNORECASE)
+"""A final "'s", or the bare apostrophe after an s ("Jones'" is Jones, not Jone)."""
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:!?()\[\]{}\"“”„«»]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’`]")
 
@@ -60,7 +61,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
     while len(core) > 1 and core[0] in TITLES:
         core = core[1:]
     # "Prime Minister" alone keeps its words: a bare title is still the text it is.
-    if core and core[0] in TITLES and len(words) == 1:
+    if words and all(word in TITLES for word in words):
         core = words
     named = [w for w in core if w not in PARTICLES]
     return tuple(named or core)
@@ -100,21 +101,30 @@ def figure_value(text: str) -> Fraction | None:
     """The number a figure names when that is clear ("36", "1,200", "a third", "forty-two")."""
     folded = fold(text).replace("-", " ").strip(" .")
     if _NUMBER.match(folded):
-        return Fraction(folded.replace(",", ""))
+        return _digits(folded)
     words = [w for w in folded.split() if w != "and"]
     if not words:
         return None
     if words[0] in ("a", "an", "one") and len(words) == 2 and words[1] in _FRACTIONS:
         return Fraction(1, _FRACTIONS[words[1]])
+    if words[0] in ("a", "an") and len(words) > 1 and words[1] in _SCALES:
+        words = words[1:]  # "a hundred" is one hundred
     if len(words) == 2 and words[1] in _FRACTIONS:
         numerator = _word_number(words[:1])
         return None if numerator is None else Fraction(numerator, _FRACTIONS[words[1]])
-    whole = _word_number(words)
-    return None if whole is None else Fraction(whole)
+    return _word_number(words)
 
 
-def _word_number(words: Sequence[str]) -> int | None:
-    total = current = 0
+def _digits(word: str) -> Fraction | None:
+    """A number written in digits ("1,200", "1.5"); None past Python's int conversion limit."""
+    try:
+        return Fraction(word.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _word_number(words: Sequence[str]) -> Fraction | None:
+    total = current = Fraction(0)
     for word in words:
         if word in _UNITS:
             current += _UNITS[word]
@@ -122,13 +132,14 @@ def _word_number(words: Sequence[str]) -> int | None:
             current += _TENS[word]
         elif word in _SCALES:
             scale = _SCALES[word]
+            current = current or Fraction(1)  # "hundred" alone is one hundred
             if scale == 100:
-                current = max(current, 1) * 100
+                current *= 100
             else:
-                total += max(current, 1) * scale
-                current = 0
-        elif _NUMBER.match(word):
-            current += int(Fraction(word.replace(",", "")))
+                total += current * scale
+                current = Fraction(0)
+        elif _NUMBER.match(word) and (number := _digits(word)) is not None:
+            current += number  # "1.5 million" is 1,500,000
         else:
             return None
     return total + current
@@ -163,13 +174,19 @@ class _Group:
         self.value = value
 
 
+def _by_word(names: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """The names each word occurs in, in the order given."""
+    by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for name in names:
+        for word in set(name):
+            by_word[word].append(name)
+    return by_word
+
+
 def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
     """Each partial person name to the one fuller name that contains all its words."""
     unique = sorted(set(keys), key=len, reverse=True)
-    by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for key in unique:
-        for word in set(key):
-            by_word[word].append(key)
+    by_word = _by_word(unique)
     links: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in unique:
         if not key:
@@ -191,6 +208,20 @@ def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tupl
     return links
 
 
+def _surname_links(
+    keys: Iterable[tuple[str, ...]], people: Iterable[tuple[str, ...]]
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each name another label gave (ORG "Abadi") to the one person whose name holds its words."""
+    by_word = _by_word(people)
+    links: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in keys:
+        words = set(key)
+        holders = [person for person in by_word[key[0]] if words <= set(person)]
+        if len(holders) == 1:
+            links[key] = holders[0]
+    return links
+
+
 def group(mentions: Iterable[Mention]) -> list[Entity]:
     """Entities from mentions: one per thing named, sorted by first mention."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
@@ -198,6 +229,9 @@ def group(mentions: Iterable[Mention]) -> list[Entity]:
     person_keys.discard(())
     links = _person_links(person_keys)
     resolved_people = {links.get(key, key) for key in person_keys}
+    joinable = {name_tokens(m.text) for m in ordered if m.label in _PERSON_JOINABLE}
+    joinable -= person_keys | {()}
+    links.update(_surname_links(joinable, resolved_people))
 
     org_acronyms: dict[tuple[str, str], tuple[str, ...]] = {}
     for m in ordered:
@@ -225,6 +259,9 @@ def group(mentions: Iterable[Mention]) -> list[Entity]:
             key = links.get(tokens, tokens) if tokens else (fold(m.text),)
         elif category == "figure":
             value = figure_value(m.text)
+            if value is None and tokens:
+                # "(36)" or "36's" is 36 too; without this its id would be 36's, "figure:36".
+                value = figure_value(" ".join(tokens))
             key = value if value is not None else tokens
         elif category in ("organisation", "place"):
             acronym = _as_acronym(m.text)
@@ -260,7 +297,9 @@ def _entity(slot: _Group) -> Entity:
 
 def _canonical_name(mentions: Sequence[Mention], slot: _Group) -> str:
     """The fullest form: most identifying words, then most frequent, then earliest."""
-    shown = (lambda text: " ".join(text.split())) if slot.category == "figure" else display_name
+    shown = (
+        (lambda text: " ".join(text.split()) or text) if slot.category == "figure" else display_name
+    )
     counts = Counter(shown(m.text) for m in mentions)
     first_seen: dict[str, int] = {}
     for position, m in enumerate(mentions):

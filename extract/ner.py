@@ -273,7 +273,9 @@ class Annotator:
         cache: MentionCache | None = None,
         cap: int = CHUNK_CAP,
         context: int = CONTEXT,
+        pipeline: Language | None = None,
     ) -> None:
+        """``pipeline`` is this model's NER pipeline when the caller has already loaded it."""
         base = resolve_model(model)
         settings = f"chunks={CHUNKER_VERSION}/{cap}/{context};spacy={_spacy_version()};ner-only"
         self.info = ModelInfo(base.name, base.version, base.location, settings)
@@ -281,7 +283,7 @@ class Annotator:
         self.cache = cache
         self.cap = cap
         self.context = context
-        self._nlp: Language | None = None
+        self._nlp: Language | None = pipeline
         self._lock = threading.Lock()
 
     def nlp(self) -> Language:
@@ -333,9 +335,12 @@ class Annotator:
         collected: list[Mention] = []
         done = 0
         try:
-            for group, triples in zip(groups, results, strict=False):
+            for group in groups:
+                # Checked before asking for the next result, so a cancelled in-process run
+                # does not annotate one more group first.
                 if cancel is not None and cancel.is_set():
                     return
+                triples = next(results)
                 done += sum(c.end - c.start for c in group)
                 found = tuple(Mention(s, e, label, text[s:e]) for s, e, label in triples)
                 collected.extend(found)

@@ -5,7 +5,7 @@ Plain Python and spaCy only; nothing here imports Textual or Rich.
 
 from extract.annotations import Annotations, annotate
 from extract.categories import CATEGORIES, Category, category_of
-from extract.document import Document, load
+from extract.document import Document, Section, load
 from extract.errors import DocumentError, EntityReaderError, ModelError
 from extract.grouping import group
 from extract.model import Entity, Mention
@@ -22,6 +22,7 @@ __all__ = [
     "EntityReaderError",
     "Mention",
     "ModelError",
+    "Section",
     "__version__",
     "annotate",
     "category_of",

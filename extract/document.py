@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from extract.errors import DocumentError
 
@@ -24,15 +25,29 @@ MAX_BYTES = 256 * 1024 * 1024
 """Larger inputs are refused rather than read into memory."""
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A place to jump to: a chapter of a book or a page of a PDF, starting at ``start``."""
+
+    kind: Literal["chapter", "page"]
+    title: str
+    start: int
+
+
 @dataclass(frozen=True)
 class Document:
-    """A decoded text and where it came from. Offsets everywhere index into ``text``."""
+    """A decoded text and where it came from. Offsets everywhere index into ``text``.
+
+    ``fmt`` is the source format (text, html, markdown, epub, pdf); ``sections`` are the
+    chapters of an EPUB or the pages of a PDF, in order, each with its start in ``text``.
+    """
 
     text: str
     source: str
     encoding: str
     fmt: str = "text"
     sha256: str = field(default="")
+    sections: tuple[Section, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -43,6 +58,11 @@ class Document:
     def name(self) -> str:
         """A short name for titles: the file name, or "<stdin>"."""
         return "<stdin>" if self.source == "-" else Path(self.source).name
+
+    def section_at(self, offset: int) -> int | None:
+        """Index in ``sections`` of the chapter or page holding ``offset``; None before the first."""
+        found = bisect.bisect_right(self.sections, offset, key=lambda section: section.start)
+        return found - 1 if found else None
 
 
 def text_document(text: str, source: str = "<text>") -> Document:
@@ -149,9 +169,13 @@ def read_bytes(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -
         raise DocumentError(f"{shown}: {error.strerror or error}") from None
 
 
-def load(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -> Document:
-    """Read a path (or "-" for standard input) into a `Document`."""
-    data = read_bytes(path, stdin=stdin)
-    what = "standard input" if str(path) == "-" else str(path)
-    text, encoding = decode(data, what=what)
-    return Document(text=text, source=str(path), encoding=encoding)
+def load(
+    path: str | os.PathLike[str], fmt: str = "auto", *, stdin: BinaryIO | None = None
+) -> Document:
+    """Read a path (or "-" for standard input) into a `Document`.
+
+    ``fmt`` is one of `extract.formats.INPUT_FORMATS`; "auto" chooses by content and extension.
+    """
+    from extract.formats import read
+
+    return read(path, fmt, stdin=stdin)

@@ -45,6 +45,7 @@ READER_KEYS: tuple[Key, ...] = (
     Key("b,pageup", "page_up", "up one page", "Move"),
     Key("g,home", "scroll_home", "top of the text", "Move"),
     Key("G,end", "scroll_end", "end of the text", "Move"),
+    Key("c", "screen.goto_section", "go to chapter or page (EPUB, PDF)", "Move"),
     Key(
         "right_square_bracket",
         "next_mention",

@@ -55,6 +55,19 @@ def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_format_in_option(parser: argparse.ArgumentParser) -> None:
+    from extract.formats import INPUT_FORMATS
+
+    parser.add_argument(
+        "--format-in",
+        default="auto",
+        choices=INPUT_FORMATS,
+        metavar="{" + ",".join(INPUT_FORMATS) + "}",
+        help="read FILE as this format (default: auto, by content, then by extension: "
+        "PDF, EPUB, HTML, .md/.markdown as Markdown, else text)",
+    )
+
+
 def _formats_help() -> str:
     from extract.exporters import FORMATS
 
@@ -77,7 +90,10 @@ def reader_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=_version())
-    parser.add_argument("file", metavar="FILE", help="the text to read")
+    parser.add_argument(
+        "file", metavar="FILE", help="the text to read: plain text, Markdown, HTML, EPUB or PDF"
+    )
+    _add_format_in_option(parser)
     _add_model_options(parser)
     _add_annotations_option(parser)
     parser.add_argument(
@@ -122,6 +138,7 @@ def export_parser() -> argparse.ArgumentParser:
         choices=["paragraph"],
         help="one record per paragraph instead of per document (jsonl, doccano)",
     )
+    _add_format_in_option(parser)
     _add_model_options(parser)
     _add_annotations_option(parser)
     return parser
@@ -181,7 +198,7 @@ def run_reader(args: argparse.Namespace) -> int:
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
-    document = load(args.file)
+    document = load(args.file, args.format_in)
     try:
         annotator = None if args.no_ner else _annotator(args)
     except ModelError as error:

@@ -45,6 +45,16 @@ class ReaderCommands(Provider):
             ),
             ("Help: keys", "?: every key of the reader", reader.action_help),
         ]
+        if reader.document.sections:
+            kind = reader.document.sections[0].kind
+            commands.insert(
+                1,
+                (
+                    f"Go to {kind}…",
+                    f"c: choose a {kind} and read from its start",
+                    reader.action_goto_section,
+                ),
+            )
         for number, category in enumerate(CATEGORIES, start=1):
             state = "Hide" if category.key in reader.shown else "Show"
             commands.append(

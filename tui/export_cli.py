@@ -22,6 +22,7 @@ class _Job:
     split: str | None
     model: str | None
     no_cache: bool
+    format_in: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,12 @@ class _Outcome:
 
 
 def _annotations(
-    source: str, model: str | None, no_cache: bool, jobs: int | None, annotations_path: str | None
+    source: str,
+    model: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    annotations_path: str | None,
+    format_in: str = "auto",
 ) -> Annotations:
     """Annotate a file and apply its stored corrections (the reader's or ``--annotations``)."""
     from extract.annotations import annotate
@@ -43,7 +49,7 @@ def _annotations(
     from extract.document import load
     from extract.ner import Annotator
 
-    document = load(source)
+    document = load(source, format_in)
     annotator = Annotator(model, jobs=jobs, cache=None if no_cache else MentionCache())
     log: list[Correction] = []
     if annotations_path is not None or source != "-":
@@ -66,7 +72,7 @@ def _annotations(
 
 def _run_job(job: _Job) -> _Outcome:
     try:
-        annotations = _annotations(job.source, job.model, job.no_cache, 0, None)
+        annotations = _annotations(job.source, job.model, job.no_cache, 0, None, job.format_in)
         write(job.format, annotations, job.target, ExportOptions(split=job.split))  # type: ignore[arg-type]
         entities = annotations.entities  # type: ignore[attr-defined]
         count = sum(len(e.mentions) for e in entities)
@@ -101,7 +107,9 @@ def export_files(args: argparse.Namespace) -> int:
         if not export_format.to_stdout:
             raise EntityReaderError(f"the {args.format} format writes files: give -o PATH")
         output = "-"
-    annotations = _annotations(source, args.model, args.no_cache, args.jobs, args.annotations)
+    annotations = _annotations(
+        source, args.model, args.no_cache, args.jobs, args.annotations, args.format_in
+    )
     options = ExportOptions(split=args.split)
     if output == "-":
         if not export_format.to_stdout:
@@ -142,7 +150,9 @@ def _export_many(args: argparse.Namespace) -> int:
         if target in targets:
             raise EntityReaderError(f"{source} and {targets[target]} would both write {target}")
         targets[target] = source
-        jobs.append(_Job(source, target, args.format, args.split, args.model, args.no_cache))
+        jobs.append(
+            _Job(source, target, args.format, args.split, args.model, args.no_cache, args.format_in)
+        )
     workers = max(1, min(args.jobs or 2, len(jobs)))
     console = Console(stderr=True)
     outcomes: list[_Outcome] = []

@@ -307,7 +307,7 @@ class ReaderScreen(Screen[None]):
             line = layout.line_of_row(layout.row_of(top)) + 1
             lines = len(layout.lines)
             share = 100 * top // max(1, len(self.document.text))
-            status.update(f"line {line} of {lines} · {share}%")
+            status.update(f"line {line} of {lines}{self._section_status(top)} · {share}%")
         side = self.query_one("#status-side", Label)
         side.update(
             f"search: {plain(self.search_text)}  (n/N)"
@@ -490,6 +490,45 @@ class ReaderScreen(Screen[None]):
                 self.choose_entity(entity_id)
 
         self.app.push_screen(Chooser("Go to entity", choices), chosen)
+
+    def _section_status(self, offset: int) -> str:
+        """`` · page 3/10`` or `` · chapter 2/12`` for the section holding ``offset``, if any."""
+        sections = self.document.sections
+        found = self.document.section_at(offset)
+        if found is None:
+            return ""
+        return f" · {sections[found].kind} {found + 1}/{len(sections)}"
+
+    def action_goto_section(self) -> None:
+        """Choose a chapter (EPUB) or page (PDF) and show it from its start."""
+        sections = self.document.sections
+        if not sections:
+            self.notify("This document has no chapters or pages to go to.", timeout=3)
+            return
+        total = max(1, len(self.document.text))
+        text = self.document.text
+        choices = []
+        for number, section in enumerate(sections):
+            share = f"{100 * section.start // total}%"
+            if section.kind == "page":
+                first = text[section.start : section.start + 60].split("\n", 1)[0]
+                choices.append((str(number), section.title, f"{share} · {plain(first)}"))
+            else:
+                choices.append(
+                    (str(number), section.title, f"chapter {number + 1}/{len(sections)} · {share}")
+                )
+
+        def chosen(number: str | None) -> None:
+            if number is not None:
+                self.go_to_section(int(number))
+
+        self.app.push_screen(Chooser(f"Go to {sections[0].kind}", choices), chosen)
+
+    def go_to_section(self, number: int) -> None:
+        """Scroll so that section ``number`` starts at the top of the article."""
+        self.article.scroll_to_offset(self.document.sections[number].start, top=True)
+        self.article.focus()
+        self._update_status()
 
     def choose_entity(self, entity_id: str) -> None:
         """Make an entity current at its first mention."""

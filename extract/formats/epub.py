@@ -1,0 +1,98 @@
+"""EPUB books: the chapters in reading order, each a run of text blocks, with their titles.
+
+The spine gives the reading order. Each chapter's XHTML becomes text one block element at a
+time (paragraphs, headings, list items, table rows; scripts and styles left out), blocks and
+chapters separated by a blank line. Every chapter with text becomes a `Section` whose title
+starts the chapter's text: its opening heading; else the table of contents' title, written as
+the chapter's first line; else the start of its first line.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePosixPath
+from typing import Any
+
+from extract.document import Document, Section
+from extract.errors import DocumentError
+from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
+
+CHAPTER_BREAK = "\n\n"
+"""What separates two chapters (and two blocks within a chapter)."""
+
+
+def read_epub(data: bytes, source: str, what: str) -> Document:
+    """An EPUB's chapters as one text, with a `Section` at the start of each."""
+    from ebooklib import ITEM_DOCUMENT, epub
+
+    try:
+        with quiet("ebooklib"):
+            book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": False})
+    except Exception as error:  # a damaged zip or package file may raise anything
+        raise DocumentError(f"{what} is not a readable EPUB ({reason(error)})") from None
+    titles = _toc_titles(getattr(book, "toc", ()))
+    parts: list[str] = []
+    sections: list[Section] = []
+    length = 0
+    encoding = ""
+    for idref, _linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or isinstance(item, epub.EpubNav) or item.get_type() != ITEM_DOCUMENT:
+            continue
+        try:
+            tree = parse_xhtml(item.content)
+            blocks = blocks_of(tree)
+        except Exception as error:  # lxml on a damaged chapter, or nesting too deep to walk
+            raise DocumentError(
+                f"{what}: chapter {item.file_name} cannot be read ({reason(error)})"
+            ) from None
+        encoding = encoding or str(tree.getroottree().docinfo.encoding or "")
+        if not blocks:
+            continue  # a cover picture, a blank page
+        texts = [block.text for block in blocks]
+        listed = titles.get(item.file_name) or titles.get(PurePosixPath(item.file_name).name)
+        if blocks[0].tag in HEADINGS:
+            title = cut_title(texts[0])
+        elif listed and not texts[0].startswith(listed):
+            title = listed
+            texts.insert(0, listed)
+        else:
+            title = listed or cut_title(texts[0])
+        chapter = CHAPTER_BREAK.join(texts)
+        if parts:
+            length += len(CHAPTER_BREAK)
+        sections.append(Section("chapter", title, length))
+        parts.append(chapter)
+        length += len(chapter)
+    if not parts:
+        raise DocumentError(f"{what}: this EPUB has no text in its chapters")
+    return Document(
+        text=CHAPTER_BREAK.join(parts),
+        source=source,
+        encoding=(encoding or "utf-8").lower(),
+        fmt="epub",
+        sections=tuple(sections),
+    )
+
+
+def _toc_titles(toc: Any) -> dict[str, str]:
+    """Chapter file → its title in the table of contents (the first entry naming the file)."""
+    titles: dict[str, str] = {}
+
+    def visit(entries: Any) -> None:
+        for entry in entries:
+            if isinstance(entry, (tuple, list)):
+                if entry:
+                    visit([entry[0]])
+                if len(entry) > 1:
+                    visit(entry[1])
+                continue
+            href = getattr(entry, "href", None) or getattr(entry, "file_name", None)
+            title = " ".join(str(getattr(entry, "title", "") or "").split())
+            if href and title:
+                path = str(href).split("#", 1)[0]
+                titles.setdefault(path, title)
+                titles.setdefault(PurePosixPath(path).name, title)
+
+    visit(toc)
+    return titles

@@ -1,0 +1,74 @@
+"""PDF files: the text layer of each page in reading order, pages separated by a blank line.
+
+pypdf extracts each page's text. Pages are joined with "\\n\\n" (not a form feed, which the
+chunker and the screen would treat as an odd character, not a paragraph break); each page's
+start is kept as a `Section`, so the reader can show and jump to page numbers. A PDF without a
+text layer (scanned pages) or locked by a password is refused with one line.
+"""
+
+from __future__ import annotations
+
+import io
+
+from extract.document import Document, Section
+from extract.errors import DocumentError
+from extract.formats.markup import quiet, reason
+
+PAGE_BREAK = "\n\n"
+"""What separates the text of two pages."""
+
+
+def read_pdf(data: bytes, source: str, what: str) -> Document:
+    """A PDF's text, page by page, with a `Section` at the start of each page."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        with quiet("pypdf"):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError(
+                    f"{what} is an encrypted PDF that needs a password; "
+                    "save an unlocked copy to read it"
+                )
+            pages = [_page_text(page) for page in reader.pages]
+    except DocumentError:
+        raise
+    except (DependencyError, FileNotDecryptedError) as error:
+        raise DocumentError(f"{what} is an encrypted PDF that cannot be opened ({error})") from None
+    except Exception as error:  # a damaged PDF may raise anything from deep in the parser
+        raise DocumentError(f"{what} is not a readable PDF ({reason(error)})") from None
+    if not any(pages):
+        raise DocumentError(
+            f"{what} has no text layer (a scanned or image-only PDF?): run it through OCR first"
+        )
+    text = PAGE_BREAK.join(page for page in pages if page)
+    starts: list[int] = []
+    position = 0
+    waiting = 0
+    """Pages without text so far, which start where the next page with text starts."""
+    for page in pages:
+        if not page:
+            waiting += 1
+            continue
+        starts.extend([position] * (waiting + 1))
+        waiting = 0
+        position += len(page) + len(PAGE_BREAK)
+    starts.extend([len(text)] * waiting)
+    sections = [
+        Section("page", f"page {number}", start) for number, start in enumerate(starts, start=1)
+    ]
+    return Document(
+        text=text,
+        source=source,
+        encoding="n/a",
+        fmt="pdf",
+        sections=tuple(sections),
+    )
+
+
+def _page_text(page: object) -> str:
+    """A page's text without the blank space around it."""
+    text = str(page.extract_text() or "")  # type: ignore[attr-defined]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()

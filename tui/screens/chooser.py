@@ -71,6 +71,7 @@ class Chooser(ModalScreen[str | None]):
         prompts = []
         for index in order[:SHOWN]:
             _, label, detail = self.choices[index]
+            label = plain(label)  # often document text: never raw controls on screen
             shown = matcher.highlight(label) if query else Content(label)
             prompts.append(Option(Content.assemble(shown, (f"  {detail}", "dim"))))
         options.add_options(prompts)

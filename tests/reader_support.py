@@ -11,7 +11,7 @@ from textual.widgets import Label
 from extract.categories import CATEGORIES
 from tui.app import ReaderApp
 from tui.screens.reader import ReaderScreen
-from tui.widgets.sidebar import Sidebar
+from tui.widgets.sidebar import EntityTree, Sidebar
 
 
 async def wait_for(
@@ -32,9 +32,11 @@ def reader(app: ReaderApp) -> ReaderScreen:
 
 
 def panels_shown(screen: ReaderScreen) -> bool:
-    """Whether the sidebar is mounted and lists its sections (it may come after the text)."""
-    sidebars = screen.query(Sidebar)
-    return bool(sidebars) and bool(sidebars.first().tree.root.children)
+    """Whether the sidebar is mounted and lists the entities (it may come after the text)."""
+    trees = screen.query(EntityTree)
+    if not trees or not trees.first().is_mounted:
+        return False
+    return bool(trees.first().root.children) or not screen.entities
 
 
 async def wait_panels(pilot: Pilot[None], timeout: float = 10.0) -> ReaderScreen:

@@ -247,8 +247,9 @@ async def test_a_cached_text_shows_its_entities_at_first_paint(
         assert screen.annotation_done
         assert [(e.name, e.mentions) for e in screen.entities] == found
         assert not screen.workers
+        paper = screen.article.rich_style.bgcolor
         first_row = list(screen.article.render_line(0))
-        marked = [segment.text for segment in first_row if segment.style and segment.style.bgcolor]
+        marked = [part.text for part in first_row if part.style and part.style.bgcolor != paper]
         assert marked[:3] == ["Iraqi", "ISIS", "Syria"]  # highlighted in the very first frame
         await wait_panels(pilot)
         assert "Haider al-Abadi" in sidebar_names(second, "person")

@@ -41,7 +41,8 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: auto; max-width: 90%; height: auto; max-height: 90%;
+        /* A width of its own: `auto` measures the keys table at zero width and hides it. */
+        width: 84; max-width: 90%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 2; background: $surface;
     }
     """

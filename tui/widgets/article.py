@@ -76,7 +76,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout.wrap_until(rows=max(200, self.size.height * 2))
         self._strips.clear()
         self._update_virtual_size()
-        if top:
+        if top and not self.size.height:
+            # Not laid out yet (a first use from on_mount): scroll once the real width is known.
+            self._pending_top = top
+        elif top:
             self._pending_top = None
             self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
         if not self._layout.complete:
@@ -101,7 +104,9 @@ class ArticleView(ScrollView, can_focus=True):
             self.set_timer(0.01, self._wrap_more)
 
     def on_resize(self) -> None:
-        if self._layout is not None and self._layout.width != self._wrap_width():
+        if self._layout is not None and (
+            self._layout.width != self._wrap_width() or self._pending_top is not None
+        ):
             self._relayout()
             self.refresh()
 

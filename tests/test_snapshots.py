@@ -1,0 +1,57 @@
+"""SVG snapshots of the reader on the sample article (pytest-textual-snapshot).
+
+The model's results are cached before the app starts, so entities are there at first paint
+and every run draws the same screen. Update with ``pytest --snapshot-update`` and look at
+the SVGs in ``tests/__snapshots__/`` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from reader_support import wait_annotated
+from textual.pilot import Pilot
+
+from extract.document import Document
+from extract.ner import Annotator
+from tui.app import ReaderApp
+
+SnapCompare = Callable[..., bool]
+
+
+async def at_fourth_mention(pilot: Pilot[None]) -> None:
+    """Step to the fourth mention (Haider al-Abadi), so the sidebar, panel and strip show him."""
+    await wait_annotated(pilot)
+    await pilot.press(*["right_square_bracket"] * 4)
+    await pilot.pause()
+
+
+class TestReader:
+    """The main screen with a current entity, at a large and at a small terminal."""
+
+    @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+    def test_main_screen(
+        self,
+        snap_compare: SnapCompare,
+        sample_document: Document,
+        sample_annotator: Annotator,
+        size: tuple[int, int],
+    ) -> None:
+        app = ReaderApp(sample_document, sample_annotator)
+        assert snap_compare(app, terminal_size=size, run_before=at_fourth_mention)
+
+
+class TestHelp:
+    """The help screen lists every key."""
+
+    def test_help_screen(
+        self, snap_compare: SnapCompare, sample_document: Document, sample_annotator: Annotator
+    ) -> None:
+        async def open_help(pilot: Pilot[None]) -> None:
+            await wait_annotated(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        app = ReaderApp(sample_document, sample_annotator)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)

@@ -1,0 +1,115 @@
+"""The installed ``entity-reader`` command in a real terminal (tmux), driven by keystrokes."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "iraqi-air-strike.txt"
+ABADI = re.compile(r"Haider al-Abadi · Person · mention (\d+)/(\d+)")
+DONE = re.compile(r"\d+ entities · \d+ mentions")
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def reader_command() -> str:
+    """The console script installed beside this Python (or on the PATH)."""
+    found = shutil.which("entity-reader")
+    return found or str(Path(sys.executable).parent / "entity-reader")
+
+
+class Terminal:
+    """One detached tmux session on a server of its own (its own socket)."""
+
+    def __init__(self) -> None:
+        self.socket = f"entity-reader-test-{uuid.uuid4().hex[:12]}"
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def start(self, command: str, width: int, height: int) -> None:
+        self.tmux("new-session", "-d", "-s", "reader", "-x", str(width), "-y", str(height), command)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "reader")
+
+    def send(self, key: str) -> None:
+        self.tmux("send-keys", "-t", "reader", "-l", key)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 30) -> str:
+        """Poll the screen until ``condition`` holds on it; fail with the screen shown."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if condition(shown):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{shown}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    session = Terminal()
+    try:
+        yield session
+    finally:
+        session.kill()
+
+
+def test_installed_reader_in_tmux(terminal: Terminal, cache_dir: Path, data_dir: Path) -> None:
+    command = " ".join(
+        shlex.quote(part)
+        for part in (
+            "env",
+            f"ENTITY_READER_CACHE_DIR={cache_dir}",
+            f"ENTITY_READER_DATA_DIR={data_dir}",
+            "LANG=C.UTF-8",
+            reader_command(),
+            str(SAMPLE),
+        )
+    )
+    terminal.start(f"{command}; echo EXIT=$?; sleep 60", 140, 45)
+    terminal.wait_for(
+        lambda shown: "Haider al-Abadi" in shown, "the sidebar to list Haider al-Abadi"
+    )
+    terminal.wait_for(lambda shown: DONE.search(shown) is not None, "the model to finish")
+
+    found = None
+    for _ in range(20):
+        before = terminal.screen()
+        terminal.send("]")
+        shown = terminal.wait_for(lambda shown, b=before: shown != b, "] to move")  # type: ignore[misc]
+        found = ABADI.search(shown)
+        if found:
+            break
+    assert found is not None, terminal.screen()
+    place, total = int(found[1]), int(found[2])
+    assert place < total
+
+    terminal.send("n")
+    terminal.wait_for(
+        lambda shown: f"Haider al-Abadi · Person · mention {place + 1}/{total}" in shown,
+        "n to step to his next mention",
+    )
+    terminal.send("q")
+    shown = terminal.wait_for(lambda shown: "EXIT=" in shown, "the reader to exit", timeout=10)
+    assert "EXIT=0" in shown
+    assert (data_dir / "positions.json").is_file()
+    assert list((cache_dir / "mentions").glob("*.json"))  # the model's results were cached

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import importlib.util
 import json
 import multiprocessing
@@ -105,6 +104,8 @@ def resolve_model(requested: str | None = None) -> ModelInfo:
 
 
 def _spacy_version() -> str:
+    import importlib.metadata  # slow to import; only needed once a model is resolved
+
     try:
         return importlib.metadata.version("spacy")
     except importlib.metadata.PackageNotFoundError:
@@ -244,6 +245,9 @@ _worker_error: ModelError | None = None
 def _worker_start(location: str) -> None:
     global _worker_nlp, _worker_error
     _silence_output()
+    # Workers are background work: the process that shows the text keeps the CPU it needs.
+    with contextlib.suppress(OSError):
+        os.nice(5)
     try:
         _worker_nlp = load_ner(location)
     except ModelError as error:

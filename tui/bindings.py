@@ -113,3 +113,16 @@ def keys_help() -> str:
             lines.append(f"  {group}")
         lines.append(f"    {key.display:<14} {key.description}")
     return "\n".join(lines)
+
+
+def keys_markdown() -> str:
+    """Every key as a Markdown table, for the README (a test keeps the two in step)."""
+    rows = ["| keys | what it does |", "| --- | --- |"]
+    for key in (*READER_KEYS, *APP_KEYS):
+        shown = " ".join(f"`{name}`" for name in key.display.split())
+        rows.append(f"| {shown} | {key.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(keys_markdown())

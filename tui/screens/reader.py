@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 from textual.worker import get_current_worker
 
@@ -44,6 +45,8 @@ from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import Sidebar
 
 ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
+SIDEBAR_PERIOD = 2.0
+"""Seconds between sidebar rebuilds while the model streams (each costs tens of ms)."""
 
 
 class ReaderScreen(Screen[None]):
@@ -80,6 +83,9 @@ class ReaderScreen(Screen[None]):
         self.search_active = False
         self.match: tuple[int, int] | None = None
         self.annotation_done = annotator is None
+        self._panels_ready = False
+        self._sidebar_built = 0.0
+        self._sidebar_timer: Timer | None = None
         self._cancel = threading.Event()
 
     # -- building -------------------------------------------------------------------------
@@ -92,9 +98,9 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="main"):
             yield ArticleView(self.document.text, id="article")
             yield DensityStrip(id="density")
-            with Vertical(id="side"):
-                yield Sidebar(id="sidebar")
-                yield MentionsPanel(id="mentions")
+            # The sidebar and the mentions panel are mounted just after the first frame,
+            # so the text shows as soon as a bare viewer's would.
+            yield Vertical(id="side")
         with Horizontal(id="statusbar"):
             yield Label("", id="status", markup=False)
             yield Label("", id="status-side", markup=False)
@@ -113,7 +119,22 @@ class ReaderScreen(Screen[None]):
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
+    @property
+    def panels_ready(self) -> bool:
+        """Whether the sidebar and mentions panel are mounted (just after the first frame)."""
+        return self._panels_ready
+
+    async def _mount_panels(self) -> None:
+        side = self.query_one("#side")
+        if not side.is_attached or self._panels_ready:
+            return
+        await side.mount(Sidebar(id="sidebar"), MentionsPanel(id="mentions"))
+        self._panels_ready = True
+        self.sidebar.show(self.entities, self.shown)
+        self._show_entity(self.current_entity)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_panels)
         self.article.focus()
         self.query_one("#search").display = False
         if self.positions is not None:
@@ -211,6 +232,8 @@ class ReaderScreen(Screen[None]):
 
     def _apply(self, message: MentionsArrived) -> None:
         self.model_mentions = message.mentions
+        if message.done >= message.total:
+            self.annotation_done = True
         if message.version != self.version:
             self._set_entities(self._entities_from(message.mentions))
         elif message.shown != self.shown:
@@ -234,8 +257,26 @@ class ReaderScreen(Screen[None]):
         self.entities = entities
         self.index = index if index is not None else MentionIndex(entities, self.shown)
         self.article.set_index(self.index)
-        self.sidebar.show(self.entities, self.shown)
+        self._refresh_sidebar()
         self._reattach_current()
+
+    def _refresh_sidebar(self, *, now: bool = False) -> None:
+        """Rebuild the sidebar; while the model streams, at most every couple of seconds."""
+        if not self._panels_ready:
+            return
+        wait = SIDEBAR_PERIOD - (time.monotonic() - self._sidebar_built)
+        if now or self.annotation_done or wait <= 0:
+            if self._sidebar_timer is not None:
+                self._sidebar_timer.stop()
+                self._sidebar_timer = None
+            self._sidebar_built = time.monotonic()
+            self.sidebar.show(self.entities, self.shown)
+        elif self._sidebar_timer is None:
+            self._sidebar_timer = self.set_timer(wait, self._deferred_sidebar)
+
+    def _deferred_sidebar(self) -> None:
+        self._sidebar_timer = None
+        self._refresh_sidebar(now=True)
 
     @on(AnnotationFailed)
     def _failed(self, message: AnnotationFailed) -> None:
@@ -276,10 +317,13 @@ class ReaderScreen(Screen[None]):
         self.article.set_current(mention)
         if entity_changed:
             self._show_entity(entity)
-        self.query_one(MentionsPanel).mark(mention)
+        if self._panels_ready:
+            self.query_one(MentionsPanel).mark(mention)
         self._update_status()
 
     def _show_entity(self, entity: Entity | None) -> None:
+        if not self._panels_ready:
+            return
         self.query_one(MentionsPanel).show(entity, self.document.text)
         density = self.query_one(DensityStrip)
         if entity is None:
@@ -461,7 +505,8 @@ class ReaderScreen(Screen[None]):
         self.shown = frozenset(shown)
         self.index = MentionIndex(self.entities, self.shown)
         self.article.set_index(self.index)
-        self.sidebar.show(self.entities, self.shown)
+        if self._panels_ready:
+            self.sidebar.show(self.entities, self.shown)
         if (
             self.current is not None
             and self.index.find(self.current.start, self.current.end) is None
@@ -722,7 +767,12 @@ class ReaderScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Take back the last correction."""
-        if self.store is None or (undone := self.store.undo()) is None:
+        try:
+            undone = self.store.undo() if self.store is not None else None
+        except OSError as error:
+            self.notify(f"Could not save the undo: {error}", severity="error", timeout=8)
+            return
+        if undone is None:
             self.notify("Nothing to undo.", timeout=2)
             return
         self._recompute()
@@ -730,7 +780,12 @@ class ReaderScreen(Screen[None]):
 
     def action_redo(self) -> None:
         """Do again the last correction undone."""
-        if self.store is None or (redone := self.store.redo()) is None:
+        try:
+            redone = self.store.redo() if self.store is not None else None
+        except OSError as error:
+            self.notify(f"Could not save the redo: {error}", severity="error", timeout=8)
+            return
+        if redone is None:
             self.notify("Nothing to redo.", timeout=2)
             return
         self._recompute()

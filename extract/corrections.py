@@ -15,7 +15,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
 from pathlib import Path
@@ -113,23 +113,32 @@ class Correction:
         if not isinstance(data, dict) or data.get("op") not in OPS:
             raise ValueError(f"not a correction: {str(data)[:60]}")
         anchor = data.get("anchor")
+        if anchor is not None and not (
+            isinstance(anchor, dict)
+            and all(type(anchor.get(key)) is int for key in ("start", "end"))
+            and all(isinstance(anchor.get(key, ""), str) for key in ("text", "before", "after"))
+            and "text" in anchor
+        ):
+            raise ValueError("an anchor has start and end (numbers), text, before, after")
+        if not isinstance(data.get("everywhere", False), bool):
+            raise ValueError("everywhere is true or false")
         made = cls(
             op=str(data["op"]),
             id=str(data.get("id") or uuid.uuid4().hex),
             label=str(data.get("label", "")),
-            forms=tuple(str(f) for f in data.get("forms", ())),
+            forms=_texts(data, "forms"),
             category=str(data.get("category", "")),
             anchor=None
             if anchor is None
             else Anchor(
-                int(anchor["start"]),
-                int(anchor["end"]),
-                str(anchor["text"]),
-                str(anchor.get("before", "")),
-                str(anchor.get("after", "")),
+                anchor["start"],
+                anchor["end"],
+                anchor["text"],
+                anchor.get("before", ""),
+                anchor.get("after", ""),
             ),
-            everywhere=bool(data.get("everywhere", False)),
-            into=tuple(str(f) for f in data.get("into", ())),
+            everywhere=data.get("everywhere", False),
+            into=_texts(data, "into"),
             into_category=str(data.get("into_category", "")),
         )
         if made.op in ("relabel", "add") and made.label not in ALL_LABELS:
@@ -139,6 +148,13 @@ class Correction:
         if made.op in ("relabel", "remove", "merge") and not made.forms:
             raise ValueError(f"{made.op} needs forms")
         return made
+
+
+def _texts(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{key} is a list of texts")
+    return tuple(value)
 
 
 def forms_of(entity: Entity) -> tuple[str, ...]:
@@ -203,16 +219,17 @@ def locate(text: str, anchor: Anchor) -> tuple[int, int] | None:
     ):
         return anchor.start, anchor.end
     best: tuple[int, int] | None = None
-    best_score = -1.0
-    score: float
+    best_score = (-1, 0)
     for start, end in occurrences(text, anchor.text):
         before = text[max(0, start - len(anchor.before)) : start]
         after = text[end : end + len(anchor.after)]
-        score = _shared_suffix(before, anchor.before) + _shared_prefix(after, anchor.after)
-        score -= abs(start - anchor.start) / (len(text) + 1)  # nearer wins a tie
+        shared = _shared_suffix(before, anchor.before) + _shared_prefix(after, anchor.after)
+        score = (shared, -abs(start - anchor.start))  # nearer wins a tie
         if score > best_score:
             best, best_score = (start, end), score
-    if best is None or best_score < min(4, len(anchor.before) + len(anchor.after)) - 1:
+    # At least half the context must agree (one side intact will do): another occurrence of
+    # the same word with a few letters around it in common is not the mention that was edited.
+    if best is None or 2 * best_score[0] < len(anchor.before) + len(anchor.after):
         return None
     return best
 
@@ -411,15 +428,19 @@ class CorrectionStore:
         try:
             data = store._read()
         except CorrectionsError as error:
-            aside = path.with_name(path.name + ".corrupt")
-            with contextlib.suppress(OSError):
-                os.replace(path, aside)
-            store.problems.append(f"{error}; kept it as {aside} and started afresh")
+            store._set_aside(error)
             data = None
         if data is not None:
             store.log = data[0]
             store.stored_sha256 = data[1]
         return store
+
+    def _set_aside(self, error: CorrectionsError) -> None:
+        """Move a corrupt file out of the way (kept, never deleted) and report it."""
+        aside = self.path.with_name(self.path.name + ".corrupt")
+        with contextlib.suppress(OSError):
+            os.replace(self.path, aside)
+        self.problems.append(f"{error}; kept it as {aside} and started afresh")
 
     def unplaced(self, text: str) -> list[Correction]:
         """Edits of single mentions that cannot be found in ``text`` any more."""
@@ -443,44 +464,59 @@ class CorrectionStore:
             data = json.loads(raw)
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("not an entity-reader corrections file")
+            if not isinstance(data["corrections"], list):
+                raise ValueError("corrections is not a list")
             log = [Correction.from_data(item) for item in data["corrections"]]
             stored = data.get("sha256")
             return log, stored if isinstance(stored, str) else None
         except (ValueError, KeyError, TypeError) as error:
             raise CorrectionsError(f"corrections file {self.path} is corrupt ({error})") from None
 
+    @contextlib.contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """If saving fails, forget the change too: what the reader sees is what is stored."""
+        state = (list(self.log), list(self._mine), list(self._undone), set(self._withdrawn))
+        try:
+            yield
+        except BaseException:
+            self.log, self._mine, self._undone, self._withdrawn = state
+            raise
+
     def do(self, correction: Correction) -> None:
         """Record an edit and save."""
-        self.log.append(correction)
-        self._mine.append(correction.id)
-        self._undone.clear()
-        self.save()
+        with self._all_or_nothing():
+            self.log.append(correction)
+            self._mine.append(correction.id)
+            self._undone.clear()
+            self.save()
 
     def undo(self) -> Correction | None:
         """Take back this session's last edit and save."""
-        while self._mine:
-            wanted = self._mine.pop()
-            correction = next((c for c in self.log if c.id == wanted), None)
-            if correction is not None:
-                break
-        else:
-            return None
-        self.log.remove(correction)
-        self._undone.append(correction)
-        self._withdrawn.add(correction.id)
-        self.save()
-        return correction
+        with self._all_or_nothing():
+            while self._mine:
+                wanted = self._mine.pop()
+                correction = next((c for c in self.log if c.id == wanted), None)
+                if correction is not None:
+                    break
+            else:
+                return None
+            self.log.remove(correction)
+            self._undone.append(correction)
+            self._withdrawn.add(correction.id)
+            self.save()
+            return correction
 
     def redo(self) -> Correction | None:
         """Do again the last edit undone and save."""
         if not self._undone:
             return None
-        correction = self._undone.pop()
-        self._withdrawn.discard(correction.id)
-        self.log.append(correction)
-        self._mine.append(correction.id)
-        self.save()
-        return correction
+        with self._all_or_nothing():
+            correction = self._undone.pop()
+            self._withdrawn.discard(correction.id)
+            self.log.append(correction)
+            self._mine.append(correction.id)
+            self.save()
+            return correction
 
     def save(self) -> None:
         """Merge with what is on disk under a lock, then replace the file atomically."""
@@ -491,15 +527,18 @@ class CorrectionStore:
             try:
                 try:
                     stored = self._read()
-                except CorrectionsError:
+                except CorrectionsError as error:
+                    self._set_aside(error)
                     stored = None
-                ours = {c.id for c in self.log}
-                merged: list[Correction] = []
-                if stored is not None:
-                    merged = [
-                        c for c in stored[0] if c.id not in self._withdrawn and c.id not in ours
-                    ]
-                merged.extend(self.log)
+                if stored is None:
+                    merged = list(self.log)
+                else:
+                    # The file's order is kept (edits apply in order); this reader adds only
+                    # its own new edits, so what another reader undid stays undone.
+                    merged = [c for c in stored[0] if c.id not in self._withdrawn]
+                    on_disk = {c.id for c in merged}
+                    mine = set(self._mine)
+                    merged.extend(c for c in self.log if c.id in mine and c.id not in on_disk)
                 self.log = merged
                 payload = {
                     "format": FORMAT,

@@ -91,7 +91,8 @@ class ReaderCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 detail = (
-                    f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} mentions"
+                    f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} "
+                    f"mention{'' if len(entity.mentions) == 1 else 's'}"
                 )
                 yield Hit(
                     score * 0.9,

@@ -110,6 +110,32 @@ class ArticleView(ScrollView, can_focus=True):
             self._relayout()
             self.refresh()
 
+    # -- moving (instant, like less: a long book must not animate across thousands of rows)
+
+    def action_scroll_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + 1, animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_to(y=max(0, self.scroll_y - 1), animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + self._page(), animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=max(0, self.scroll_y - self._page()), animate=False)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        layout = self.layout
+        layout.wrap_all()
+        self._update_virtual_size()
+        self.scroll_to(y=max(0, layout.row_count - self.size.height), animate=False)
+
     # -- state from the screen ------------------------------------------------------------
 
     def set_index(self, index: MentionIndex) -> None:

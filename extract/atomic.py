@@ -28,6 +28,26 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_folder(path.parent)
 
 
+def aside_path(path: Path, suffix: str = ".corrupt") -> Path:
+    """A name beside ``path`` to keep a bad file under, never one already taken."""
+    candidate = path.with_name(path.name + suffix)
+    number = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}{suffix}.{number}")
+        number += 1
+    return candidate
+
+
+def remove_leftovers(path: Path) -> None:
+    """Delete temporary files a crashed writer of ``path`` left behind.
+
+    Only call this while holding the lock that every writer of ``path`` takes.
+    """
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def _read_umask() -> int:
     # Read once at import, while the process is still single-threaded: os.umask sets it too.
     umask = os.umask(0o022)

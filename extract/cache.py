@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from extract.atomic import write_atomic
+from extract.atomic import aside_path, write_atomic
 from extract.model import Mention
 
 CACHE_FORMAT = 1
@@ -76,7 +76,7 @@ class MentionCache:
 
     def _set_aside(self, path: Path, error: Exception) -> None:
         """Keep a corrupt entry for inspection under another name, so it is rebuilt."""
-        aside = path.with_suffix(".corrupt")
+        aside = aside_path(path.with_suffix(""))
         try:
             os.replace(path, aside)
             self.problems.append(f"corrupt cache entry moved to {aside} ({error})")

@@ -21,7 +21,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal
 
-from extract.atomic import write_atomic
+from extract.atomic import aside_path, remove_leftovers, write_atomic
 from extract.categories import ALL_LABELS, category_of
 from extract.errors import EntityReaderError
 from extract.grouping import display_name, fold, group
@@ -437,7 +437,7 @@ class CorrectionStore:
 
     def _set_aside(self, error: CorrectionsError) -> None:
         """Move a corrupt file out of the way (kept, never deleted) and report it."""
-        aside = self.path.with_name(self.path.name + ".corrupt")
+        aside = aside_path(self.path)
         with contextlib.suppress(OSError):
             os.replace(self.path, aside)
         self.problems.append(f"{error}; kept it as {aside} and started afresh")
@@ -547,6 +547,7 @@ class CorrectionStore:
                     "corrections": [c.as_data() for c in merged],
                 }
                 text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+                remove_leftovers(self.path)
                 write_atomic(self.path, text.encode("utf-8", "surrogatepass"))
                 self.stored_sha256 = self.sha256
             finally:

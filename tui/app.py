@@ -9,7 +9,7 @@ from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from extract.corrections import CorrectionStore
+from extract.corrections import CorrectionStore, describe
 from extract.document import Document
 from extract.ner import Annotator
 from extract.positions import Positions
@@ -73,4 +73,15 @@ class ReaderApp(App[None]):
                     "by their text.",
                     title="Corrections",
                     timeout=8,
+                )
+            lost = self.store.unplaced(self.document.text)
+            if lost:
+                listed = "\n".join(describe(c) for c in lost[:5])
+                more = f"\n… and {len(lost) - 5} more" if len(lost) > 5 else ""
+                self.notify(
+                    f"{len(lost)} correction(s) could not be placed in the changed text; they "
+                    f"are kept in the file but not shown:\n{listed}{more}",
+                    title="Corrections",
+                    severity="warning",
+                    timeout=15,
                 )

@@ -42,7 +42,13 @@ wait_for() {
 
 start_pane() {
     tmux -L "$socket" kill-server 2>/dev/null || true
-    tmux -L "$socket" new-session -d -s bench -x 140 -y 45 "$1"
+    # A server that is still shutting down can refuse the new session: try again.
+    for _ in 1 2 3 4 5; do
+        tmux -L "$socket" new-session -d -s bench -x 140 -y 45 "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "could not start tmux" >&2
+    return 1
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

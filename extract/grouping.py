@@ -222,10 +222,41 @@ def _surname_links(
     return links
 
 
+PERSONAL_TITLES: frozenset[str] = frozenset(
+    "mr mrs ms miss mx dr sir dame madam madame mme mlle monsieur mister herr frau".split()
+)
+"""Honorifics that make a mention a person whatever the model's label ("Ms Okafor" as GPE)."""
+
+ORG_ENDINGS: frozenset[str] = frozenset(
+    """
+    company co corporation corp inc incorporated ltd limited llc plc group association
+    organisation organization agency council committee party union university college
+    institute foundation ministry department bank society league federation commission
+    """.split()
+)
+"""Last words that make a place-labelled mention an organisation ("… Ferry Company" as LOC)."""
+
+
+@lru_cache(maxsize=65536)
+def seen_category(label: str, text: str) -> str:
+    """The category a reader would put a mention in: the label's, corrected by its words."""
+    base = category_of(label)
+    if base in ("figure", "date"):
+        return base
+    words = [w.strip(".,") for w in fold(text).split()]
+    if len(words) >= 2 and words[0] in PERSONAL_TITLES:
+        return "person"
+    if base == "place" and len(words) >= 2 and words[-1] in ORG_ENDINGS:
+        return "organisation"
+    return base
+
+
 def group(mentions: Iterable[Mention]) -> list[Entity]:
     """Entities from mentions: one per thing named, sorted by first mention."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
-    person_keys = {name_tokens(m.text) for m in ordered if category_of(m.label) == "person"}
+    person_keys = {
+        name_tokens(m.text) for m in ordered if seen_category(m.label, m.text) == "person"
+    }
     person_keys.discard(())
     links = _person_links(person_keys)
     resolved_people = {links.get(key, key) for key in person_keys}
@@ -235,7 +266,7 @@ def group(mentions: Iterable[Mention]) -> list[Entity]:
 
     org_acronyms: dict[tuple[str, str], tuple[str, ...]] = {}
     for m in ordered:
-        category = category_of(m.label)
+        category = seen_category(m.label, m.text)
         if category in ("organisation", "place"):
             tokens = name_tokens(m.text)
             acronym = _acronym(tokens, m.text)
@@ -244,7 +275,7 @@ def group(mentions: Iterable[Mention]) -> list[Entity]:
 
     groups: dict[tuple[str, object], _Group] = {}
     for m in ordered:
-        category = category_of(m.label)
+        category = seen_category(m.label, m.text)
         tokens = name_tokens(m.text)
         value: Fraction | None = None
         key: object

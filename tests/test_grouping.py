@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from extract.document import Document
-from extract.grouping import display_name, figure_value, fold, group, name_tokens
+from extract.document import Document, load
+from extract.grouping import (
+    display_name,
+    figure_value,
+    fold,
+    group,
+    name_tokens,
+    seen_category,
+)
 from extract.model import Entity, Mention
 from extract.ner import Annotator
 
@@ -254,3 +262,44 @@ class TestSeedArticle:
         assert {Fraction(23), Fraction(36), Fraction(1, 3)} <= values
         third = next(e for e in entities if e.value == Fraction(1, 3))
         assert [m.text for m in third.mentions] == ["a third", "a third"]
+
+
+# -- what the words say beats a wrong label --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "category"),
+    [
+        ("GPE", "Ms Okafor", "person"),
+        ("ORG", "Dr. Jane Goodall", "person"),
+        ("LOC", "The North Sea Ferry Company", "organisation"),
+        ("GPE", "Acme Corporation", "organisation"),
+        ("GPE", "Paris", "place"),
+        ("LOC", "Company", "place"),  # one word: no evidence either way
+        ("CARDINAL", "Mr 5", "figure"),  # figures and dates keep their label's category
+    ],
+)
+def test_seen_category_corrects_labels_by_titles_and_endings(
+    label: str, text: str, category: str
+) -> None:
+    assert seen_category(label, text) == category
+
+
+def test_the_grouping_sample_with_the_real_model(make_annotator: Callable[..., Annotator]) -> None:
+    document = load(Path(__file__).resolve().parent.parent / "samples" / "grouping.txt")
+    mentions = [m for batch in make_annotator().annotate(document.text) for m in batch.mentions]
+    entities = {e.name: e for e in group(mentions)}
+    okafor = entities["Margaret Okafor"]
+    assert okafor.category == "person"
+    assert {m.text for m in okafor.mentions} >= {"Margaret Okafor", "Ms Okafor"}
+    company = entities["North Sea Ferry Company"]
+    assert company.category == "organisation"
+    assert "NSFC" in {m.text for m in company.mentions}
+    assert "NSFC" not in entities
+    lindqvist = entities["Tomas Lindqvist"]
+    assert [m.text for m in lindqvist.mentions].count("Lindqvist") >= 1
+    values = {e.value for e in entities.values() if e.category == "figure"}
+    assert {Fraction(1200), Fraction(1, 3), Fraction(42), Fraction(36000)} <= values
+    for entity in entities.values():
+        for mention in entity.mentions:
+            assert document.text[mention.start : mention.end] == mention.text

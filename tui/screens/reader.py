@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -767,29 +767,28 @@ class ReaderScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Take back the last correction."""
-        try:
-            undone = self.store.undo() if self.store is not None else None
-        except OSError as error:
-            self.notify(f"Could not save the undo: {error}", severity="error", timeout=8)
-            return
-        if undone is None:
-            self.notify("Nothing to undo.", timeout=2)
-            return
-        self._recompute()
-        self.notify(f"Undid {undone.op.replace('_', ' ')}. ctrl+r redoes.", timeout=3)
+        self._step_history("undo")
 
     def action_redo(self) -> None:
         """Do again the last correction undone."""
-        try:
-            redone = self.store.redo() if self.store is not None else None
-        except OSError as error:
-            self.notify(f"Could not save the redo: {error}", severity="error", timeout=8)
+        self._step_history("redo")
+
+    def _step_history(self, way: Literal["undo", "redo"]) -> None:
+        if self.store is None:
+            self.notify(f"Nothing to {way}.", timeout=2)
             return
-        if redone is None:
-            self.notify("Nothing to redo.", timeout=2)
+        try:
+            changed = self.store.undo() if way == "undo" else self.store.redo()
+        except OSError as error:
+            self.notify(f"Could not save the {way}: {error}", severity="error", timeout=8)
+            return
+        if changed is None:
+            self.notify(f"Nothing to {way}.", timeout=2)
             return
         self._recompute()
-        self.notify(f"Redid {redone.op.replace('_', ' ')}.", timeout=3)
+        what = changed.op.replace("_", " ")
+        hint = " ctrl+r redoes." if way == "undo" else ""
+        self.notify(f"{'Undid' if way == 'undo' else 'Redid'} {what}.{hint}", timeout=3)
 
     def save_position(self) -> None:
         """Remember where the reader is in this file."""

@@ -691,6 +691,12 @@ class ReaderScreen(Screen[None]):
             return
         start, end = span
         text = self.document.text
+        if self.article.selection is not None:
+            # A mouse selection snaps to whole words, as annotation tools do.
+            while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                start -= 1
+            while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+                end += 1
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

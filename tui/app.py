@@ -58,12 +58,19 @@ class ReaderApp(App[None]):
         shown = "\n".join(plain(line) for line in message.splitlines())
         super().notify(shown, title=plain(title), severity=severity, timeout=timeout, markup=False)
 
+    def _theme_changed(self) -> None:
+        """Category colours differ between dark and light themes: redraw what uses them."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.recolour()
+
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(
             self.document, self.annotator, positions=self.positions, store=self.store
         )
 
     def on_mount(self) -> None:
+        self.watch(self, "theme", self._theme_changed, init=False)
         if self.store is not None:
             for problem in self.store.problems:
                 self.notify(problem, title="Corrections", severity="warning", timeout=10)

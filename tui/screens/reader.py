@@ -260,6 +260,14 @@ class ReaderScreen(Screen[None]):
         self._refresh_sidebar()
         self._reattach_current()
 
+    def recolour(self) -> None:
+        """Redraw everything drawn in category colours (after a change of theme)."""
+        self.article.set_index(self.index)
+        if self._panels_ready:
+            self._refresh_sidebar(now=True)
+            self._show_entity(self.current_entity)
+        self.query_one(DensityStrip).refresh()
+
     def _refresh_sidebar(self, *, now: bool = False) -> None:
         """Rebuild the sidebar; while the model streams, at most every couple of seconds."""
         if not self._panels_ready:

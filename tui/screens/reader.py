@@ -391,36 +391,32 @@ class ReaderScreen(Screen[None]):
 
     def action_next_mention(self) -> None:
         """Next mention of any entity in the shown categories."""
-        mention = self.index.next_after(self._from_offset())
-        if mention is None:
-            mention = self.index.next_from(0)
-            if mention is None:
-                self.notify(
-                    "No mentions to go to yet."
-                    if not self.annotation_done
-                    else "No mentions in the shown categories."
-                )
-                return
-            self.notify("Wrapped to the first mention.", timeout=2)
-        self._leave_search()
-        self._set_current(mention)
+        self._step_any(forward=True)
 
     def action_previous_mention(self) -> None:
         """Previous mention of any entity in the shown categories."""
+        self._step_any(forward=False)
+
+    def _step_any(self, *, forward: bool) -> None:
         origin = self._from_offset()
-        if self.current is None or origin != self.current.start:
-            origin = self.article.visible_range()[1]
-        mention = self.index.previous_before(origin)
+        if forward:
+            mention = self.index.next_after(origin)
+            wrapped = self.index.next_from(0)
+        else:
+            if self.current is None or origin != self.current.start:
+                origin = self.article.visible_range()[1]
+            mention = self.index.previous_before(origin)
+            wrapped = self.index.previous_before(len(self.document.text) + 1)
         if mention is None:
-            mention = self.index.previous_before(len(self.document.text) + 1)
-            if mention is None:
+            if wrapped is None:
                 self.notify(
                     "No mentions to go to yet."
                     if not self.annotation_done
                     else "No mentions in the shown categories."
                 )
                 return
-            self.notify("Wrapped to the last mention.", timeout=2)
+            mention = wrapped
+            self.notify(f"Wrapped to the {'first' if forward else 'last'} mention.", timeout=2)
         self._leave_search()
         self._set_current(mention)
 

@@ -391,7 +391,9 @@ def open_for(
 ) -> CorrectionStore:
     """The corrections of a document: ``explicit`` (``--annotations``) or the default place."""
     path = Path(explicit) if explicit is not None else default_path(source)
-    return CorrectionStore.open(path, source=os.path.abspath(source), sha256=sha)
+    return CorrectionStore.open(
+        path, source=os.path.abspath(source), sha256=sha, explicit=explicit is not None
+    )
 
 
 def default_path(source: str) -> Path:
@@ -407,8 +409,10 @@ class CorrectionStore:
     adds what this reader did, drops what it undid, and replaces the file in one rename.
     """
 
-    def __init__(self, path: Path, *, source: str, sha256: str) -> None:
+    def __init__(self, path: Path, *, source: str, sha256: str, explicit: bool = False) -> None:
         self.path = path
+        self.explicit = explicit
+        """Named by the user (``--annotations``): never moved aside, a bad one is an error."""
         self.source = source
         self.sha256 = sha256
         self.log: list[Correction] = []
@@ -419,15 +423,23 @@ class CorrectionStore:
         self.problems: list[str] = []
 
     @classmethod
-    def open(cls, path: Path, *, source: str, sha256: str) -> CorrectionStore:
+    def open(
+        cls, path: Path, *, source: str, sha256: str, explicit: bool = False
+    ) -> CorrectionStore:
         """Load the corrections at ``path`` (none if it does not exist yet).
 
-        A corrupt file is moved aside (kept, never deleted) and reported in ``problems``.
+        A corrupt file in the data folder is moved aside (kept, never deleted) and reported in
+        ``problems``; one the user named (``explicit``) is left alone and raises
+        `CorrectionsError`.
         """
-        store = cls(path, source=source, sha256=sha256)
+        store = cls(path, source=source, sha256=sha256, explicit=explicit)
         try:
             data = store._read()
         except CorrectionsError as error:
+            if explicit:
+                raise CorrectionsError(
+                    f"{error}; --annotations takes a corrections file (not an export)"
+                ) from None
             store._set_aside(error)
             data = None
         if data is not None:
@@ -528,6 +540,8 @@ class CorrectionStore:
                 try:
                     stored = self._read()
                 except CorrectionsError as error:
+                    if self.explicit:
+                        raise
                     self._set_aside(error)
                     stored = None
                 if stored is None:

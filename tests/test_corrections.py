@@ -637,18 +637,21 @@ def test_a_failed_save_forgets_the_change(tmp_path: Path) -> None:
     assert ids_on_disk(path) == []
 
 
-def test_an_export_with_a_corrupt_annotations_file_warns_and_goes_on(
+def test_an_export_with_a_corrupt_annotations_file_stops_and_leaves_it_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "t.txt"
     copy.write_text("Nothing here.", encoding="utf-8")
     shared = tmp_path / "c.json"
     shared.write_text("{", encoding="utf-8")
-    assert main(["export", str(copy), "--annotations", str(shared)]) == 0
+    assert main(["export", str(copy), "--annotations", str(shared)]) == 1
     out, err = capsys.readouterr()
-    assert json.loads(out)["text"] == "Nothing here."
-    assert err.startswith(f"entity-reader: warning: corrections file {shared} is corrupt")
-    assert Path(f"{shared}.corrupt").read_text(encoding="utf-8") == "{"
+    assert out == ""
+    assert err.startswith(f"entity-reader: error: corrections file {shared} is corrupt")
+    assert err.count("\n") == 1
+    # A file the user named is theirs: never renamed, never rewritten.
+    assert shared.read_text(encoding="utf-8") == "{"
+    assert not Path(f"{shared}.corrupt").exists()
 
 
 # -- two writers ------------------------------------------------------------------------------

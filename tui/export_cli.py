@@ -11,7 +11,7 @@ from pathlib import Path
 from extract.annotations import Annotations
 from extract.corrections import Correction
 from extract.errors import EntityReaderError
-from extract.exporters import FORMATS, ExportOptions, render_text, write
+from extract.exporters import FORMATS, ExportOptions, default_target, render_text, write
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,6 @@ def _export_many(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    export_format = FORMATS[args.format]
     folder: Path = args.out_dir
     if "-" in args.files:
         raise EntityReaderError("standard input cannot be one of several files")
@@ -146,7 +145,7 @@ def _export_many(args: argparse.Namespace) -> int:
     targets: dict[Path, str] = {}
     jobs: list[_Job] = []
     for source in args.files:
-        target = folder / (Path(source).stem + export_format.extension)
+        target = default_target(args.format, source, folder)
         if target in targets:
             raise EntityReaderError(f"{source} and {targets[target]} would both write {target}")
         targets[target] = source

@@ -93,6 +93,22 @@ def write(
     return list(files)
 
 
+def overwrites_source(name: str, target: Path, source: str) -> Path | None:
+    """The file of an export to ``target`` that is the document itself, if any."""
+    return next((p for p in FORMATS[name].paths(target) if _is_source(p, source)), None)
+
+
+def default_target(name: str, source: str, folder: Path) -> Path:
+    """Where an export of ``source`` goes in ``folder`` unless told: its name with the format's
+    extension, or ``NAME.entities.EXT`` when that would write over the source (brat's ``.txt``)."""
+    export_format = FORMATS[name]
+    stem = Path(source).stem
+    target = folder / (stem + export_format.extension)
+    if any(_is_source(path, source) for path in export_format.paths(target)):
+        target = folder / (stem + ".entities" + export_format.extension)
+    return target
+
+
 def render_text(name: str, annotations: Annotations, options: ExportOptions | None = None) -> bytes:
     """The single file of a text format, for standard output."""
     rendered = FORMATS[name].render(annotations, options or ExportOptions())
@@ -123,7 +139,9 @@ __all__ = [
     "FORMATS",
     "ExportFormat",
     "ExportOptions",
+    "default_target",
     "files_for",
+    "overwrites_source",
     "register",
     "render_text",
     "write",

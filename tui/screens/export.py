@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,20 +17,18 @@ from textual.widgets.option_list import Option
 
 from extract.annotations import Annotations
 from extract.document import Document
-from extract.exporters import FORMATS, write
+from extract.exporters import FORMATS, default_target, overwrites_source, write
 from extract.model import Entity
 from extract.ner import Annotator
 from tui.screens.confirm import Confirm
 
 
-def default_target(document: Document, extension: str) -> Path:
+def suggested_target(document: Document, format_name: str) -> Path:
     """Beside the file when that folder is writable, else in the current folder."""
-    source = Path(document.source)
-    name = source.stem + (".entities" if source.suffix == extension else "") + extension
-    folder = source.parent
-    import os
-
-    return folder / name if os.access(folder, os.W_OK) else Path.cwd() / name
+    folder = Path(document.source).parent
+    if not os.access(folder, os.W_OK):
+        folder = Path.cwd()
+    return default_target(format_name, document.source, folder)
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -102,9 +101,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def _fill_path(self) -> None:
         fmt = FORMATS[self.format_name]
-        self.query_one("#export-path", Input).value = str(
-            default_target(self.document, fmt.extension)
-        )
+        self.query_one("#export-path", Input).value = str(suggested_target(self.document, fmt.name))
 
     @on(OptionList.OptionHighlighted)
     def _format_changed(self) -> None:
@@ -136,9 +133,11 @@ class ExportScreen(ModalScreen[Path | None]):
         if target.is_dir():
             self.notify(f"{target} is a folder: give a file name.", severity="error")
             return
-        existing = [p for p in fmt.paths(target) if p.exists()] if hasattr(fmt, "paths") else []
-        if target.exists() and target not in existing:
-            existing.append(target)
+        clash = overwrites_source(fmt.name, target, self.document.source)
+        if clash is not None:
+            self.notify(f"{clash} is the document itself: choose another name.", severity="error")
+            return
+        existing = [p for p in fmt.paths(target) if p.exists()]
         if existing and not await self.app.push_screen_wait(
             Confirm(
                 f"Replace {', '.join(str(p) for p in existing)}?",

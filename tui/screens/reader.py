@@ -630,7 +630,7 @@ class ReaderScreen(Screen[None]):
             return
         try:
             self.store.do(correction)
-        except OSError as error:
+        except (OSError, EntityReaderError) as error:
             self.notify(f"Could not save the correction: {error}", severity="error", timeout=8)
             return
         self._recompute()
@@ -796,7 +796,7 @@ class ReaderScreen(Screen[None]):
             return
         try:
             changed = self.store.undo() if way == "undo" else self.store.redo()
-        except OSError as error:
+        except (OSError, EntityReaderError) as error:
             self.notify(f"Could not save the {way}: {error}", severity="error", timeout=8)
             return
         if changed is None:

@@ -270,6 +270,15 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
     splits: list[tuple[int, int]] = []
     for correction in corrections:
         op = correction.op
+        # Edits of one stretch of text find it first; those that cannot are reported.
+        place: tuple[int, int] = (0, 0)
+        if op in ("remove_mention", "add", "split"):
+            assert correction.anchor is not None
+            found = locate(text, correction.anchor)
+            if found is None:
+                unplaced.append(correction)
+                continue
+            place = found
         if op in ("relabel", "remove"):
             forms = set(correction.forms)
             hits = [
@@ -285,18 +294,9 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
                     by_span[key] = replace(by_span[key], label=correction.label, source="user")
                     seen[key] = category_of(correction.label)
         elif op == "remove_mention":
-            assert correction.anchor is not None
-            place = locate(text, correction.anchor)
-            if place is None:
-                unplaced.append(correction)
-            else:
-                by_span.pop(place, None)
+            by_span.pop(place, None)
         elif op == "add":
             assert correction.anchor is not None
-            place = locate(text, correction.anchor)
-            if place is None:
-                unplaced.append(correction)
-                continue
             spans = occurrences(text, correction.anchor.text) if correction.everywhere else []
             if place not in spans:
                 spans.append(place)
@@ -310,12 +310,7 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
         elif op == "merge":
             merges.append(correction)
         elif op == "split":
-            assert correction.anchor is not None
-            place = locate(text, correction.anchor)
-            if place is None:
-                unplaced.append(correction)
-            else:
-                splits.append(place)
+            splits.append(place)
     entities = group(by_span.values())
     entities = _merge(entities, merges)
     entities = _split(entities, splits)

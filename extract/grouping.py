@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import lru_cache
 
-from extract.categories import CATEGORIES, category_of
+from extract.categories import category_of
 from extract.model import Entity, Mention
 
 TITLES: frozenset[str] = frozenset(
@@ -341,8 +341,3 @@ def _canonical_name(mentions: Sequence[Mention], slot: _Group) -> str:
         return (acronym_penalty, -len(name_tokens(name)), -counts[name], first_seen[name])
 
     return min(counts, key=rank)
-
-
-def category_order() -> list[str]:
-    """Category keys in display order."""
-    return [category.key for category in CATEGORIES]

@@ -23,7 +23,6 @@ class MentionIndex:
         # Sorting on plain int keys is several times faster than comparing dataclasses.
         pairs.sort(key=lambda pair: (pair[0].start, pair[0].end))
         self.mentions: list[Mention] = [m for m, _ in pairs]
-        self.owners: list[str] = [owner for _, owner in pairs]
         self.starts: list[int] = [m.start for m in self.mentions]
         self._ends_max: list[int] = list(accumulate((m.end for m in self.mentions), max))
         self._entity_of: dict[tuple[int, int], str] = {

@@ -120,11 +120,6 @@ class ReaderScreen(Screen[None]):
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
-    @property
-    def panels_ready(self) -> bool:
-        """Whether the sidebar and mentions panel are mounted (just after the first frame)."""
-        return self._panels_ready
-
     async def _mount_panels(self) -> None:
         side = self.query_one("#side")
         if not side.is_attached or self._panels_ready:

@@ -207,10 +207,6 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self.scroll_to_offset(offset, top=True)
 
-    def row_at_offset(self, offset: int) -> int:
-        """The screen row (from the top of the document) of an offset."""
-        return self.layout.row_of(offset)
-
     def offset_at(self, x: int, y: int) -> int | None:
         """The document offset under a point of the widget (for the mouse)."""
         layout = self.layout

@@ -23,9 +23,11 @@ from typing import Any, Literal
 
 from extract.atomic import aside_path, remove_leftovers, write_atomic
 from extract.categories import ALL_LABELS, category_of
+from extract.document_pass import prepare
 from extract.errors import EntityReaderError
-from extract.grouping import display_name, fold, group
+from extract.grouping import group
 from extract.model import Entity, Mention
+from extract.names import display_name, fold, name_tokens
 from extract.storage import data_dir
 
 FORMAT = 1
@@ -255,14 +257,27 @@ class Applied:
     unplaced: list[Correction]
 
 
-def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correction]) -> Applied:
-    """The entities a reader sees: the model's mentions with the user's edits, grouped."""
-    by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in mentions}
+def apply(
+    text: str,
+    mentions: Iterable[Mention],
+    corrections: Sequence[Correction],
+    *,
+    document_pass: bool = True,
+) -> Applied:
+    """The entities a reader sees: the model's mentions, mended and voted on by the
+    document-level pass (unless ``document_pass`` is off, for annotations taken as they are),
+    with the user's edits, grouped. The user's edits win over everything."""
+    base = prepare(text, mentions) if document_pass else list(mentions)
+    by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in base}
+
+    def grouped() -> list[Entity]:
+        return group(by_span.values(), text, vote=document_pass)
+
     # The category each mention is seen under: grouping may move a mention (a surname the
     # model called ORG joins its person), and edits name entities by what the reader saw.
     seen: dict[tuple[int, int], str] = {}
     if any(c.op in ("relabel", "remove") for c in corrections):
-        for entity in group(by_span.values()):
+        for entity in grouped():
             for m in entity.mentions:
                 seen[(m.start, m.end)] = entity.category
     unplaced: list[Correction] = []
@@ -280,13 +295,9 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
                 continue
             place = found
         if op in ("relabel", "remove"):
-            forms = set(correction.forms)
-            hits = [
-                key
-                for key, m in by_span.items()
-                if fold(m.text) in forms
-                and seen.get(key, category_of(m.label)) == correction.category
-            ]
+            hits = _named(by_span, seen, correction.forms, correction.category)
+            if not hits:
+                unplaced.append(correction)
             for key in hits:
                 if op == "remove":
                     del by_span[key]
@@ -294,7 +305,9 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
                     by_span[key] = replace(by_span[key], label=correction.label, source="user")
                     seen[key] = category_of(correction.label)
         elif op == "remove_mention":
-            by_span.pop(place, None)
+            at = _mention_at(by_span, place)
+            if at is not None:
+                del by_span[at]
         elif op == "add":
             assert correction.anchor is not None
             spans = occurrences(text, correction.anchor.text) if correction.everywhere else []
@@ -310,38 +323,89 @@ def apply(text: str, mentions: Iterable[Mention], corrections: Sequence[Correcti
         elif op == "merge":
             merges.append(correction)
         elif op == "split":
-            splits.append(place)
-    entities = group(by_span.values())
-    entities = _merge(entities, merges)
+            at = _mention_at(by_span, place)
+            if at is not None:
+                splits.append(at)
+    entities = grouped()
+    entities = _merge(entities, merges, unplaced)
     entities = _split(entities, splits)
     return Applied(entities, unplaced)
 
 
-def _merge(entities: list[Entity], merges: Sequence[Correction]) -> list[Entity]:
+def loose_form(form: str) -> str:
+    """A form compared loosely: its name's words, without titles, stray letters or a
+    possessive, so edits made before spans were trimmed still find their mentions."""
+    return " ".join(w for w in name_tokens(form) if len(w) > 1 or w.isdigit())
+
+
+def _named(
+    by_span: dict[tuple[int, int], Mention],
+    seen: dict[tuple[int, int], str],
+    forms: Sequence[str],
+    category: str,
+) -> list[tuple[int, int]]:
+    """The mentions an edit names by its forms and category: exactly if it can, else by the
+    loose forms, else (the category was voted another way since) by the forms alone."""
+    wanted = set(forms)
+    exact = [k for k, m in by_span.items() if fold(m.text) in wanted]
+    hits = [k for k in exact if seen.get(k, category_of(by_span[k].label)) == category]
+    if hits:
+        return hits
+    loose = {loose_form(f) for f in forms} - {""}
+    near = [k for k, m in by_span.items() if loose_form(m.text) in loose]
+    hits = [k for k in near if seen.get(k, category_of(by_span[k].label)) == category]
+    return hits or exact or near
+
+
+def _mention_at(
+    by_span: dict[tuple[int, int], Mention], place: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The mention at an anchored stretch: exactly there, or (its span was trimmed since)
+    the one lying most inside it."""
+    if place in by_span:
+        return place
+    start, end = place
+    inside = [k for k in by_span if k[0] >= start and k[1] <= end]
+    return max(inside, key=lambda k: k[1] - k[0]) if inside else None
+
+
+def _target(entities: list[Entity], forms: Sequence[str], category: str) -> list[Entity]:
+    """Entities an edit names: same category and a shared form, else by loose forms alone."""
+    wanted = set(forms)
+    exact = [e for e in entities if e.category == category and wanted & set(forms_of(e))]
+    if exact:
+        return exact
+    loose = {loose_form(f) for f in forms} - {""}
+    return [e for e in entities if loose & {loose_form(f) for f in forms_of(e)}]
+
+
+def _merge(
+    entities: list[Entity], merges: Sequence[Correction], unplaced: list[Correction]
+) -> list[Entity]:
     for correction in merges:
-        source_forms, target_forms = set(correction.forms), set(correction.into)
-        target = next(
-            (
-                e
-                for e in entities
-                if e.category == correction.into_category and target_forms & set(forms_of(e))
-            ),
-            None,
-        )
+        targets = _target(entities, correction.into, correction.into_category)
+        target = targets[0] if targets else None
         sources = [
-            e
-            for e in entities
-            if e is not target
-            and e.category == correction.category
-            and source_forms & set(forms_of(e))
+            e for e in _target(entities, correction.forms, correction.category) if e is not target
         ]
         if target is None or not sources:
+            unplaced.append(correction)
             continue
-        mentions = tuple(sorted((*target.mentions, *(m for s in sources for m in s.mentions))))
+        moved = relabelled([m for s in sources for m in s.mentions], target)
+        mentions = tuple(sorted((*target.mentions, *moved)))
         joined = replace(target, mentions=mentions)
         entities = [joined if e is target else e for e in entities if e not in sources]
     entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
     return entities
+
+
+def relabelled(mentions: Sequence[Mention], entity: Entity) -> list[Mention]:
+    """Mentions joining ``entity``: those of another category take its most frequent label."""
+    label = entity.labels[0] if entity.labels else ""
+    return [
+        m if category_of(m.label) == entity.category or not label else replace(m, label=label)
+        for m in mentions
+    ]
 
 
 def _split(entities: list[Entity], spans: Sequence[tuple[int, int]]) -> list[Entity]:

@@ -1,343 +1,599 @@
-"""Grouping mentions that name the same thing into entities. Pure and fast: run it often."""
+"""Grouping mentions that name the same thing into entities, with each entity's category and
+each mention's label decided by the evidence of the whole document. Pure and fast: run it often.
+
+    mentions ─► nodes (one per name: its words and its title) ─► category vote per node
+             ─► links (a short name to the fuller name it stands for, acronyms to long forms)
+             ─► entities, every mention labelled as its entity's category says
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from fractions import Fraction
-from functools import lru_cache
 
 from extract.categories import category_of
+from extract.evidence import Evidence, evidence, inside, title_before
+from extract.figures import figure_value
 from extract.model import Entity, Mention
-
-TITLES: frozenset[str] = frozenset(
-    """
-    mr mrs ms miss mx dr prof professor sir dame lady lord madam madame mme mlle monsieur
-    mister master rev reverend father brother sister president vice prime minister chancellor
-    general gen colonel col lieutenant lt major maj captain capt sergeant sgt admiral commander
-    senator sen governor gov judge justice king queen prince princess count countess duke
-    duchess baron baroness emperor empress tsar czar tsarina sheikh mullah ayatollah imam
-    pope cardinal bishop archbishop saint st herr frau don dona signor signora mademoiselle
-    """.split()
+from extract.names import (
+    FEMALE_CLASSES,
+    SURNAME_TITLES,
+    acronym_of,
+    as_acronym,
+    classes_agree,
+    display_name,
+    fold,
+    gender_of,
+    leading_title,
+    name_tokens,
+    title_class,
 )
-"""Words dropped from the front of a name before comparing (honorifics, ranks, offices)."""
+from extract.spans import NAME_CATEGORIES
 
-PARTICLES: frozenset[str] = frozenset(
-    "al el de del della di da van von der den la le du des bin ibn ben abu ul".split()
-)
-"""Name particles ignored when comparing names (al-Abadi, Al Abadi and Abadi agree)."""
+__all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen_category"]
 
-ARTICLES: frozenset[str] = frozenset({"the", "a", "an"})
-_ACRONYM_SKIP: frozenset[str] = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "&"})
+CUE_SHARE = 0.15
+"""Cues must speak for at least this share of a name's mentions to outvote the model."""
+STRICT_SHARE = 0.1
+"""A person needs less: cues only a person earns, for at least this share of its mentions."""
+GROUP_STRICT_SHARE = 0.25
+"""Or more, against the model's word that it is a group ("American" before a noun)."""
+ONE_OFF_LIMIT = 10
+"""A name used this often never hangs on a fuller name written once (an odd span)."""
+RARE = 20
+"""A short name used this many times more often than a fuller one does not join it."""
+TITLED_RARE = 5
+"""Likewise for a titled name and untitled fuller ones ("Prince Vasíli", 217 times, is not
+"Vasíli Dmítrich", 9 times)."""
+SAMPLE = 64
+"""Mentions of a name whose surroundings are read: a big name's are sampled evenly."""
+VOTED = ("person", "place", "organisation")
+NOT_PEOPLE = ("organisation", "other", "place")
+DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
+_ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
+"""A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
 
-_POSSESSIVE = re.compile(r"(?:['’`]s|(?<=s)['’`])$", re.IGNORECASE)
-"""A final "'s", or the bare apostrophe after an s ("Jones'" is Jones, not Jone)."""
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:!?()\[\]{}\"“”„«»]+", re.UNICODE)
-_APOSTROPHES = re.compile(r"['’`]")
-
-_PERSON_JOINABLE = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
-"""Labels the model often gives a person's bare surname; such a mention joins a matching person."""
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case, accents and every kind of whitespace folded away, for comparison only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
-
-
-@lru_cache(maxsize=65536)
-def name_tokens(text: str) -> tuple[str, ...]:
-    """The words that identify a name: folded, without titles, particles or a possessive."""
-    folded = fold(text)
-    folded = _POSSESSIVE.sub("", folded)
-    words = [w for w in _SEPARATORS.split(_APOSTROPHES.sub("", folded)) if w]
-    while words and words[0] in ARTICLES:
-        words = words[1:]
-    core = list(words)
-    while len(core) > 1 and core[0] in TITLES:
-        core = core[1:]
-    # "Prime Minister" alone keeps its words: a bare title is still the text it is.
-    if words and all(word in TITLES for word in words):
-        core = words
-    named = [w for w in core if w not in PARTICLES]
-    return tuple(named or core)
+Key = tuple[str | None, tuple[str, ...]]
 
 
-@lru_cache(maxsize=65536)
-def display_name(text: str) -> str:
-    """A mention's text as a name: whitespace collapsed, no possessive, no leading title."""
-    words = text.split()
-    if words:
-        words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
-    while len(words) > 1 and fold(words[0]).rstrip(".") in TITLES | ARTICLES:
-        words = words[1:]
-    return " ".join(words) or text.strip() or text
+class _Node:
+    """The mentions of one name (its words and title class): the unit of votes and links."""
 
-
-_UNITS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-        " fifteen sixteen seventeen eighteen nineteen".split()
+    __slots__ = (
+        "category",
+        "cls",
+        "cues",
+        "first",
+        "groups",
+        "inherited",
+        "mentions",
+        "parent",
+        "pronouns",
+        "strict",
+        "surnamed",
+        "titled",
+        "titles",
+        "tokens",
+        "votes",
     )
-}
-_TENS = {
-    w: 10 * n
-    for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
-    if w != "_"
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
-_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
-_FRACTIONS.update({"fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10})
-_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
-
-@lru_cache(maxsize=16384)
-def figure_value(text: str) -> Fraction | None:
-    """The number a figure names when that is clear ("36", "1,200", "a third", "forty-two")."""
-    folded = fold(text).replace("-", " ").strip(" .")
-    if _NUMBER.match(folded):
-        return _digits(folded)
-    words = [w for w in folded.split() if w != "and"]
-    if not words:
-        return None
-    if words[0] in ("a", "an", "one") and len(words) == 2 and words[1] in _FRACTIONS:
-        return Fraction(1, _FRACTIONS[words[1]])
-    if words[0] in ("a", "an") and len(words) > 1 and words[1] in _SCALES:
-        words = words[1:]  # "a hundred" is one hundred
-    if len(words) == 2 and words[1] in _FRACTIONS:
-        numerator = _word_number(words[:1])
-        return None if numerator is None else Fraction(numerator, _FRACTIONS[words[1]])
-    return _word_number(words)
-
-
-def _digits(word: str) -> Fraction | None:
-    """A number written in digits ("1,200", "1.5"); None past Python's int conversion limit."""
-    try:
-        return Fraction(word.replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _word_number(words: Sequence[str]) -> Fraction | None:
-    total = current = Fraction(0)
-    for word in words:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word in _SCALES:
-            scale = _SCALES[word]
-            current = current or Fraction(1)  # "hundred" alone is one hundred
-            if scale == 100:
-                current *= 100
-            else:
-                total += current * scale
-                current = Fraction(0)
-        elif _NUMBER.match(word) and (number := _digits(word)) is not None:
-            current += number  # "1.5 million" is 1,500,000
-        else:
-            return None
-    return total + current
-
-
-@lru_cache(maxsize=16384)
-def _acronym(tokens: tuple[str, ...], original: str) -> str | None:
-    """Initials of the capitalised words of a multi-word name (Islamic State … → isis)."""
-    words = [w for w in re.split(r"[\s\-]+", original) if w]
-    capitals = [w[0] for w in words if w[:1].isupper() and fold(w) not in _ACRONYM_SKIP]
-    if len(capitals) < 2 or len(tokens) < 2:
-        return None
-    return fold("".join(capitals))
-
-
-@lru_cache(maxsize=16384)
-def _as_acronym(text: str) -> str | None:
-    """The letters of a mention written as an acronym ("ISIS", "U.N."), else None."""
-    letters = text.replace(".", "").replace(" ", "")
-    if 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper():
-        return fold(letters)
-    return None
-
-
-class _Group:
-    __slots__ = ("category", "key", "mentions", "value")
-
-    def __init__(self, category: str, key: tuple[str, ...], value: Fraction | None = None):
-        self.category = category
-        self.key = key
+    def __init__(self, cls: str | None, tokens: tuple[str, ...]) -> None:
+        self.cls = cls
+        self.tokens = tokens
         self.mentions: list[Mention] = []
-        self.value = value
+        self.votes: Counter[str] = Counter()
+        self.groups = 0
+        """Mentions the model labelled a group of people (NORP: "American", "the French")."""
+        self.cues: dict[str, float] = {"person": 0.0, "place": 0.0, "organisation": 0.0}
+        self.strict = 0.0
+        self.pronouns: Counter[str] = Counter()
+        self.titles: Counter[str] = Counter()
+        self.titled = 0
+        self.surnamed = True
+        """Whether every title it has goes before a surname ("Mr.", "Colonel")."""
+        self.category = "other"
+        self.parent: _Node | None = None
+        self.first = -1
+        self.inherited: str | None = None
+
+    def add(self, mention: Mention, title: str | None, title_text: str | None) -> None:
+        if not self.mentions:
+            self.first = mention.start
+        self.mentions.append(mention)
+        label = mention.model_label or mention.label
+        self.votes[category_of(label)] += 1
+        if label == "NORP":
+            self.groups += 1
+        if title is not None:
+            self.titled += 1
+            self.surnamed = self.surnamed and title in SURNAME_TITLES
+        if title_text:
+            self.titles[title_text] += 1
+
+    def weigh(self, text: str | None) -> None:
+        """Read the cues around its mentions: all of them, or an even sample of a big name."""
+        step = max(1, len(self.mentions) // SAMPLE)
+        sample = self.mentions[::step]
+        scale = len(self.mentions) / len(sample)
+        for m in sample:
+            if text is None:
+                place, organisation = inside(m.text)
+                found = Evidence(place=place, organisation=organisation)
+            else:
+                found = evidence(text, m.start, m.end, m.text)
+            self.cues["person"] += found.person * scale
+            self.cues["place"] += found.place * scale
+            self.cues["organisation"] += found.organisation * scale
+            self.strict += found.strict * scale
+            if found.pronoun:
+                self.pronouns[found.pronoun] += 1
+        self.cues["person"] += 2 * self.titled
+        self.strict += 2 * self.titled
+
+    @property
+    def size(self) -> int:
+        return len(self.mentions)
+
+    @property
+    def gender(self) -> str | None:
+        """From its title, else from the pronouns that follow it (when they clearly agree)."""
+        if self.cls is not None and self.cls != "r":
+            return gender_of(self.cls)
+        total = sum(self.pronouns.values())
+        if total >= 3:
+            top, count = self.pronouns.most_common(1)[0]
+            if count >= 0.7 * total:
+                return top
+        return self.inherited
+
+    def root(self) -> _Node:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
 
 
-def _by_word(names: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
-    """The names each word occurs in, in the order given."""
-    by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for name in names:
-        for word in set(name):
-            by_word[word].append(name)
-    return by_word
+def group(
+    mentions: Iterable[Mention], text: str | None = None, *, vote: bool = True
+) -> list[Entity]:
+    """Entities from mentions: one per thing named, sorted by first mention.
 
-
-def _person_links(keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Each partial person name to the one fuller name that contains all its words."""
-    unique = sorted(set(keys), key=len, reverse=True)
-    by_word = _by_word(unique)
-    links: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for key in unique:
-        if not key:
-            continue
-        words = set(key)
-        candidates = [
-            other for other in by_word[key[0]] if len(other) > len(key) and words <= set(other)
-        ]
-        maximal = [c for c in candidates if not any(set(c) < set(d) for d in candidates)]
-        if len(maximal) == 1:
-            links[key] = maximal[0]
-    # Follow chains (abadi → haider abadi → …) to the fullest form.
-    for key, target in list(links.items()):
-        seen = {key}
-        while target in links and target not in seen:
-            seen.add(target)
-            target = links[target]
-        links[key] = target
-    return links
-
-
-def _surname_links(
-    keys: Iterable[tuple[str, ...]], people: Iterable[tuple[str, ...]]
-) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Each name another label gave (ORG "Abadi") to the one person whose name holds its words."""
-    by_word = _by_word(people)
-    links: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for key in keys:
-        words = set(key)
-        holders = [person for person in by_word[key[0]] if words <= set(person)]
-        if len(holders) == 1:
-            links[key] = holders[0]
-    return links
-
-
-PERSONAL_TITLES: frozenset[str] = frozenset(
-    "mr mrs ms miss mx dr sir dame madam madame mme mlle monsieur mister herr frau".split()
-)
-"""Honorifics that make a mention a person whatever the model's label ("Ms Okafor" as GPE)."""
-
-ORG_ENDINGS: frozenset[str] = frozenset(
+    With ``text`` the words around each mention count as evidence. With ``vote`` (the
+    document-level pass) a name's category is voted over all its mentions and every mention
+    takes a label of that category; without it each mention keeps its label and category.
     """
-    company co corporation corp inc incorporated ltd limited llc plc group association
-    organisation organization agency council committee party union university college
-    institute foundation ministry department bank society league federation commission
-    """.split()
-)
-"""Last words that make a place-labelled mention an organisation ("… Ferry Company" as LOC)."""
-
-
-@lru_cache(maxsize=65536)
-def seen_category(label: str, text: str) -> str:
-    """The category a reader would put a mention in: the label's, corrected by its words."""
-    base = category_of(label)
-    if base in ("figure", "date"):
-        return base
-    words = [w.strip(".,") for w in fold(text).split()]
-    if len(words) >= 2 and words[0] in PERSONAL_TITLES:
-        return "person"
-    if base == "place" and len(words) >= 2 and words[-1] in ORG_ENDINGS:
-        return "organisation"
-    return base
-
-
-def group(mentions: Iterable[Mention]) -> list[Entity]:
-    """Entities from mentions: one per thing named, sorted by first mention."""
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
-    person_keys = {
-        name_tokens(m.text) for m in ordered if seen_category(m.label, m.text) == "person"
+    long_forms = {
+        acronym
+        for m in ordered
+        if category_of(m.label) in ("organisation", "place")
+        and (acronym := acronym_of(name_tokens(m.text), m.text)) is not None
     }
-    person_keys.discard(())
-    links = _person_links(person_keys)
-    resolved_people = {links.get(key, key) for key in person_keys}
-    joinable = {name_tokens(m.text) for m in ordered if m.label in _PERSON_JOINABLE}
-    joinable -= person_keys | {()}
-    links.update(_surname_links(joinable, resolved_people))
-
-    org_acronyms: dict[tuple[str, str], tuple[str, ...]] = {}
+    names: list[Mention] = []
+    others: list[Mention] = []
     for m in ordered:
-        category = seen_category(m.label, m.text)
-        if category in ("organisation", "place"):
-            tokens = name_tokens(m.text)
-            acronym = _acronym(tokens, m.text)
-            if acronym and (category, acronym) not in org_acronyms:
-                org_acronyms[(category, acronym)] = tokens
+        category = category_of(m.label)
+        acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
+        (names if category in NAME_CATEGORIES or acronym_like else others).append(m)
 
-    groups: dict[tuple[str, object], _Group] = {}
+    nodes = _nodes(names, text, vote=vote)
+    for node in nodes.values():
+        node.category = _decide(node) if vote else category_of(node.mentions[0].label)
+    if vote:
+        _collectives(nodes.values())
+    people = [n for n in nodes.values() if n.category == "person" and n.tokens]
+    _link_people(people)
+    _link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
+    _link_acronyms(nodes.values(), ordered, text)
+
+    trees: dict[int, list[_Node]] = defaultdict(list)
+    for node in nodes.values():
+        trees[id(node.root())].append(node)
+    entities = [_entity(members[0].root(), members, vote=vote) for members in trees.values()]
+    entities.extend(_plain_groups(others))
+    entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
+    return _unique_ids(entities)
+
+
+def _nodes(names: Sequence[Mention], text: str | None, *, vote: bool) -> dict[object, _Node]:
+    nodes: dict[object, _Node] = {}
+    for m in names:
+        title = leading_title(m.text)
+        title_text: str | None = None
+        if title is None and text is not None and (found := title_before(text, m.start)):
+            title, title_text = found
+        cls = title_class(title)
+        tokens = name_tokens(m.text) or (fold(m.text),)
+        key: object = (cls, tokens) if vote else (category_of(m.label), cls, tokens)
+        node = nodes.get(key)
+        if node is None:
+            node = nodes[key] = _Node(cls, tokens)
+        node.add(m, title, title_text)
+    if vote:
+        for node in nodes.values():
+            node.weigh(text)
+    return nodes
+
+
+def _decide(node: _Node) -> str:
+    """A name's category: the user's labels if any; else the model's majority unless the
+    words around its mentions clearly say otherwise (weak evidence stays with the model)."""
+    users = Counter(category_of(m.label) for m in node.mentions if m.source == "user")
+    if users:
+        return users.most_common(1)[0][0]
+    cues = node.cues
+    votes = node.votes
+    base = max(votes, key=lambda c: (votes[c], cues.get(c, 0.0), c == "person"))
+    if (
+        2 * votes[base] <= node.size
+        and votes["person"] >= 0.2 * node.size
+        and node.cls is None
+        and node.gender is not None
+    ):
+        return "person"  # the model is split, and "he" or "she" keeps following the name
+    best = max(VOTED, key=lambda c: cues[c])
+    strength, against = cues[best], cues.get(base, 0.0)
+    if best == base or strength < 2 or strength < STRICT_SHARE * node.size:
+        return base
+    if base == "other" and best != "person":
+        return base  # "in French" is the language; nationalities and groups stay as they are
+    if best == "person":
+        # Only what people alone do counts ("said X", "X smiled", a title), and enough of it.
+        share = GROUP_STRICT_SHARE if 2 * node.groups > node.size else STRICT_SHARE
+        if node.strict >= max(2.0, share * node.size) and strength >= 1.5 * against:
+            return best
+        return base
+    enough = strength >= 2 and strength >= CUE_SHARE * node.size
+    return best if enough and strength >= 2 * against else base
+
+
+def seen_category(label: str, text: str) -> str:
+    """The category one mention would get on its own: its label's, unless its words say
+    otherwise ("Ms Okafor" is a person whatever the label)."""
+    if category_of(label) not in NAME_CATEGORIES:
+        return category_of(label)
+    title = leading_title(text)
+    node = _Node(title_class(title), name_tokens(text))
+    node.add(Mention(0, len(text), label, text), title, None)
+    node.weigh(None)
+    return _decide(node)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+
+def _fuller(target: _Node, node: _Node) -> bool:
+    """Whether ``node`` may join ``target`` as the name it stands for: ``target`` has more words,
+    or the same words more often (a strict order, so links never make a cycle)."""
+    mine, theirs = set(node.tokens), set(target.tokens)
+    if not mine <= theirs:
+        return False
+    if len(theirs) > len(mine):
+        return True
+    return (target.size, target.cls is not None, -target.first) > (
+        node.size,
+        node.cls is not None,
+        -node.first,
+    )
+
+
+def _may_be(node: _Node, target: _Node) -> bool:
+    """Whether the person ``node`` names may be the one ``target`` names."""
+    if not classes_agree(node.cls, target.cls):
+        return False
+    mine, theirs = node.gender, target.gender
+    return mine is None or theirs is None or mine == theirs
+
+
+def _female_candidates(node: _Node, candidates: list[_Node]) -> list[_Node]:
+    """For "Mrs. Bennet", "Miss Bingley" or "Ms Okafor": full names titled the same way; for
+    "Ms" or "Lady", else the one untitled full name. A Mrs or a Miss alone never reaches an
+    untitled full name: the family's daughters share it ("Mrs. Bennet" is not Elizabeth)."""
+    same = [c for c in candidates if c.cls == node.cls]
+    if same or node.cls != "f":
+        return same
+    untitled = [c for c in candidates if c.cls is None and c.gender != "m"]
+    return untitled if len({frozenset(c.tokens) for c in untitled}) == 1 else []
+
+
+def _best(node: _Node, candidates: list[_Node], by_word: dict[str, list[_Node]]) -> _Node | None:
+    """The name with the most mentions among the candidates, one-off spans aside; None on a
+    tie, or when the best is too rarely written to stand for a name used far more often
+    ("Mary Alexéevna", twice, is not every "Princess Mary"). ``support`` counts, for a full
+    name, the mentions of the names inside it (see `_support`)."""
+    if not candidates:
+        return None
+    if node.size >= ONE_OFF_LIMIT or any(c.size > 1 for c in candidates):
+        candidates = [c for c in candidates if c.size > 1]
+        if not candidates:
+            return None
+    # Names that nest ("Haider Abadi" in "Haider Jawad Abadi") are one person's: a family.
+    names = {frozenset(c.tokens) for c in candidates}
+    fullest = [name for name in names if not any(name < other for other in names)]
+    families = {name: [c for c in candidates if frozenset(c.tokens) <= name] for name in fullest}
+
+    # A titled surname gets no support from given names: "Elizabeth" is often written, but
+    # that says nothing of whether "Miss Bennet" is she.
+    titled_surname = node.cls is not None and node.surnamed and len(node.tokens) == 1
+
+    def strength(family: list[_Node]) -> int:
+        total = sum(c.size for c in family)
+        if titled_surname:
+            return total
+        return max(total, *(_support(node, c, by_word) for c in family))
+
+    ranked = sorted(families.values(), key=strength, reverse=True)
+    best = strength(ranked[0])
+    if len(ranked) > 1 and best < 2 * strength(ranked[1]):
+        return None  # no clear winner: "Rostóv" may be any of the family
+    # A titled name joins a fuller one of another kind, or a titled surname any fuller name
+    # ("Miss Bennet", 54 times, is not "Miss Elizabeth Bennet", 3 times), only on good support.
+    other_kind = node.cls is not None and all(c.cls != node.cls for c in ranked[0])
+    if best * (TITLED_RARE if other_kind or titled_surname else RARE) < node.size:
+        return None
+    return max(ranked[0], key=lambda c: (c.size, c.cls is None, -c.first))
+
+
+def _by_word(nodes: Iterable[_Node]) -> dict[str, list[_Node]]:
+    found: dict[str, list[_Node]] = defaultdict(list)
+    for node in nodes:
+        for word in set(node.tokens):
+            found[word].append(node)
+    return found
+
+
+def _support(node: _Node, candidate: _Node, by_word: dict[str, list[_Node]]) -> int:
+    """The mentions of a fuller name and of the shorter names that use the words it adds to
+    ``node`` ("Bonaparte" for "Napoleon Bonaparte", asked for "Napoleon")."""
+    words = set(candidate.tokens)
+    extra = words - set(node.tokens)
+    if not extra:
+        return candidate.size
+    inside_it = {id(n): n for n in by_word[next(iter(extra))] if extra <= set(n.tokens) <= words}
+    return sum(n.size for n in inside_it.values())
+
+
+def _link_people(people: list[_Node]) -> None:
+    """Each partial name to the fuller name with the most mentions that it may stand for."""
+    by_word = _by_word(people)
+    genders = {n.tokens[0]: n.gender for n in people if len(n.tokens) == 1 and n.cls is None}
+    for node in people:
+        if node.gender is None and node.cls is None and len(node.tokens) > 1:
+            # A full name is as its first name is ("Charlotte Temple" is a she).
+            node.inherited = genders.get(node.tokens[0])
+    targets: dict[int, _Node] = {}
+    for node in people:
+        candidates = [
+            other
+            for other in by_word[node.tokens[0]]
+            if other is not node and _fuller(other, node) and _may_be(node, other)
+        ]
+        if node.cls is not None and node.surnamed and len(node.tokens) == 1:
+            # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: a surname ends a full name.
+            candidates = [c for c in candidates if c.tokens[-1] == node.tokens[0]]
+        if node.cls in FEMALE_CLASSES:
+            candidates = _female_candidates(node, candidates)
+        elif node.cls is None and node.gender is None:
+            # A bare name with no pronoun evidence is ambiguous between titled relatives.
+            classes = {c.cls for c in candidates if set(c.tokens) == set(node.tokens)}
+            if len(classes - {None}) > 1:
+                candidates = [c for c in candidates if set(c.tokens) != set(node.tokens)]
+        best = _best(node, candidates, by_word)
+        if best is not None:
+            targets[id(node)] = best
+    for node in people:
+        target = targets.get(id(node))
+        if target is not None and target.root() is not node:
+            node.parent = target
+
+
+def _link_to_people(nodes: list[_Node], people: list[_Node]) -> None:
+    """A surname the model gave another label ("Abadi" as ORG) joins the person it names,
+    when the words around it do not say otherwise and it is not the bigger of the two."""
+    roots = [p for p in people if p.parent is None]
+    sizes: Counter[int] = Counter()
+    for person in people:
+        sizes[id(person.root())] += person.size
+    by_word = _by_word(roots)
+    for node in nodes:
+        own = node.category if node.category in VOTED else "organisation"
+        if node.parent is not None or node.cues[own] >= 2 or 2 * node.groups > node.size:
+            continue
+        if any(m.source == "user" for m in node.mentions):
+            continue
+        words = set(node.tokens)
+        holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]
+        if node.category == "place":
+            # A place joins a person only by a given name ("Charlotte", "Charlotte Temple"):
+            # towns are named after people's surnames ("Washington").
+            if len(node.tokens) > 1:
+                continue
+            holders = [p for p in holders if len(p.tokens) > 1 and p.tokens[0] == node.tokens[0]]
+        best = _best(node, holders, by_word)
+        if best is None:
+            continue
+        # The smaller joins the bigger, unless the model itself called it a person at times.
+        if sizes[id(best)] >= node.size or node.votes["person"] >= 0.2 * node.size:
+            node.parent = best
+            node.category = "person"
+
+
+def _collectives(nodes: Iterable[_Node]) -> None:
+    """Names of groups of people are not one person or a place: a nationality's "-man" words
+    ("Frenchmen", beside "French") are a group's; a surname's plural ("the Rostóvs") is the
+    family, a person entry of its own."""
+    all_nodes = list(nodes)
+    groups = {n.tokens[0] for n in all_nodes if n.category == "other" and len(n.tokens) == 1}
+    surnames = {n.tokens[-1] for n in all_nodes if n.category == "person"}
+    for node in all_nodes:
+        if len(node.tokens) != 1 or any(m.source == "user" for m in node.mentions):
+            continue
+        word = node.tokens[0]
+        stem = re.sub(r"(?:wo)?m[ae]n$", "", word)
+        if not word.endswith("s") and stem == word:
+            continue
+        if stem != word and len(stem) >= 3 and any(g.startswith(stem) for g in groups):
+            node.category = "other"
+        elif node.category in ("organisation", "place") and word[:-1] in surnames:
+            node.category = "person"
+
+
+def _link_acronyms(nodes: Iterable[_Node], ordered: Sequence[Mention], text: str | None) -> None:
+    """An acronym joins its long form: by initials within a category, or as defined in
+    brackets ("North Sea Ferry Company (NSFC)")."""
+    all_nodes = list(nodes)
+    node_of: dict[tuple[int, int], _Node] = {}
+    for node in all_nodes:
+        for m in node.mentions:
+            node_of[(m.start, m.end)] = node
+    long_forms: dict[tuple[str, str], _Node] = {}
+    aliases: dict[str, _Node] = {}
     for m in ordered:
-        category = seen_category(m.label, m.text)
-        tokens = name_tokens(m.text)
-        value: Fraction | None = None
-        key: object
-        if category == "person" or (
-            tokens
-            and (
-                tokens in person_keys
-                or (m.label in _PERSON_JOINABLE and links.get(tokens, tokens) in resolved_people)
-            )
+        owner = node_of.get((m.start, m.end))
+        if owner is None or owner.category not in ("organisation", "place", "other"):
+            continue
+        long_form = acronym_of(owner.tokens, m.text)
+        if long_form is not None:
+            long_forms.setdefault((owner.category, long_form), owner)
+        if text is not None and (defined := _ALIAS.match(text, m.end)) is not None:
+            aliases.setdefault(fold(defined.group(1).replace(".", "")), owner)
+    for node in all_nodes:
+        if node.parent is not None:
+            continue
+        written = node.mentions[0].text
+        acronym = as_acronym(written)
+        alias = aliases.get(fold(written.replace(".", "")))
+        target: _Node | None = None
+        if alias is not None and (
+            acronym or alias.category == node.category or node.category in ("other", "figure")
         ):
-            category = "person"
-            key = links.get(tokens, tokens) if tokens else (fold(m.text),)
-        elif category == "figure":
+            target = alias
+        elif acronym is not None:
+            target = long_forms.get((node.category, acronym))
+            if target is None and node.category in ("other", "figure"):
+                target = long_forms.get(("organisation", acronym))
+        if target is not None and target is not node and target.root() is not node:
+            node.parent = target
+            node.category = target.category
+
+
+# -- entities ---------------------------------------------------------------------------------
+
+
+def _entity(root: _Node, members: list[_Node], *, vote: bool) -> Entity:
+    category = root.category
+    mentions = sorted(
+        (m for node in members for m in node.mentions), key=lambda m: (m.start, m.end)
+    )
+    if vote:
+        mentions = _labelled(mentions, category)
+    name = _name(root, members, category)
+    slug = "-".join(([root.cls] if root.cls and len(root.tokens) == 1 else []) + list(root.tokens))
+    return Entity(f"{category}:{slug}", name, category, tuple(mentions))
+
+
+def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
+    """Every mention with a label of its entity's category: its own when it has one, else the
+    entity's most frequent label of that category. The user's labels are kept as they are."""
+    own = Counter(
+        label for m in mentions if category_of(label := m.model_label or m.label) == category
+    )
+    fallback = own.most_common(1)[0][0] if own else DEFAULT_LABEL.get(category, "NORP")
+    labelled: list[Mention] = []
+    for m in mentions:
+        if m.source == "user":
+            labelled.append(m)
+            continue
+        label = m.model_label or m.label
+        if category_of(label) != category:
+            label = fallback
+        labelled.append(m if label == m.label else replace(m, label=label))
+    return labelled
+
+
+def _name(root: _Node, members: list[_Node], category: str) -> str:
+    """The most frequent full form ("Haider al-Abadi", "Napoleon Bonaparte"); for a titled
+    surname alone, its title ("Mrs. Bennet"); else the most frequent form."""
+    if category == "person" and root.cls not in (None, "r") and len(root.tokens) == 1:
+        form = Counter(display_name(m.text) for m in root.mentions).most_common(1)[0][0]
+        title = root.titles.most_common(1)[0][0] if root.titles else None
+        if title is not None:
+            return f"{title} {form}"
+        titled = Counter(" ".join(m.text.split()) for m in root.mentions).most_common(1)[0][0]
+        return _without_possessive(titled)
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for node in members:
+        for m in node.mentions:
+            form = display_name(m.text)
+            counts[form] += 1
+            first_seen.setdefault(form, m.start)
+            first_seen[form] = min(first_seen[form], m.start)
+
+    def rank(form: str) -> tuple[int, int, int, int, int]:
+        words = len(name_tokens(form))
+        acronym = 1 if as_acronym(form) else 0
+        return (acronym, -min(words, 2), -counts[form], -words, first_seen[form])
+
+    return min(counts, key=rank)
+
+
+def _without_possessive(form: str) -> str:
+    return (
+        display_name(form)
+        if form.count(" ") == 0
+        else " ".join([*form.split()[:-1], display_name(form.split()[-1])])
+    )
+
+
+def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
+    """Figures by the value they name; dates and anything else by their words."""
+    groups: dict[tuple[str, object], list[Mention]] = {}
+    values: dict[tuple[str, object], Fraction | None] = {}
+    for m in mentions:
+        category = category_of(m.label)
+        tokens = name_tokens(m.text) or (fold(m.text),)
+        key: object = tokens
+        value: Fraction | None = None
+        if category == "figure":
             value = figure_value(m.text)
             if value is None and tokens:
                 # "(36)" or "36's" is 36 too; without this its id would be 36's, "figure:36".
                 value = figure_value(" ".join(tokens))
             key = value if value is not None else tokens
-        elif category in ("organisation", "place"):
-            acronym = _as_acronym(m.text)
-            key = org_acronyms.get((category, acronym), tokens) if acronym else tokens
-        else:
-            key = tokens or (fold(m.text),)
-        slot = groups.get((category, key))
-        if slot is None:
-            slot = groups[(category, key)] = _Group(
-                category, key if isinstance(key, tuple) else (), value
-            )
-        slot.mentions.append(m)
-
-    entities = [_entity(slot) for slot in groups.values()]
-    entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
+        groups.setdefault((category, key), []).append(m)
+        values[(category, key)] = value
+    entities = []
+    for (category, key), members in groups.items():
+        value = values[(category, key)]
+        shown = Counter(" ".join(m.text.split()) or m.text for m in members)
+        first: dict[str, int] = {}
+        for position, m in enumerate(members):
+            first.setdefault(" ".join(m.text.split()) or m.text, position)
+        name = min(shown, key=lambda f: (-len(name_tokens(f)), -shown[f], first[f]))
+        if category != "figure":
+            name = display_name(name)
+        slug = (
+            str(value)
+            if value is not None
+            else "-".join(key)
+            if isinstance(key, tuple)
+            else fold(name).replace(" ", "-")
+        )
+        entities.append(Entity(f"{category}:{slug}", name, category, tuple(members), value))
     return entities
 
 
-def _entity(slot: _Group) -> Entity:
-    mentions = tuple(slot.mentions)
-    name = _canonical_name(mentions, slot)
-    slug = "-".join(slot.key) if slot.key else fold(name).replace(" ", "-")
-    if slot.value is not None:
-        slug = str(slot.value)
-    return Entity(
-        id=f"{slot.category}:{slug}",
-        name=name,
-        category=slot.category,
-        mentions=mentions,
-        value=slot.value,
-    )
-
-
-def _canonical_name(mentions: Sequence[Mention], slot: _Group) -> str:
-    """The fullest form: most identifying words, then most frequent, then earliest."""
-    shown = (
-        (lambda text: " ".join(text.split()) or text) if slot.category == "figure" else display_name
-    )
-    counts = Counter(shown(m.text) for m in mentions)
-    first_seen: dict[str, int] = {}
-    for position, m in enumerate(mentions):
-        first_seen.setdefault(shown(m.text), position)
-
-    def rank(name: str) -> tuple[int, int, int, int]:
-        acronym_penalty = 1 if _as_acronym(name) and slot.category != "figure" else 0
-        return (acronym_penalty, -len(name_tokens(name)), -counts[name], first_seen[name])
-
-    return min(counts, key=rank)
+def _unique_ids(entities: list[Entity]) -> list[Entity]:
+    """Ids made unique (two entities may share a name's words): the later one gets @offset."""
+    seen: set[str] = set()
+    unique: list[Entity] = []
+    for entity in entities:
+        if entity.id in seen:
+            entity = replace(entity, id=f"{entity.id}@{entity.first}")
+        seen.add(entity.id)
+        unique.append(entity)
+    return unique

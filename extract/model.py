@@ -18,6 +18,10 @@ class Mention:
     label: str
     text: str
     source: MentionSource = "model"
+    model_label: str = ""
+    """The label the model gave this span when the document-level pass changed or kept it;
+    empty when the model gave none (a user's mention, or a name spread from its other
+    occurrences) or when no pass has run."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ from extract import ner
 from extract.annotations import Annotations
 from extract.cache import MentionCache
 from extract.categories import ALL_LABELS
-from extract.corrections import CorrectionStore, add, default_path, open_for
+from extract.corrections import CorrectionStore, add, apply, default_path, open_for
 from extract.document import Document, load, text_document
 from extract.exporters import FORMATS, ExportOptions
 from extract.exporters.csv_table import FORMULA_STARTS
@@ -382,7 +382,7 @@ async def test_wide_characters_take_two_cells_and_tabs_stop_at_multiples_of_eigh
 # -- markup and terminal control sequences in the text ----------------------------------------
 
 HOSTILE = (
-    "[bold red]Barack Obama[/] met [link=https://example.com]x[/link] in Paris.\n"
+    "[bold red]Barack Obama[/] met [link=https://example.com]Acme[/link] in Paris.\n"
     "Title \x1b]0;pwned\x07 then \x1b[31mAngela Merkel\x1b[0m moved \x1b[2J\x1b[H on.\n"
 )
 MARKUP_NAME = "[bold red]Barack Obama[/]"
@@ -394,7 +394,7 @@ def _hostile_mentions() -> list[Mention]:
     found = []
     for piece, label in (
         (MARKUP_NAME, "PERSON"),
-        ("[link=https://example.com]x[/link]", "ORG"),
+        ("[link=https://example.com]Acme[/link]", "ORG"),
         ("Paris", "GPE"),
         (CONTROL_NAME, "PERSON"),
     ):
@@ -427,10 +427,10 @@ async def test_markup_is_shown_literally_everywhere(hostile_app: ReaderApp) -> N
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await hostile_entities_shown(pilot)
         assert rows(app, 1) == [
-            "[bold red]Barack Obama[/] met [link=https://example.com]x[/link] in Paris."
+            "[bold red]Barack Obama[/] met [link=https://example.com]Acme[/link] in Paris."
         ]
         assert sidebar_names(app, "person") == [MARKUP_NAME, CONTROL_NAME]
-        assert "[link=https://example.com]x[/link]" in sidebar_names(app, "organisation")
+        assert "[link=https://example.com]Acme[/link]" in sidebar_names(app, "organisation")
         await pilot.press("right_square_bracket")
         assert status(app) == f"{MARKUP_NAME} · Person · mention 1/1"
         await pilot.press("n")
@@ -643,7 +643,8 @@ def test_export_of_a_long_line_finds_what_one_pass_finds(
     data = export_json(path, capsys, "--no-cache")
     assert data["text"] == long_line
     whole = make_annotator(cap=10**6)
-    expected = group(m for batch in whole.annotate(long_line) for m in batch.mentions)
+    raw = [m for batch in whole.annotate(long_line) for m in batch.mentions]
+    expected = apply(long_line, raw, []).entities
     assert mentions_of(data) == sorted(
         (m.start, m.end, m.label) for entity in expected for m in entity.mentions
     )

@@ -8,11 +8,12 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.categories import ALL_LABELS
+from extract.categories import ALL_LABELS, category_of
 from extract.chunks import chunks
 from extract.document import decode
 from extract.grouping import group
 from extract.model import Mention
+from extract.spans import NAME_CATEGORIES
 
 WHITESPACE = st.sampled_from(
     [
@@ -92,14 +93,21 @@ def text_and_mentions(draw: st.DrawFn) -> tuple[str, list[Mention]]:
 @given(text_and_mentions())
 def test_grouping_keeps_every_mention_as_it_is(case: tuple[str, list[Mention]]) -> None:
     text, mentions = case
-    entities = group(mentions)
+    entities = group(mentions, text)
     held = [m for entity in entities for m in entity.mentions]
-    assert Counter(held) == Counter(mentions)
+
+    def spans(items: list[Mention]) -> Counter[tuple[int, int, str, str]]:
+        return Counter((m.start, m.end, m.text, m.source) for m in items)
+
+    assert spans(held) == spans(mentions)
     for entity in entities:
         assert entity.mentions
         assert entity.name  # something to show in the sidebar, even for a blank mention
         for mention in entity.mentions:
             assert text[mention.start : mention.end] == mention.text
+            # One label everywhere: a mention the model made is labelled as its entity is.
+            if mention.source == "model" and entity.category in NAME_CATEGORIES:
+                assert category_of(mention.label) == entity.category
     firsts = [entity.first for entity in entities]
     assert firsts == sorted(firsts)
     assert len({entity.id for entity in entities}) == len(entities)

@@ -19,7 +19,14 @@ def entity_record(entity: Entity) -> dict[str, Any]:
         "labels": list(entity.labels),
         "value": None if entity.value is None else str(entity.value),
         "mentions": [
-            {"start": m.start, "end": m.end, "text": m.text, "label": m.label, "source": m.source}
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": m.label,
+                "model_label": m.model_label or None,
+                "source": m.source,
+            }
             for m in entity.mentions
         ],
     }

@@ -29,7 +29,6 @@ from extract.categories import (
 from extract.corrections import Correction, CorrectionStore, apply
 from extract.document import Document
 from extract.errors import EntityReaderError
-from extract.grouping import group
 from extract.index import MentionIndex, next_of, position_in
 from extract.model import Entity, Mention
 from extract.ner import Annotator
@@ -222,9 +221,8 @@ class ReaderScreen(Screen[None]):
 
     def _entities_from(self, mentions: list[Mention]) -> list[Entity]:
         """Entities of the model's mentions with the user's corrections (any thread)."""
-        if self.store is None or not self.store.log:
-            return group(mentions)
-        return apply(self.document.text, mentions, list(self.store.log)).entities
+        log = list(self.store.log) if self.store is not None else []
+        return apply(self.document.text, mentions, log).entities
 
     def _apply(self, message: MentionsArrived) -> None:
         self._apply_state(message)

@@ -1,0 +1,89 @@
+"""The document-level pass over the model's mentions, before grouping: spans mended, mentions
+that name nobody dropped, two names run together split, and names spread to the occurrences
+the model missed. Grouping then votes each name's category over the whole document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from extract.categories import category_of
+from extract.model import Mention
+from extract.names import fold
+from extract.propagate import propagate
+from extract.spans import is_cased, is_name_label, names_nobody, repair
+
+PASS_VERSION = 1
+"""Bumped whenever the pass changes what it makes of the same mentions (cached views key on it)."""
+
+_JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
+"""Where two names run together may be cut: a comma, "and", a dash, or a space."""
+
+
+def prepare(text: str, mentions: Iterable[Mention]) -> list[Mention]:
+    """The model's mentions as the pass mends them, in document order; the user's as they are.
+
+    Each mention the model made keeps its label in ``model_label``; a name spread to another
+    occurrence has none.
+    """
+    cased = is_cased(text)
+    kept: list[Mention] = []
+    for mention in mentions:
+        if mention.source == "user":
+            kept.append(mention)
+            continue
+        if not mention.model_label:
+            m = mention
+            mention = Mention(m.start, m.end, m.label, m.text, m.source, m.label)
+        for piece in repair(text, mention):
+            if is_name_label(piece.label) and names_nobody(piece.text, cased):
+                continue
+            kept.append(piece)
+    kept = split_joined(text, kept)
+    kept.extend(propagate(text, kept))
+    kept.sort(key=lambda m: (m.start, m.end))
+    return kept
+
+
+def split_joined(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Two names the model ran together ("Kiev Pierre", "Dokhtúrov-Kutúzov", "Mary and Kitty")
+    become two mentions, when the span occurs once and each part is a name the model found
+    on its own at least twice; joined by a mere space, only if they are names of different
+    kinds (a place and a person), so "Napoleon Bonaparte" stays whole."""
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if is_name_label(m.label):
+            folded = fold(m.text)
+            counts[folded] += 1
+            kinds[folded][m.label] += 1
+    result: list[Mention] = []
+    for m in mentions:
+        parts = _split(text, m, counts, kinds) if m.source != "user" else None
+        result.extend(parts or [m])
+    return result
+
+
+def _split(
+    text: str, mention: Mention, counts: Counter[str], kinds: dict[str, Counter[str]]
+) -> list[Mention] | None:
+    if not is_name_label(mention.label) or counts[fold(mention.text)] > 1:
+        return None
+    piece = mention.text
+    for cut in _JOINS.finditer(piece):
+        if cut.start() == 0 or cut.end() >= len(piece):
+            continue
+        left, right = piece[: cut.start()], piece[cut.end() :]
+        if counts[fold(left)] < 2 or counts[fold(right)] < 2:
+            continue
+        left_label = kinds[fold(left)].most_common(1)[0][0]
+        right_label = kinds[fold(right)].most_common(1)[0][0]
+        if cut.group().isspace() and category_of(left_label) == category_of(right_label):
+            continue
+        start, middle = mention.start, mention.start + cut.end()
+        return [
+            Mention(start, start + len(left), left_label, left, "model", mention.model_label),
+            Mention(middle, mention.end, right_label, right, "model", mention.model_label),
+        ]
+    return None

@@ -1,0 +1,186 @@
+"""What the words around a mention say it is: a person (a title, "said X", "X smiled"), a place
+("in X", "the town of X", "X Street"), an organisation ("X Company"), and whether "he" or "she"
+follows it. Plain regular expressions over the text: fast and language-light."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.names import PERSONAL_TITLES, words_of
+
+WINDOW = 48
+"""Characters read on each side of a mention."""
+PRONOUN_WINDOW = 80
+"""Characters after a mention searched for "he" or "she"."""
+
+SPEECH_BEFORE: frozenset[str] = frozenset(
+    """
+    said says asked replied answered cried exclaimed whispered shouted muttered murmured continued
+    added began observed remarked repeated inquired enquired interrupted returned rejoined
+    called thought screamed sobbed laughed smiled pleaded protested insisted declared
+    """.split()
+)
+"""Verbs before a name that speaks ("said Natásha"): said of people only."""
+SPEECH_AFTER: frozenset[str] = frozenset(
+    """
+    said says asked replied answered cried exclaimed added continued told announced declared
+    insisted warned reported
+    """.split()
+)
+"""Verbs after a name that speaks ("Natásha said"): news says it of countries and companies
+too ("Beijing said"), so it is not `strict` evidence of a person."""
+HUMAN_AFTER: frozenset[str] = frozenset(
+    """
+    whispered shouted muttered murmured smiled laughed sighed nodded frowned wept blushed thought
+    felt knew wanted looked glanced listened remembered understood hesitated shrugged grinned
+    gasped sobbed kissed loved hated stammered screamed groaned winced smiling laughing himself
+    herself who whom stared rose sat stood walked ran
+    """.split()
+)
+"""Words after a name that only a person does or is ("Natásha smiled", "Pierre himself")."""
+PERSON_BEFORE_PAIRS: frozenset[str] = frozenset(
+    """
+    said spoke turned looked glanced smiled nodded bowed wrote went came married listened
+    whispered replied answered up belonged introduced handed gave
+    """.split()
+)
+"""Verbs before "to" or "at" that point at a person ("said to X", "looked at X")."""
+PERSON_POSSESSIONS: frozenset[str] = frozenset(
+    """
+    face eyes eye hand hands voice head heart father mother husband wife brother sister son
+    daughter friend friends letter words arm arms lips smile cheeks cheek hair mind feelings
+    uncle aunt family children child shoulder shoulders expression look manner tears
+    """.split()
+)
+STRONG_PLACE_BEFORE: frozenset[str] = frozenset(
+    "in near into outside inside beyond across throughout within via".split()
+)
+WEAK_PLACE_BEFORE: frozenset[str] = frozenset("at from to towards toward".split())
+PLACE_OF: frozenset[str] = frozenset(
+    """
+    town city village province district county river battle siege estate kingdom capital
+    streets outskirts gates walls governor inhabitants road environs neighbourhood neighborhood
+    country state isle island bay gulf port shores banks duchy principality region republic
+    empire suburbs hills plain valley forest coast
+    """.split()
+)
+PLACE_ENDINGS: frozenset[str] = frozenset(
+    """
+    street st road rd lane avenue square park hill hills mount mountain mountains river lake bay
+    sea ocean island islands isle bridge gate gates hall lodge castle palace abbey church
+    cathedral station place row terrace gardens garden valley forest wood woods field fields
+    heights point harbour harbor cape mall grove hollow farm manor cottage inn tower common green
+    moor marsh wharf dock quay canal creek springs falls court parsonage rectory grange
+    crescent
+    """.split()
+)
+PLACE_STARTS: frozenset[str] = frozenset("mount lake cape port fort river gulf isle".split())
+ORG_ENDINGS: frozenset[str] = frozenset(
+    """
+    company co corporation corp inc incorporated ltd limited llc plc group association
+    organisation organization agency council committee party union university college
+    institute foundation ministry department bank society league federation commission
+    club office regiment army navy brigade battalion
+    """.split()
+)
+"""Last words that make a name an organisation's ("… Ferry Company")."""
+
+_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?—–-_*"
+_POSSESSIVE_MARKS = frozenset({"'s", "’s"})
+_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """The cues around one mention: weights per category, and a pronoun after it."""
+
+    person: float = 0.0
+    strict: float = 0.0
+    """The share of ``person`` that only a person earns (not "X said", which news says of
+    countries and companies)."""
+    place: float = 0.0
+    organisation: float = 0.0
+    pronoun: str | None = None
+    """"m" or "f": the first personal pronoun after the mention, if near."""
+
+
+def title_before(text: str, start: int) -> tuple[str, str] | None:
+    """The personal title right before ``start`` ("Mrs. " before "Bennet"): folded, as written."""
+    before = text[max(0, start - 16) : start]
+    if not before[-1:].isspace() or "\n\n" in before[-3:]:
+        return None
+    words = before.split()
+    if not words:
+        return None
+    word = words[-1]
+    if word == "." and len(words) > 1:
+        word = words[-2] + "."  # tokenised text: "Mr . Bennet"
+    bare = word.rstrip(".")
+    folded = bare.lower()
+    if folded not in PERSONAL_TITLES or not bare[:1].isupper() or not bare.isalpha():
+        return None
+    return folded, word
+
+
+@lru_cache(maxsize=65536)
+def inside(mention_text: str) -> tuple[float, float]:
+    """Cues in a name's own words: (place, organisation) — "Bald Hills", "Ferry Company"."""
+    words = words_of(mention_text)
+    if len(words) > 1:
+        if words[-1] in PLACE_ENDINGS or words[0] in PLACE_STARTS:
+            return 2.0, 0.0
+        if words[-1] in ORG_ENDINGS:
+            return 0.0, 2.0
+    return 0.0, 0.0
+
+
+def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
+    """Read the cues around ``text[start:end]`` (titles aside: see `title_before`)."""
+    found = Evidence()
+    found.place, found.organisation = inside(mention_text)
+    before = [w.strip(_PUNCTUATION).lower() for w in text[max(0, start - WINDOW) : start].split()]
+    before = [w for w in before if w][-3:]
+    if before and before[-1] in PERSONAL_TITLES:
+        before.pop()  # "said Mr. Bennet": the title is the name's
+    last = before[-1] if before else ""
+    previous = before[-2] if len(before) > 1 else ""
+    if last in SPEECH_BEFORE:
+        found.person += 1
+        found.strict += 1
+    elif last in STRONG_PLACE_BEFORE:
+        found.place += 1
+    elif last in WEAK_PLACE_BEFORE:
+        if previous in PERSON_BEFORE_PAIRS:
+            found.person += 1
+            found.strict += 1
+        else:
+            found.place += 0.5
+    elif last == "of" and previous in PLACE_OF:
+        found.place += 2
+
+    after = text[end : end + WINDOW].split()
+    if after and after[0] in _POSSESSIVE_MARKS and len(after) > 1:
+        after = after[1:]  # tokenised text: "Natásha ’s face"
+        possessive = True
+    else:
+        possessive = bool(after) and after[0][:2] in _POSSESSIVE_MARKS
+        if possessive:
+            after = [after[0][2:], *after[1:]]
+    words = [w.strip(_PUNCTUATION).lower() for w in after[:3]]
+    word = next((w for w in words if w), "")
+    if possessive:
+        if word in PERSON_POSSESSIONS:
+            found.person += 1
+            found.strict += 1
+    elif word in HUMAN_AFTER:
+        found.person += 1
+        found.strict += 1
+    elif word in SPEECH_AFTER:
+        found.person += 1
+
+    pronoun = _PRONOUN.search(text, end, end + PRONOUN_WINDOW)
+    if pronoun is not None:
+        found.pronoun = "f" if pronoun.group(1).lower().startswith(("s", "her")) else "m"
+    return found

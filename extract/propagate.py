@@ -1,0 +1,118 @@
+"""Label propagation: a name the model labelled in some places is labelled in its other
+occurrences in the same document, when the evidence for it is clear."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from extract.model import Mention
+from extract.names import PERSONAL_TITLES, fold
+from extract.spans import is_name_label
+
+MIN_VOTES = 2
+"""Labelled occurrences a name needs before it is spread (one stray label spreads nothing)."""
+
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-ЯЁ][\w'’-]*")
+"""Words that may start with a capital (checked with str.isupper, the classes are broad)."""
+_ABBREVIATIONS = frozenset("mr mrs ms dr st mt jr sr prof gen col capt lt sgt rev messrs".split())
+_OPENERS = frozenset("\"'“‘«([{—–-_*")
+
+
+def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """New mentions for unlabelled occurrences of names labelled elsewhere in ``text``.
+
+    A name is spread when at least `MIN_VOTES` of its occurrences carry one label and that
+    label has a strict majority; it goes to whole-word, same-case occurrences outside every
+    mention, not at the start of a sentence (where any word is capitalised), and not beside
+    another capitalised word (part of a longer name). The new mentions have no model label.
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if is_name_label(m.label) and m.text[:1].isupper() and "\n" not in m.text:
+            votes[m.text][m.label] += 1
+    chosen: dict[str, str] = {}
+    for name, counts in votes.items():
+        label, top = counts.most_common(1)[0]
+        if top >= MIN_VOTES and 2 * top > sum(counts.values()) and len(name) > 1:
+            chosen[name] = label
+    if not chosen:
+        return []
+    by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name, label in chosen.items():
+        by_first[name.split()[0]].append((name, label))
+    for options in by_first.values():
+        options.sort(key=lambda option: -len(option[0]))
+
+    spans = sorted((m.start, m.end) for m in mentions)
+    starts = [s for s, _ in spans]
+    reach = _running_max([e for _, e in spans])
+    found: list[Mention] = []
+    taken_until = -1
+    for word in _CAPITALISED.finditer(text):
+        first = word.group()
+        options = by_first.get(first) or by_first.get(first.rstrip("'’-")) or []
+        if not options or word.start() < taken_until or not first[:1].isupper():
+            continue
+        start = word.start()
+        for name, label in options:
+            end = start + len(name)
+            if not text.startswith(name, start) or (end < len(text) and _wordish(text[end])):
+                continue
+            if _covered(starts, reach, start, end) or _sentence_start(text, start):
+                break
+            if _capitalised_beside(text, start, end):
+                break
+            found.append(Mention(start, end, label, name, "model", ""))
+            taken_until = end
+            break
+    return found
+
+
+def _wordish(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _running_max(values: list[int]) -> list[int]:
+    out: list[int] = []
+    best = -1
+    for value in values:
+        best = max(best, value)
+        out.append(best)
+    return out
+
+
+def _covered(starts: list[int], reach: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps a mention (``reach``: running max of their ends)."""
+    position = bisect_right(starts, end - 1)
+    return position > 0 and reach[position - 1] > start
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether a word at ``start`` begins a sentence, a line of dialogue or a paragraph."""
+    position = start - 1
+    while position >= 0 and (text[position] in " \t\r" or text[position] in _OPENERS):
+        if text[position] in _OPENERS and text[position] not in " \t\r":
+            return True
+        position -= 1
+    if position < 0 or text[position] == "\n":
+        return True
+    if text[position] in "!?:;":
+        return True
+    if text[position] == ".":
+        word = re.search(r"(\w+)\s*\.$", text[max(0, position - 12) : position + 1])
+        return word is None or fold(word.group(1)) not in _ABBREVIATIONS
+    return False
+
+
+def _capitalised_beside(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word sits right next to the span (it is part of a longer name)."""
+    after = re.match(r" ([^\W\d_])", text[end : end + 2])
+    if after is not None and after.group(1).isupper():
+        return True
+    before = re.search(r"([^\W\d_]+)\.? $", text[max(0, start - 16) : start])
+    if before is not None and before.group(1)[:1].isupper():
+        return fold(before.group(1)) not in PERSONAL_TITLES
+    return False

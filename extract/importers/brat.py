@@ -69,13 +69,16 @@ def read(path: Path, data: bytes) -> Records:
     text_path = path.with_suffix(".txt")
     carried: str | None = None
     if text_path.is_file():
-        from extract.document import load
-        from extract.errors import EntityReaderError
-
         try:
-            carried = load(text_path, "text").text
-        except EntityReaderError as error:
-            raise ImportFileError(f"{path}: its text cannot be read: {error}") from None
+            # brat reads its text as UTF-8, and so does this.
+            carried = text_path.read_bytes().decode("utf-8")
+        except OSError as error:
+            raise ImportFileError(f"{path}: cannot read its text {text_path}: {error}") from None
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                f"{text_path} is not UTF-8 text as brat needs ({error.reason} at byte "
+                f"{error.start})"
+            ) from None
     return Records((Record(carried, tuple(spans)),), text_path=str(text_path), brat=True)
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from extract.document import Document
-from extract.errors import EntityReaderError
 from extract.exporters.brat import BratView
 from extract.importers import ImportFileError, Record, Records, Row, Span, shown
 from extract.model import Mention
@@ -18,17 +15,13 @@ def carried_document(path: str, found: Records) -> Document:
     """The text an annotation file carries, as a document: brat's ``.txt``, or the records'
     texts (several joined by a blank line)."""
     if found.text_path is not None:
-        from extract.document import load
-
-        if not Path(found.text_path).exists():
+        carried = found.records[0].text if found.records else None
+        if carried is None:
             raise ImportFileError(
                 f"{path} has no text beside it: brat keeps it in {found.text_path}, which is "
                 "missing (or name the document: entity-reader export FILE --import ANN)"
             )
-        try:
-            return load(found.text_path, "text")
-        except EntityReaderError as error:
-            raise ImportFileError(f"{path}: its text cannot be read: {error}") from None
+        return Document(text=carried, source=found.text_path, encoding="utf-8")
     texts = [record.text or "" for record in found.records]
     return Document(text=RECORD_GAP.join(texts), source=path, encoding="utf-8")
 
@@ -92,8 +85,10 @@ def _checked(path: str, record: Record, span: Span, text: str, number: int) -> N
     """A span inside its record's text, with the text the file says it has."""
     where = f"{record.where}, " if record.where else ""
     name = f"{where}span {number} ({span.start}-{span.end} {shown(span.label, 20)})"
-    if not 0 <= span.start < span.end <= len(text):
-        raise ImportFileError(f"{path}: {name} is not inside the text (0-{len(text)}) or is empty")
+    if span.start >= span.end:
+        raise ImportFileError(f"{path}: {name} is empty (its end is not after its start)")
+    if span.start < 0 or span.end > len(text):
+        raise ImportFileError(f"{path}: {name} is not inside the text (0-{len(text)})")
     if span.text is None:
         return
     pieces = span.fragments or ((span.start, span.end),)

@@ -11,10 +11,12 @@ from extract.importers import ImportFileError
 
 _ZLIB_HEADERS = (b"x\x01", b"x^", b"x\x9c", b"x\xda")
 """The first bytes of zlib data: a spaCy ``DocBin`` is compressed msgpack."""
-_COLUMNS = re.compile(r"^\S+(?:[ \t]+\S+)+$")
+_TAGGED = re.compile(r"\S+(?:[ \t]+\S+)*[ \t]+(?:O|[BIESLU]-\S+)")
+"""A CoNLL token line: columns, the last a BIO (BIOES, BILOU) tag."""
 
 
 def _first_line(text: str) -> str:
+    """The first line with something on it."""
     return next((line for line in text.split("\n") if line.strip()), "")
 
 
@@ -41,16 +43,37 @@ def _json_kind(value: Any) -> str | None:
     return None
 
 
+EXTENSIONS: dict[str, str] = {
+    ".ann": "brat",
+    ".spacy": "spacy",
+    ".conll": "conll",
+    ".conll03": "conll",
+    ".tsv": "conll",
+    ".bio": "conll",
+    ".iob": "conll",
+}
+"""Extensions that say the format (JSON files say it by their content)."""
+
+
+def _looks_tagged(text: str) -> bool:
+    """Whether the first lines are CoNLL token lines (or only ``-DOCSTART-`` ones)."""
+    lines = [line.strip() for line in text.split("\n")[:200] if line.strip()]
+    if lines and all(line.startswith("-DOCSTART-") for line in lines):
+        return True
+    lines = [line for line in lines if not line.startswith("-DOCSTART-")][:5]
+    return bool(lines) and all(_TAGGED.fullmatch(line) for line in lines)
+
+
 def sniff(path: Path, data: bytes) -> str:
     """One of the import formats' names, or a one-line error."""
-    suffix = path.suffix.lower()
-    if suffix == ".spacy" or data[:2] in _ZLIB_HEADERS:
+    by_extension = EXTENSIONS.get(path.suffix.lower())
+    if by_extension is not None:
+        return by_extension
+    if data[:2] in _ZLIB_HEADERS:
         return "spacy"
-    if suffix == ".ann":
-        return "brat"
     text = data.decode("utf-8-sig", "replace")
-    stripped = text.lstrip()
-    if stripped[:1] in ("[", "{"):
+    looks_json = text.lstrip()[:1] in ("[", "{")
+    if looks_json:
         try:
             kind = _json_kind(json.loads(text))
         except (json.JSONDecodeError, RecursionError):
@@ -63,13 +86,13 @@ def sniff(path: Path, data: bytes) -> str:
                 kind = "jsonl"
         if kind is not None:
             return kind
+    if _looks_tagged(text):
+        return "conll"
+    if looks_json:
         raise ImportFileError(
             f"{path} is JSON but not a format entity-reader imports (json, jsonl, doccano, "
             "labelstudio); name one with --import-format"
         )
-    first = _first_line(text).strip()
-    if first.startswith("-DOCSTART-") or _COLUMNS.match(first):
-        return "conll"
     raise ImportFileError(
         f"{path}: cannot tell its format (it imports json, jsonl, doccano, labelstudio, brat "
         ".ann, conll, spacy); name one with --import-format"

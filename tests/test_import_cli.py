@@ -426,3 +426,17 @@ async def test_the_reader_shows_imported_annotations_and_keeps_corrections(
     assert [c.op for c in again.log] == ["remove_mention"]
     shown = imported.annotations(again.log)
     assert "Ada Lovelace" not in [m.text for m in shown.mentions]
+
+
+def test_eval_shows_labels_from_a_file_safely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "evil.jsonl"
+    label = "P\x1b[31mER[bold]"
+    gold.write_text(json.dumps({"text": "Ada met Bob.", "label": [[0, 3, label]]}) + "\n")
+    same = tmp_path / "same.json"
+    same.write_text("{}", encoding="utf-8")  # every label compared as it is
+    assert main(["eval", str(gold), "--label-map", str(same)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "P\\u001b[31mER[bold]" in out

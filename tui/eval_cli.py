@@ -39,9 +39,12 @@ def evaluate(args: argparse.Namespace) -> int:
     )
     comparison = Comparison((m.label for gold in golds for m in gold.mentions), label_map)
     scores = Scores(comparison.compared_by)
-    for gold in golds:
-        shown = _shown(gold.document, annotator)
-        compare(gold.mentions, shown.entities, comparison, scores)
+    from rich.console import Console
+
+    with Console(stderr=True).status("running the model…"):
+        for gold in golds:
+            shown = _shown(gold.document, annotator)
+            compare(gold.mentions, shown.entities, comparison, scores)
     model = {"name": annotator.info.name, "version": annotator.info.version}
     if args.json:
         data = {"model": model, "gold": list(args.gold), **scores.as_data()}
@@ -49,6 +52,11 @@ def evaluate(args: argparse.Namespace) -> int:
         return 0
     _print_table(scores, f"{model['name']} {model['version']}", args.gold)
     return 0
+
+
+def _visible(value: str) -> str:
+    """A label or path from a file as it may be shown: anything unprintable escaped."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
 
 
 def _print_table(scores: Scores, model: str, gold: list[str]) -> None:
@@ -60,7 +68,7 @@ def _print_table(scores: Scores, model: str, gold: list[str]) -> None:
     def cells(counts: object) -> list[str]:
         return [f"{getattr(counts, key):.3f}" for key in ("precision", "recall", "f1")]
 
-    names = ", ".join(gold)
+    names = ", ".join(map(_visible, gold))
     table = Table(
         title=Text(f"{model} against {names}"),
         title_justify="left",
@@ -76,7 +84,7 @@ def _print_table(scores: Scores, model: str, gold: list[str]) -> None:
             table.add_column(f"{head}\n{measure}", justify="right", min_width=max(5, len(head)))
     for name, score in sorted(scores.labels.items()):
         table.add_row(
-            Text(name),
+            Text(_visible(name)),
             str(score.gold),
             str(score.predicted),
             *cells(score.strict),

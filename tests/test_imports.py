@@ -390,3 +390,23 @@ def test_the_imported_annotator_offers_what_the_reader_asks(tmp_path: Path) -> N
     shown = annotate(imported.document, annotator)  # type: ignore[arg-type]
     assert triples(shown.mentions) == triples(annotations.mentions)
     assert shown.model_name == "imported from export-jsonl.jsonl"
+
+
+SAMPLES = sorted(p.name for p in (ROOT / "samples").iterdir() if p.is_file())
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_format_round_trips_on_every_sample(
+    name: str, make_annotator: Any, tmp_path: Path
+) -> None:
+    document = load(str(ROOT / "samples" / name))
+    annotations = annotate(document, make_annotator())
+    assert annotations.mentions, name
+    for fmt in READABLE:
+        splits = [None, "paragraph"] if FORMATS[fmt].splits else [None]
+        if document.sections and FORMATS[fmt].splits:
+            splits.append("section")
+        for split in splits:
+            path = export(fmt, annotations, tmp_path, split)
+            back = read_annotations(str(path), "auto", document)
+            assert triples(back.mentions) == expected_back(fmt, annotations), (fmt, split)

@@ -58,13 +58,32 @@ LABEL_DESCRIPTIONS: dict[str, str] = {
 }
 """What each label means, for the label chooser and the export help."""
 
+LABEL_ALIASES: dict[str, str] = {
+    "PER": "person",
+    "PERS": "person",
+    "LOCATION": "place",
+    "ORGANIZATION": "organisation",
+    "ORGANISATION": "organisation",
+    "MISC": "other",
+    "VEH": "other",
+}
+"""Labels of other annotation schemes (CoNLL-2003, LitBank, MUC) and their categories, so
+imported annotations show in the right place and gold is compared by category."""
+
+LABEL_SETS: dict[str, tuple[str, ...]] = {
+    "CoNLL-2003": ("PER", "LOC", "ORG", "MISC"),
+    "LitBank": ("PER", "GPE", "LOC", "FAC", "ORG", "VEH"),
+}
+"""Well-known label schemes: gold in one of them is compared on all of its categories."""
+
 _CATEGORY_OF_LABEL: dict[str, str] = {
-    label: category.key for category in CATEGORIES for label in category.labels
+    **LABEL_ALIASES,
+    **{label: category.key for category in CATEGORIES for label in category.labels},
 }
 
 ALL_LABELS: tuple[str, ...] = tuple(label for category in CATEGORIES for label in category.labels)
 
 
 def category_of(label: str) -> str:
-    """The category key of a label; labels no table knows fall in "other"."""
+    """The category key of a label (spaCy's, or a known scheme's); others fall in "other"."""
     return _CATEGORY_OF_LABEL.get(label, "other")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from extract.annotations import Annotations, annotate
 from extract.cache import MentionCache
 from extract.document import Document, load
 from extract.ner import Annotator, load_ner, resolve_model
@@ -53,6 +54,12 @@ def sample_results(tmp_path_factory: pytest.TempPathFactory, ner_pipeline: Langu
 def sample_document() -> Document:
     """The sample article."""
     return load(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_annotations(ner_pipeline: Language) -> Annotations:
+    """The sample with the small model's entities, as an export takes them."""
+    return annotate(load(SAMPLE), Annotator(jobs=0, cache=None, pipeline=ner_pipeline))
 
 
 @pytest.fixture

@@ -32,3 +32,19 @@ def test_readme_quick_start_has_the_two_commands() -> None:
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     command = re.search(r"&& (python -m pytest[^\n`]*)", text)
     assert command is not None and command.group(1) in ci
+
+
+def test_readme_lists_every_format_and_every_tool() -> None:
+    from extract.exporters import FORMATS
+    from extract.importers import IMPORTERS
+
+    text = README.read_text(encoding="utf-8")
+    export = text[text.index("## Export") : text.index("## Reading annotations back")]
+    listed = re.findall(r"^\| `([\w-]+)` \|", export, re.M)
+    assert listed == list(FORMATS)
+    reading = text[text.index("## Reading annotations back") : text.index("## Scoring")]
+    for name in IMPORTERS:
+        assert name in reading, name
+    tools = text[text.index("## Working with other tools") :]
+    for tool in ("spaCy", "Prodigy", "doccano", "Label Studio", "brat", "CoNLL"):
+        assert f"| {tool}" in tools, tool

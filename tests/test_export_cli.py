@@ -73,7 +73,8 @@ def test_export_to_a_file_writes_what_the_format_renders(
     target = tmp_path / f"out{FORMATS[name].extension}"
     assert main(["export", SAMPLE, "--format", name, "-o", str(target)]) == 0
     paths = FORMATS[name].paths(target)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    shared = ["annotation.conf"] if name == "brat" else []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(p.name for p in paths), *shared])
     for suffix, path in zip(FORMATS[name].suffixes, paths, strict=True):
         assert path.read_bytes() == expected[name][suffix]
     err = capsys.readouterr().err
@@ -119,8 +120,11 @@ def test_a_file_format_refuses_standard_output(
 
 
 def test_split_applies_only_where_it_means_something(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export", SAMPLE, "--format", "conll", "--split", "paragraph"]) == 1
-    assert "--split applies to jsonl, doccano, not conll" in one_error_line(capsys.readouterr().err)
+    assert main(["export", SAMPLE, "--format", "csv", "--split", "paragraph"]) == 1
+    assert (
+        "--split applies to jsonl, doccano, labelstudio, conll, conll-tsv, spacy, not csv"
+        in one_error_line(capsys.readouterr().err)
+    )
 
 
 def test_split_to_a_file_matches_the_paragraphs(tmp_path: Path) -> None:
@@ -159,6 +163,8 @@ def test_out_dir_writes_one_export_per_input(name: str, jobs: str, tmp_path: Pat
         for source in inputs
         for path in export_format.paths(out / (source.stem + export_format.extension))
     )
+    if name == "brat":
+        expected = sorted([*expected, "annotation.conf"])  # one for the folder
     assert sorted(p.name for p in out.iterdir()) == expected
     if name == "spacy":
         for source in inputs:

@@ -19,7 +19,7 @@ from extract.annotations import Annotations, annotate
 from extract.categories import CATEGORIES
 from extract.document import load, text_document
 from extract.exporters import FORMATS, ExportOptions, files_for, render_text, write
-from extract.exporters.brat import fragments
+from extract.exporters.brat import BratView, fragments
 from extract.exporters.common import Placed, exclusive, paragraph_spans
 from extract.exporters.csv_table import FORMULA_STARTS, context
 from extract.exporters.html_page import CATEGORY_COLOURS, text_html
@@ -100,6 +100,15 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def trimmed(text: str, mention: dict[str, Any]) -> tuple[int, int, str]:
+    """A mention's offsets without whitespace at its edges."""
+    start, end = mention["start"], mention["end"]
+    piece = text[start:end]
+    start += len(piece) - len(piece.lstrip())
+    end -= len(piece) - len(piece.rstrip())
+    return (start, end, mention["label"])
+
+
 # --- the two documents themselves -----------------------------------------------------------
 
 
@@ -149,9 +158,12 @@ def test_spacy_docbin_loads_with_the_same_entities(
     doc = docs[0]
     expected = native_mentions(annotations)
     assert doc.text == annotations.document.text
-    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == triples(expected)
+    # Entities lose whitespace at their edges (spaCy calls such spans invalid for training).
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        trimmed(annotations.document.text, m) for m in expected
+    ]
     assert [e.kb_id_ for e in doc.ents] == [m["entity"] for m in expected]
-    assert [e.text for e in doc.ents] == [m["text"] for m in expected]
+    assert [e.text for e in doc.ents] == [m["text"].strip() for m in expected]
     mentions = doc.spans["mentions"]
     assert [(s.start_char, s.end_char, s.label_) for s in mentions] == triples(expected)
     users = [m for m in expected if m["source"] == "user"]
@@ -345,16 +357,19 @@ def test_csv_context_cuts_at_words() -> None:
 
 
 def read_conll(data: bytes) -> list[list[tuple[str, str]]]:
+    """The sentences of a CoNLL-2003 export (spaCy's document delimiter, no POS tags)."""
     text = data.decode("utf-8")
-    assert text.startswith("-DOCSTART- -X- -X- O\n\n")
+    assert text.startswith("-DOCSTART- -X- O O\n\n")
     assert text.endswith("\n\n")
     sentences = []
-    for block in text.split("\n\n")[1:-1]:
+    for block in text.split("\n\n")[:-1]:
         assert block, "no empty sentences"
+        if block == "-DOCSTART- -X- O O":
+            continue
         sentence = []
         for line in block.split("\n"):
             columns = line.split(" ")
-            assert len(columns) == 4 and columns[1:3] == ["-X-", "-X-"], line
+            assert len(columns) == 4 and columns[1:3] == ["-", "-"], line
             assert columns[0] and not re.search(r"\s", columns[0])
             sentence.append((columns[0], columns[3]))
         sentences.append(sentence)
@@ -390,13 +405,15 @@ def test_conll_tags_are_bio_and_rebuild_the_entities(annotations: Annotations) -
 # --- brat ------------------------------------------------------------------------------------
 
 
-def test_brat_txt_is_the_exact_text_and_fragments_slice_to_mentions(
+def test_brat_txt_is_the_text_as_brat_reads_it_and_fragments_slice_to_mentions(
     annotations: Annotations, tmp_path: Path
 ) -> None:
-    text = annotations.document.text
+    original = annotations.document.text
+    # brat reads the .txt with universal newlines: CRLF and CR are written as LF.
+    text = original.replace("\r\n", "\n").replace("\r", "\n")
     written = write("brat", annotations, tmp_path / "doc.ann")
-    assert written == [tmp_path / "doc.ann", tmp_path / "doc.txt"]
-    assert FORMATS["brat"].paths(tmp_path / "doc.ann") == written
+    assert written == [tmp_path / "doc.ann", tmp_path / "doc.txt", tmp_path / "annotation.conf"]
+    assert FORMATS["brat"].paths(tmp_path / "doc.ann") == written[:2]
     assert (tmp_path / "doc.txt").read_bytes() == text.encode("utf-8")
     ann = (tmp_path / "doc.ann").read_bytes().decode("utf-8")
     lines = ann.split("\n")
@@ -415,7 +432,11 @@ def test_brat_txt_is_the_exact_text_and_fragments_slice_to_mentions(
             assert key.startswith("#") and data.startswith("AnnotatorNotes T")
             notes[data.split(" ")[1]] = tail
     expected = native_mentions(annotations)
-    got = [(pieces[0][0], pieces[-1][1], label) for label, pieces in bound.values()]
+    view = BratView.of(original)
+    got = [
+        (view.from_brat(pieces[0][0]), view.from_brat(pieces[-1][1]), label)
+        for label, pieces in bound.values()
+    ]
     assert got == triples(expected)
     for (key, (_, pieces)), mention in zip(bound.items(), expected, strict=True):
         assert squeeze(" ".join(text[s:e] for s, e in pieces)) == squeeze(mention["text"])
@@ -581,12 +602,18 @@ def test_overlapping_mentions_keep_the_first_and_longest_where_formats_cannot_ne
 
 
 def test_the_registry_holds_every_format() -> None:
-    assert set(FORMATS) == {"json", "jsonl", "doccano", "csv", "conll", "brat", "spacy", "html"}
-    assert {n for n, f in FORMATS.items() if f.splits} == {"jsonl", "doccano"}
+    assert set(FORMATS) == {
+        "json", "jsonl", "doccano", "labelstudio", "csv", "conll", "conll-tsv", "brat",
+        "spacy", "html",
+    }  # fmt: skip
+    assert {n for n, f in FORMATS.items() if f.splits} == {
+        "jsonl", "doccano", "labelstudio", "conll", "conll-tsv", "spacy",
+    }  # fmt: skip
     assert {n for n, f in FORMATS.items() if not f.to_stdout} == {"brat", "spacy"}
     for export_format in FORMATS.values():
         rendered = export_format.render(tricky_annotations(), ExportOptions())
-        assert tuple(rendered) == export_format.suffixes
+        shared = ("/annotation.conf",) if export_format.name == "brat" else ()
+        assert tuple(rendered) == export_format.suffixes + shared
 
 
 def test_an_export_never_overwrites_its_document(tmp_path: Path) -> None:
@@ -601,6 +628,7 @@ def test_an_export_never_overwrites_its_document(tmp_path: Path) -> None:
     assert list(files_for("brat", annotations, tmp_path / "other.ann", ExportOptions())) == [
         tmp_path / "other.ann",
         tmp_path / "other.txt",
+        tmp_path / "annotation.conf",
     ]
 
 

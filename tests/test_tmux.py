@@ -73,18 +73,24 @@ def terminal() -> Iterator[Terminal]:
         session.kill()
 
 
-def test_installed_reader_in_tmux(terminal: Terminal, cache_dir: Path, data_dir: Path) -> None:
-    command = " ".join(
+def reader_in(cache_dir: Path, data_dir: Path, *args: str, env: tuple[str, ...] = ()) -> str:
+    """The shell command running the reader with these folders, settings and arguments."""
+    return " ".join(
         shlex.quote(part)
         for part in (
             "env",
             f"ENTITY_READER_CACHE_DIR={cache_dir}",
             f"ENTITY_READER_DATA_DIR={data_dir}",
+            *env,
             "LANG=C.UTF-8",
             reader_command(),
-            str(SAMPLE),
+            *args,
         )
     )
+
+
+def test_installed_reader_in_tmux(terminal: Terminal, cache_dir: Path, data_dir: Path) -> None:
+    command = reader_in(cache_dir, data_dir, str(SAMPLE))
     terminal.start(f"{command}; echo EXIT=$?; sleep 60", 140, 45)
     terminal.wait_for(
         lambda shown: "Haider al-Abadi" in shown, "the sidebar to list Haider al-Abadi"
@@ -113,3 +119,29 @@ def test_installed_reader_in_tmux(terminal: Terminal, cache_dir: Path, data_dir:
     assert "EXIT=0" in shown
     assert (data_dir / "positions.json").is_file()
     assert list((cache_dir / "mentions").glob("*.json"))  # the model's results were cached
+
+
+def test_the_reader_shows_a_brat_folder_without_a_model(
+    terminal: Terminal, tmp_path: Path, cache_dir: Path, data_dir: Path
+) -> None:
+    text = "Ada Lovelace wrote to Charles Babbage.\r\n\r\nLovelace lived in London.\r\n"
+    (tmp_path / "letters.txt").write_text(text, encoding="utf-8", newline="")
+    seen = text.replace("\r\n", "\n")
+    london = seen.index("London")
+    ann = f"T1\tPER 0 12\tAda Lovelace\nT2\tLOC {london} {london + 6}\tLondon\n"
+    (tmp_path / "letters.ann").write_text(ann, encoding="utf-8")
+    # No model is needed, or loaded: one that does not exist is never asked for.
+    missing_model = ("ENTITY_READER_MODEL=en_core_web_nonexistent",)
+    command = reader_in(
+        cache_dir, data_dir, "--import", str(tmp_path / "letters.ann"), env=missing_model
+    )
+    terminal.start(f"{command}; echo EXIT=$?; sleep 60", 120, 30)
+    shown = terminal.wait_for(lambda s: DONE.search(s) is not None, "the imported entities")
+    assert "letters.txt · imported from letters.ann" in shown
+    assert "2 entities · 2 mentions" in shown
+    assert "Ada Lovelace" in shown and "London" in shown
+    terminal.send("]")
+    terminal.wait_for(lambda s: "Ada Lovelace · Person · mention 1/1" in s, "] to Ada Lovelace")
+    terminal.send("q")
+    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to exit", timeout=10)
+    assert "EXIT=0" in shown

@@ -68,6 +68,31 @@ def _add_format_in_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_import_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(
+        "--import",
+        dest="import_path",
+        metavar="PATH",
+        help=f"{what} the annotations in PATH instead of running the model: any format "
+        "export writes but csv and html (a brat .ann with its .txt); onto FILE, or onto the "
+        "text PATH carries when FILE is left out (CoNLL carries none)",
+    )
+    _add_import_format_option(parser, "the --import file")
+
+
+def _add_import_format_option(parser: argparse.ArgumentParser, what: str) -> None:
+    from extract.importers import IMPORTERS
+
+    names = ["auto", *IMPORTERS]
+    parser.add_argument(
+        "--import-format",
+        default="auto",
+        choices=names,
+        metavar="{" + ",".join(names) + "}",
+        help=f"read {what} as this format (default: auto, by extension and content)",
+    )
+
+
 def _formats_help() -> str:
     from extract.exporters import FORMATS
 
@@ -85,13 +110,19 @@ def reader_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
-            f"  (see {PROG} export --help)\n\nformats:\n{_formats_help()}\n\n"
+            f"  (see {PROG} export --help)\n\n"
+            f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
+            f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
+            f"formats:\n{_formats_help()}\n\n"
             f"keys in the reader:\n{keys_help()}"
         ),
     )
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(
-        "file", metavar="FILE", help="the text to read: plain text, Markdown, HTML, EPUB or PDF"
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="the text to read: plain text, Markdown, HTML, EPUB or PDF (with --import, optional)",
     )
     _add_format_in_option(parser)
     _add_model_options(parser)
@@ -99,6 +130,7 @@ def reader_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
+    _add_import_options(parser, what="show")
     return parser
 
 
@@ -112,7 +144,13 @@ def export_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=f"formats:\n{_formats_help()}\n\nFILE may be - for standard input.",
     )
-    parser.add_argument("files", metavar="FILE", nargs="+", help="texts to annotate")
+    parser.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        help="texts to annotate (with --import, the one text the annotations belong to; "
+        "optional when the file carries its text)",
+    )
     parser.add_argument(
         "--format",
         "-f",
@@ -133,14 +171,62 @@ def export_parser() -> argparse.ArgumentParser:
         type=Path,
         help="write one export per input into DIR (needed for several files)",
     )
+    splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
     parser.add_argument(
         "--split",
-        choices=["paragraph"],
-        help="one record per paragraph instead of per document (jsonl, doccano)",
+        choices=["paragraph", "section"],
+        help="one record per paragraph, or per chapter or page (EPUB, PDF), instead of one "
+        f"per document ({splitting})",
+    )
+    parser.add_argument(
+        "--no-formula-guard",
+        dest="formula_guard",
+        action="store_false",
+        help="csv: write cells exactly, for programs (by default a text cell a spreadsheet "
+        "would run as a formula gets a leading ')",
+    )
+    parser.add_argument(
+        "--labelstudio-as",
+        choices=["predictions", "annotations"],
+        default="predictions",
+        help="labelstudio: results as predictions to review (default) or as annotations",
     )
     _add_format_in_option(parser)
     _add_model_options(parser)
     _add_annotations_option(parser)
+    _add_import_options(parser, what="export")
+    return parser
+
+
+def eval_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader eval``."""
+    parser = _Parser(
+        prog=f"{PROG} eval",
+        description="Score what the reader shows (the model's entities, grouped, with your "
+        "corrections) against gold annotations: precision, recall and F1 per label and "
+        "overall, strict (same span and label) and lenient (overlapping span, same label).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Gold files may be in any format --import reads; each carries its text, or give "
+        "--text FILE (CoNLL carries none). Gold labels the model does not use (CoNLL-2003's "
+        "PER/LOC/ORG/MISC, LitBank's PER/GPE/LOC/FAC/VEH, …) are compared by category "
+        "(person, place, organisation, …); --label-map sets another mapping.",
+    )
+    parser.add_argument("gold", metavar="GOLD", nargs="+", help="gold annotation files")
+    parser.add_argument(
+        "--text",
+        metavar="FILE",
+        help="the document the gold files annotate (default: the text each carries)",
+    )
+    parser.add_argument(
+        "--label-map",
+        metavar="FILE",
+        help='labels to compare as: JSON {"GOLD-OR-MODEL-LABEL": "NAME", …} (null leaves '
+        "a label out) or lines of LABEL NAME",
+    )
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _add_import_format_option(parser, "the gold files")
+    _add_format_in_option(parser)
+    _add_model_options(parser)
     return parser
 
 
@@ -157,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args[:1] == ["export"]:
             return run_export(export_parser().parse_args(args[1:]))
+        if args[:1] == ["eval"]:
+            return run_eval(eval_parser().parse_args(args[1:]))
         return run_reader(reader_parser().parse_args(args))
     except EntityReaderError as error:
         return _fail(str(error))
@@ -191,6 +279,14 @@ def run_export(args: argparse.Namespace) -> int:
     return export_files(args)
 
 
+def run_eval(args: argparse.Namespace) -> int:
+    """``entity-reader eval``: score the model against gold annotations, never importing
+    Textual."""
+    from tui.eval_cli import evaluate
+
+    return evaluate(args)
+
+
 def run_reader(args: argparse.Namespace) -> int:
     """``entity-reader FILE``: open the reader."""
     from extract.document import load
@@ -198,16 +294,29 @@ def run_reader(args: argparse.Namespace) -> int:
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
-    document = load(args.file, args.format_in)
-    try:
-        annotator = None if args.no_ner else _annotator(args)
-    except ModelError as error:
-        raise ModelError(
-            f"{error}; or read the text without entities: {PROG} --no-ner FILE"
-        ) from None
+    if args.file is None and args.import_path is None:
+        reader_parser().error("the following arguments are required: FILE")
+    annotator: object
+    if args.import_path is not None:
+        from extract.importers import ImportedAnnotator, read_annotations
+
+        if args.no_ner or args.model:
+            raise EntityReaderError("--import shows annotations from a file: no model runs")
+        given = None if args.file is None else load(args.file, args.format_in)
+        imported = read_annotations(args.import_path, args.import_format, given)
+        document = imported.document
+        annotator = ImportedAnnotator(imported)
+    else:
+        document = load(args.file, args.format_in)
+        try:
+            annotator = None if args.no_ner else _annotator(args)
+        except ModelError as error:
+            raise ModelError(
+                f"{error}; or read the text without entities: {PROG} --no-ner FILE"
+            ) from None
     from extract.corrections import open_for
 
-    store = open_for(args.file, document.sha256, args.annotations)
+    store = open_for(document.source, document.sha256, args.annotations)
     from tui.app import ReaderApp
 
     app = ReaderApp(document, annotator, store=store)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ class _Job:
     source: str
     target: Path
     format: str
-    split: str | None
+    options: ExportOptions
     model: str | None
     no_cache: bool
     format_in: str = "auto"
@@ -73,7 +73,7 @@ def _annotations(
 def _run_job(job: _Job) -> _Outcome:
     try:
         annotations = _annotations(job.source, job.model, job.no_cache, 0, None, job.format_in)
-        write(job.format, annotations, job.target, ExportOptions(split=job.split))  # type: ignore[arg-type]
+        write(job.format, annotations, job.target, job.options)  # type: ignore[arg-type]
         entities = annotations.entities  # type: ignore[attr-defined]
         count = sum(len(e.mentions) for e in entities)
         return _Outcome(job.source, job.target, len(entities), count, None)
@@ -83,14 +83,60 @@ def _run_job(job: _Job) -> _Outcome:
         return _Outcome(job.source, None, 0, 0, f"cannot write {job.target}: {error.strerror}")
 
 
+def _imported(args: argparse.Namespace, source: str | None) -> Annotations:
+    """The annotations of ``--import``, on FILE or the text the file carries, with the
+    corrections kept for that document."""
+    from extract.corrections import describe, open_for
+    from extract.document import load
+    from extract.importers import read_annotations
+
+    given = None if source is None else load(source, args.format_in)
+    imported = read_annotations(args.import_path, args.import_format, given)
+    document = imported.document
+    log: list[Correction] = []
+    if args.annotations is not None or document.source != "-":
+        store = open_for(document.source, document.sha256, args.annotations)
+        for problem in store.problems:
+            print(f"entity-reader: warning: {problem}", file=sys.stderr)
+        log = store.log
+    annotations = imported.annotations(log)
+    for correction in annotations.unplaced:
+        print(
+            f"entity-reader: warning: {document.source}: correction not placed "
+            f"(the text changed): {describe(correction)}",
+            file=sys.stderr,
+        )
+    return annotations
+
+
+def _options(args: argparse.Namespace) -> ExportOptions:
+    """The format options given, each checked to apply to the format chosen."""
+    export_format = FORMATS[args.format]
+    if args.split and not export_format.splits:
+        splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
+        raise EntityReaderError(f"--split applies to {splitting}, not {args.format}")
+    if not args.formula_guard and args.format != "csv":
+        raise EntityReaderError(f"--no-formula-guard applies to csv, not {args.format}")
+    if args.labelstudio_as != "predictions" and args.format != "labelstudio":
+        raise EntityReaderError(f"--labelstudio-as applies to labelstudio, not {args.format}")
+    return ExportOptions(
+        split=args.split, formula_guard=args.formula_guard, labelstudio_as=args.labelstudio_as
+    )
+
+
 def export_files(args: argparse.Namespace) -> int:
     """Carry out an export command; return the exit status."""
     export_format = FORMATS[args.format]
     if args.jobs is not None and args.jobs < 1:
         raise EntityReaderError("--jobs takes a whole number of at least 1")
-    if args.split and not export_format.splits:
-        splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
-        raise EntityReaderError(f"--split applies to {splitting}, not {args.format}")
+    options = _options(args)
+    if args.import_path is not None:
+        if args.out_dir is not None or len(args.files) > 1:
+            raise EntityReaderError("--import reads the annotations of one text: one FILE at most")
+        if args.model is not None:
+            raise EntityReaderError("--import exports annotations from a file: no model runs")
+    elif not args.files:
+        raise EntityReaderError("give the FILE to export (or --import PATH)")
     if args.out_dir is not None:
         if args.annotations is not None:
             raise EntityReaderError(
@@ -98,19 +144,22 @@ def export_files(args: argparse.Namespace) -> int:
             )
         if args.output is not None:
             raise EntityReaderError("give either -o or --out-dir, not both")
-        return _export_many(args)
+        return _export_many(args, options)
     if len(args.files) > 1:
         raise EntityReaderError("several files need --out-dir DIR")
-    source = args.files[0]
+    source = args.files[0] if args.files else None
     output = args.output
     if output is None:
         if not export_format.to_stdout:
             raise EntityReaderError(f"the {args.format} format writes files: give -o PATH")
         output = "-"
-    annotations = _annotations(
-        source, args.model, args.no_cache, args.jobs, args.annotations, args.format_in
-    )
-    options = ExportOptions(split=args.split)
+    if args.import_path is not None:
+        annotations = _imported(args, source)
+    else:
+        assert source is not None
+        annotations = _annotations(
+            source, args.model, args.no_cache, args.jobs, args.annotations, args.format_in
+        )
     if output == "-":
         if not export_format.to_stdout:
             raise EntityReaderError(f"the {args.format} format cannot go to standard output")
@@ -131,7 +180,7 @@ def export_files(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_many(args: argparse.Namespace) -> int:
+def _export_many(args: argparse.Namespace, options: ExportOptions) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -150,7 +199,7 @@ def _export_many(args: argparse.Namespace) -> int:
             raise EntityReaderError(f"{source} and {targets[target]} would both write {target}")
         targets[target] = source
         jobs.append(
-            _Job(source, target, args.format, args.split, args.model, args.no_cache, args.format_in)
+            _Job(source, target, args.format, options, args.model, args.no_cache, args.format_in)
         )
     workers = max(1, min(args.jobs or 2, len(jobs)))
     console = Console(stderr=True)

@@ -18,11 +18,23 @@ class ExportOptions:
     """Choices that apply across formats."""
 
     split: str | None = None
-    """None for one record per document, "paragraph" for one per paragraph (where it applies)."""
+    """None for one record per document, "paragraph" for one per paragraph, "section" for one
+    per chapter or page (where it applies)."""
+    formula_guard: bool = True
+    """csv: prefix text cells a spreadsheet would run as a formula with ``'``."""
+    labelstudio_as: str = "predictions"
+    """labelstudio: write the results as "predictions" (to review) or "annotations"."""
 
 
 Renderer = Callable[[Annotations, ExportOptions], dict[str, bytes]]
-"""Makes the files of an export: suffix ("" for the named path itself) to content."""
+"""Makes the files of an export: suffix ("" for the named path itself) to content; a key
+starting with `SHARED` names a file of the folder that every export there shares."""
+
+SHARED = "/"
+"""Marks a file name shared by a folder's exports (brat's ``annotation.conf``), not a suffix."""
+
+Merger = Callable[[bytes, bytes], bytes | None]
+"""Combines a shared file already there with a new one: what to write, or None to leave it."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class ExportFormat:
     """Whether ``--split paragraph`` applies."""
     suffixes: tuple[str, ...] = ("",)
     """The keys ``render`` returns: "" for the target itself, else the suffix of a sibling."""
+    merge_shared: Merger | None = None
+    """How a shared file ``render`` returns joins one already in the folder."""
 
     def paths(self, target: Path) -> list[Path]:
         """The files an export to ``target`` writes."""
@@ -55,15 +69,34 @@ def register(export_format: ExportFormat) -> ExportFormat:
 
 
 def _path_for(target: Path, suffix: str) -> Path:
+    if suffix.startswith(SHARED):
+        return target.parent / suffix[len(SHARED) :]
     return target if suffix == "" else target.with_suffix(suffix)
 
 
 def files_for(
     name: str, annotations: Annotations, target: Path, options: ExportOptions
 ) -> dict[Path, bytes]:
-    """The paths and contents an export of ``annotations`` to ``target`` consists of."""
-    rendered = FORMATS[name].render(annotations, options)
-    return {_path_for(target, suffix): data for suffix, data in rendered.items()}
+    """The paths and contents an export of ``annotations`` to ``target`` consists of.
+
+    A shared file already in the folder is merged with, or left as it is.
+    """
+    export_format = FORMATS[name]
+    files: dict[Path, bytes] = {}
+    for suffix, data in export_format.render(annotations, options).items():
+        path = _path_for(target, suffix)
+        if suffix.startswith(SHARED) and export_format.merge_shared is not None:
+            try:
+                existing = path.read_bytes()
+            except FileNotFoundError:
+                existing = None
+            if existing is not None:
+                merged = export_format.merge_shared(existing, data)
+                if merged is None or merged == existing:
+                    continue
+                data = merged
+        files[path] = data
+    return files
 
 
 def _is_source(path: Path, source: str) -> bool:
@@ -119,6 +152,7 @@ BUILTIN: tuple[str, ...] = (
     "native",
     "jsonl",
     "doccano",
+    "labelstudio",
     "csv_table",
     "conll",
     "brat",
@@ -137,6 +171,7 @@ _load_builtin()
 
 __all__ = [
     "FORMATS",
+    "SHARED",
     "ExportFormat",
     "ExportOptions",
     "default_target",

@@ -1,4 +1,4 @@
-"""What several exporters share: mentions with their entities, overlaps, paragraphs, JSON lines."""
+"""What several exporters share: mentions with their entities, overlaps, segments, JSON lines."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 from extract.annotations import Annotations
 from extract.chunks import paragraphs
+from extract.document import Document
+from extract.errors import EntityReaderError
 from extract.model import Entity, Mention
 
 
@@ -41,9 +43,39 @@ def exclusive(pairs: Iterable[Placed]) -> list[Placed]:
     return kept
 
 
+SPLITS: tuple[str, ...] = ("paragraph", "section")
+"""What ``--split`` accepts: one record per paragraph, or per chapter or page."""
+
+
 def paragraph_spans(text: str, mentions: Iterable[Mention]) -> list[tuple[int, int]]:
     """The paragraphs of ``text``, widened and joined so that each mention lies inside one."""
-    intervals = sorted([*paragraphs(text), *((m.start, m.end) for m in mentions)])
+    return _joined(paragraphs(text), mentions)
+
+
+def section_spans(document: Document, mentions: Iterable[Mention]) -> list[tuple[int, int]]:
+    """The chapters or pages of a document (and any text before the first), blank edges left
+    out, joined where a mention runs from one into the next."""
+    if not document.sections:
+        raise EntityReaderError(
+            f"{document.name} has no chapters or pages to split at (EPUB and PDF have them); "
+            "try --split paragraph"
+        )
+    text = document.text
+    starts = sorted({0, *(section.start for section in document.sections)})
+    pieces = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            left = start + len(piece) - len(piece.lstrip())
+            pieces.append((left, left + len(stripped)))
+    return _joined(pieces, mentions)
+
+
+def _joined(
+    pieces: Iterable[tuple[int, int]], mentions: Iterable[Mention]
+) -> list[tuple[int, int]]:
+    intervals = sorted([*pieces, *((m.start, m.end) for m in mentions)])
     spans: list[tuple[int, int]] = []
     for start, end in intervals:
         if spans and start < spans[-1][1]:
@@ -55,7 +87,7 @@ def paragraph_spans(text: str, mentions: Iterable[Mention]) -> list[tuple[int, i
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A record's stretch of the document: the whole of it, or one paragraph."""
+    """A record's stretch of the document: the whole of it, or one paragraph or section."""
 
     offset: int
     """Where ``text`` starts in the document."""
@@ -65,16 +97,23 @@ class Segment:
 
 
 def segments(annotations: Annotations, split: str | None) -> list[Segment]:
-    """The document as one segment, or (``split="paragraph"``) one segment per paragraph."""
+    """The document as one segment, or one per paragraph (``split="paragraph"``) or per
+    chapter or page (``split="section"``)."""
     pairs = placed(annotations)
-    text = annotations.document.text
+    document = annotations.document
+    text = document.text
     if split is None:
         return [Segment(0, text, tuple(pairs))]
-    if split != "paragraph":
+    mentions = (p.mention for p in pairs)
+    if split == "paragraph":
+        spans = paragraph_spans(text, mentions)
+    elif split == "section":
+        spans = section_spans(document, mentions)
+    else:
         raise ValueError(f"unknown split {split!r}")
     result: list[Segment] = []
     index = 0
-    for start, end in paragraph_spans(text, (p.mention for p in pairs)):
+    for start, end in spans:
         inside: list[Placed] = []
         while index < len(pairs) and pairs[index].mention.start < end:
             mention = pairs[index].mention
@@ -83,6 +122,11 @@ def segments(annotations: Annotations, split: str | None) -> list[Segment]:
             index += 1
         result.append(Segment(start, text[start:end], tuple(inside)))
     return result
+
+
+def one_word(label: str) -> str:
+    """A label with its whitespace made ``_``, for formats that split lines at whitespace."""
+    return "_".join(label.split()) or "_"
 
 
 def encode(text: str) -> bytes:

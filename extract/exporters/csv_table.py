@@ -3,7 +3,8 @@
 The file is UTF-8 with a byte-order mark, so spreadsheets detect the encoding; ``start`` and
 ``end`` are character offsets into the document's text and do not count the mark. Text cells
 that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) get a leading ``'``; numbers are left as numbers.
+return) get a leading ``'``; numbers are left as numbers. Programs that read the file want the
+values as they are: ``formula_guard=False`` (``--no-formula-guard``) leaves every cell alone.
 """
 
 from __future__ import annotations
@@ -66,8 +67,13 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     return before + _WHITESPACE.sub(" ", text[left:right]).strip() + after
 
 
+def _unchanged(cell: str) -> str:
+    return cell
+
+
 def render(annotations: Annotations, options: ExportOptions) -> dict[str, bytes]:
     text = annotations.document.text
+    guarded = guard if options.formula_guard else _unchanged
     starts = line_starts(text)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -76,16 +82,16 @@ def render(annotations: Annotations, options: ExportOptions) -> dict[str, bytes]
         mention, entity = pair.mention, pair.entity
         writer.writerow(
             (
-                guard(entity.id),
-                guard(entity.name),
-                guard(entity.category),
-                guard(mention.label),
+                guarded(entity.id),
+                guarded(entity.name),
+                guarded(entity.category),
+                guarded(mention.label),
                 mention.start,
                 mention.end,
-                guard(mention.text),
+                guarded(mention.text),
                 bisect_right(starts, mention.start),
-                guard(context(text, mention.start, mention.end)),
-                guard(mention.source),
+                guarded(context(text, mention.start, mention.end)),
+                guarded(mention.source),
             )
         )
     return {"": encode("\ufeff" + buffer.getvalue())}

@@ -28,7 +28,8 @@ class Token:
     end: int
     ws: bool
     sent_start: bool
-    """Whether a sentence starts here (a whitespace token may carry it, as in spaCy)."""
+    """Whether a sentence starts here (never on a whitespace token: its sentence starts at the
+    next word, so no sentence is whitespace only)."""
 
     def text(self, text: str) -> str:
         """The token's characters in ``text``."""
@@ -65,7 +66,7 @@ def tokenize(text: str, mentions: Iterable[Mention] = ()) -> list[Token]:
     """The tokens of ``text``; each mention starts on a token start and ends on a token end.
 
     Concatenating each token's text and, where ``ws``, one space gives ``text`` back. Sentences
-    also start at paragraphs, and never inside a mention.
+    also start at paragraphs, never on whitespace and never inside a mention.
     """
     nlp = _pipeline()
     # The tokenizer itself has no length limit (``nlp(text)`` stops at nlp.max_length).
@@ -93,7 +94,28 @@ def tokenize(text: str, mentions: Iterable[Mention] = ()) -> list[Token]:
                 tokens.append(Token(end, end + 1, False, False))
             else:
                 tokens[-1] = replace(tokens[-1], ws=True)
-    return _sentences_around(tokens, spans)
+    return _sentences_around(_starts_on_words(tokens, text), spans)
+
+
+def _starts_on_words(tokens: list[Token], text: str) -> list[Token]:
+    """The tokens with each sentence start on whitespace moved to the next word.
+
+    spaCy's sentencizer starts a sentence on the blank line after a full stop; with the next
+    paragraph starting one too, the blank line would be a sentence of its own.
+    """
+    result: list[Token] = []
+    pending = False
+    for token in tokens:
+        if token.is_space(text):
+            pending = pending or token.sent_start
+            if token.sent_start:
+                token = replace(token, sent_start=False)
+        elif pending:
+            pending = False
+            if not token.sent_start:
+                token = replace(token, sent_start=True)
+        result.append(token)
+    return result
 
 
 def _inside(cuts: Sequence[int], start: int, end: int) -> list[int]:

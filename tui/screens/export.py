@@ -69,9 +69,10 @@ class ExportScreen(ModalScreen[Path | None]):
             box.border_title = "Export annotations"
             box.border_subtitle = "Enter to write · escape to cancel"
             yield Label("Format")
+            width = max(map(len, self._names)) + 1
             yield OptionList(
                 *(
-                    Option(Text.assemble((f"{name:<8}", "bold"), FORMATS[name].description))
+                    Option(Text.assemble((f"{name:<{width}}", "bold"), FORMATS[name].description))
                     for name in self._names
                 ),
                 id="export-format",

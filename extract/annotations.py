@@ -42,7 +42,8 @@ def annotate(
         mentions.extend(batch.mentions)
         if progress is not None:
             progress(batch)
-    applied = apply(document.text, mentions, corrections)
+    document_pass = getattr(annotator, "document_pass", True)
+    applied = apply(document.text, mentions, corrections, document_pass=document_pass)
     return Annotations(
         document=document,
         entities=tuple(applied.entities),

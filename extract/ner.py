@@ -291,6 +291,8 @@ class Annotator:
         self.context = context
         self._nlp: Language | None = pipeline
         self._lock = threading.Lock()
+        self.document_pass = True
+        """The model's mentions go through the document-level pass (see extract.document_pass)."""
 
     def nlp(self) -> Language:
         """The NER-only pipeline, loaded on first use."""

@@ -134,7 +134,8 @@ class Imported:
         from extract.annotations import Annotations
         from extract.corrections import apply
 
-        applied = apply(self.document.text, self.mentions, corrections)
+        # Taken as they are: no document-level pass, only grouping and the user's edits.
+        applied = apply(self.document.text, self.mentions, corrections, document_pass=False)
         info = self.info
         return Annotations(
             document=self.document,
@@ -154,6 +155,8 @@ class ImportedAnnotator:
         self.info = imported.info
         self.cache = None
         """No cache: the file is read again each time."""
+        self.document_pass = False
+        """Imported annotations are taken as they are: no document-level pass."""
 
     def cached(self, text: str, text_sha256: str) -> list[Mention] | None:
         """Nothing is cached; `annotate` has the mentions at once."""

@@ -222,7 +222,8 @@ class ReaderScreen(Screen[None]):
     def _entities_from(self, mentions: list[Mention]) -> list[Entity]:
         """Entities of the model's mentions with the user's corrections (any thread)."""
         log = list(self.store.log) if self.store is not None else []
-        return apply(self.document.text, mentions, log).entities
+        document_pass = getattr(self.annotator, "document_pass", True)
+        return apply(self.document.text, mentions, log, document_pass=document_pass).entities
 
     def _apply(self, message: MentionsArrived) -> None:
         self._apply_state(message)

@@ -445,6 +445,13 @@ def describe(correction: Correction) -> str:
     return f"{correction.op.replace('_', ' ')} {what!r}{label}"
 
 
+def why_unplaced(correction: Correction) -> str:
+    """Why an edit could not be placed: its stretch of text is gone, or what it names is."""
+    if correction.anchor is not None:
+        return "the text changed"
+    return "it names nothing the reader shows in this text"
+
+
 def open_for(
     source: str, sha: str, explicit: str | os.PathLike[str] | None = None
 ) -> CorrectionStore:

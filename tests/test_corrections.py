@@ -18,6 +18,7 @@ import pytest
 
 from extract import corrections
 from extract.annotations import Annotations, annotate
+from extract.cache import MentionCache
 from extract.corrections import (
     Anchor,
     Correction,
@@ -794,3 +795,118 @@ def test_every_correction_round_trips_through_plain_data() -> None:
         assert Correction.from_data(json.loads(json.dumps(edit.as_data()))) == edit
     relabel = every_op()[0]
     assert forms_of(model_entity("Paris", "place")) == relabel.forms
+
+
+# -- files written before the document-level pass keep working ---------------------------------
+
+
+def test_a_file_written_before_the_pass_still_applies_to_the_sample(
+    sample_document: Document,
+    sample_mentions: list[Mention],
+    tmp_path: Path,
+) -> None:
+    """The README's example, as the version before the document-level pass wrote it: it named
+    Deshaisha an organisation (the model's label, which the pass now votes a place) and
+    Syrian an "other" merged into Syria."""
+    text = sample_document.text
+    afp = text.index("AFP")
+    path = tmp_path / "old.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "source": sample_document.source,
+                "sha256": sample_document.sha256,
+                "corrections": [
+                    {
+                        "id": "a",
+                        "op": "relabel",
+                        "label": "GPE",
+                        "forms": ["al deshaisha", "deshaisha"],
+                        "category": "organisation",
+                    },
+                    {
+                        "id": "b",
+                        "op": "add",
+                        "label": "ORG",
+                        "everywhere": False,
+                        "anchor": {
+                            "start": afp,
+                            "end": afp + 3,
+                            "text": "AFP",
+                            "before": text[afp - 24 : afp],
+                            "after": text[afp + 3 : afp + 27],
+                        },
+                    },
+                    {
+                        "id": "c",
+                        "op": "merge",
+                        "forms": ["syrian"],
+                        "category": "other",
+                        "into": ["syria"],
+                        "into_category": "place",
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    store = CorrectionStore.open(
+        path, source=sample_document.source, sha256=sample_document.sha256, explicit=True
+    )
+    applied = apply(text, sample_mentions, store.log)
+    assert applied.unplaced == []
+    deshaisha = entity(applied.entities, "Deshaisha")
+    assert deshaisha.category == "place"
+    assert {(m.label, m.source) for m in deshaisha.mentions} == {("GPE", "user")}
+    assert entity(applied.entities, "AFP").category == "organisation"
+    syria = entity(applied.entities, "Syria")
+    assert {m.text for m in syria.mentions} == {"Syria", "Syrian"}
+    assert {m.label for m in syria.mentions} == {"GPE"}
+
+
+def test_edits_naming_untrimmed_spans_find_the_trimmed_mentions() -> None:
+    """Before the pass, the model's "’s Dólokhov" and "Chapter 5\\n\\n" were mentions as they
+    were; edits named them so. The pass trims them; the edits still find them."""
+    text = "And now there’s Dólokhov here. Dólokhov laughed.\n\nChapter 5\n\nThe end."
+    raw = [
+        Mention(13, 24, "PERSON", text[13:24]),
+        Mention(31, 39, "PERSON", "Dólokhov"),
+        Mention(50, 61, "CARDINAL", text[50:61]),
+    ]
+    assert raw[0].text == "’s Dólokhov" and raw[2].text == "Chapter 5\n\n"
+    # The version before grouped the two under the fuller-looking "’s Dólokhov".
+    old_entity = Entity("person:s-dolokhov", "’s Dólokhov", "person", (raw[0], raw[1]))
+    assert corrections.forms_of(old_entity) == ("dolokhov", "’s dolokhov")
+    edits = [
+        corrections.relabel(old_entity, "NORP"),
+        corrections.remove_mention(text, raw[2]),
+    ]
+    applied = apply(text, raw, edits)
+    assert applied.unplaced == []
+    [dolokhov] = [e for e in applied.entities if e.name == "Dólokhov"]
+    assert [(m.start, m.text, m.label, m.source) for m in dolokhov.mentions] == [
+        (16, "Dólokhov", "NORP", "user"),
+        (31, "Dólokhov", "NORP", "user"),
+    ]
+    assert not any(m.text.startswith("Chapter") for e in applied.entities for m in e.mentions)
+
+
+def test_an_edit_naming_nothing_any_more_is_reported_by_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cache_dir: Path
+) -> None:
+    document_path = tmp_path / "t.txt"
+    document_path.write_text(TEXT, encoding="utf-8")
+    document = text_document(TEXT, str(document_path))
+    store = open_for(str(document_path), document.sha256, tmp_path / "c.json")
+    store.do(Correction("remove", forms=("nobody here",), category="person"))
+    annotator = Annotator(cache=MentionCache(cache_dir))
+    assert annotator.cache is not None
+    annotator.cache.put(annotator.key(document.sha256), MENTIONS)
+    status = main(
+        ["export", str(document_path), "--annotations", str(tmp_path / "c.json"), "-o", "-"]
+    )
+    assert status == 0
+    err = capsys.readouterr().err
+    assert "correction not placed (it names nothing the reader shows in this text)" in err
+    assert "remove 'nobody here'" in err

@@ -45,7 +45,7 @@ def _annotations(
     """Annotate a file and apply its stored corrections (the reader's or ``--annotations``)."""
     from extract.annotations import annotate
     from extract.cache import MentionCache
-    from extract.corrections import describe, open_for
+    from extract.corrections import describe, open_for, why_unplaced
     from extract.document import load
     from extract.ner import Annotator
 
@@ -64,7 +64,7 @@ def _annotations(
     for correction in annotations.unplaced:
         print(
             f"entity-reader: warning: {source}: correction not placed "
-            f"(the text changed): {describe(correction)}",
+            f"({why_unplaced(correction)}): {describe(correction)}",
             file=sys.stderr,
         )
     return annotations
@@ -86,7 +86,7 @@ def _run_job(job: _Job) -> _Outcome:
 def _imported(args: argparse.Namespace, source: str | None) -> Annotations:
     """The annotations of ``--import``, on FILE or the text the file carries, with the
     corrections kept for that document."""
-    from extract.corrections import describe, open_for
+    from extract.corrections import describe, open_for, why_unplaced
     from extract.document import load
     from extract.importers import read_annotations
 
@@ -103,7 +103,7 @@ def _imported(args: argparse.Namespace, source: str | None) -> Annotations:
     for correction in annotations.unplaced:
         print(
             f"entity-reader: warning: {document.source}: correction not placed "
-            f"(the text changed): {describe(correction)}",
+            f"({why_unplaced(correction)}): {describe(correction)}",
             file=sys.stderr,
         )
     return annotations

@@ -17,6 +17,7 @@ from extract.spans import is_cased, is_name_label, names_nobody, repair
 PASS_VERSION = 1
 """Bumped whenever the pass changes what it makes of the same mentions (cached views key on it)."""
 
+_PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 """Where two names run together may be cut: a comma, "and", a dash, or a space."""
 
@@ -68,6 +69,8 @@ def split_joined(text: str, mentions: list[Mention]) -> list[Mention]:
 def _split(
     text: str, mention: Mention, counts: Counter[str], kinds: dict[str, Counter[str]]
 ) -> list[Mention] | None:
+    if len(mention.text) < 3 or _PLAIN.fullmatch(mention.text):
+        return None  # one word: nothing to cut
     if not is_name_label(mention.label) or counts[fold(mention.text)] > 1:
         return None
     piece = mention.text

@@ -48,7 +48,7 @@ RARE = 20
 TITLED_RARE = 5
 """Likewise for a titled name and untitled fuller ones ("Prince Vasíli", 217 times, is not
 "Vasíli Dmítrich", 9 times)."""
-SAMPLE = 64
+SAMPLE = 48
 """Mentions of a name whose surroundings are read: a big name's are sampled evenly."""
 VOTED = ("person", "place", "organisation")
 NOT_PEOPLE = ("organisation", "other", "place")
@@ -510,7 +510,10 @@ def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
         label = m.model_label or m.label
         if category_of(label) != category:
             label = fallback
-        labelled.append(m if label == m.label else replace(m, label=label))
+        if label == m.label:
+            labelled.append(m)
+        else:
+            labelled.append(Mention(m.start, m.end, label, m.text, m.source, m.model_label))
     return labelled
 
 

@@ -6,20 +6,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from extract.index import MentionIndex
-from extract.model import Entity, Mention
+from extract.model import Mention
 
 
 @dataclass
-class MentionsArrived(Message):
-    """A new state of the annotation: all entities so far, their index, and progress."""
+class MentionsFound(Message):
+    """The model found these mentions (only the new ones), and how far it has come."""
 
-    mentions: list[Mention]
-    entities: list[Entity]
-    index: MentionIndex
-    shown: frozenset[str]
-    version: int
-    """The corrections version the entities were computed with."""
+    mentions: tuple[Mention, ...]
     done: int
     total: int
     cached: bool

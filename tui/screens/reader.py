@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import re
 import threading
 import time
+from dataclasses import replace
 from typing import ClassVar, Literal
 
 from textual import on, work
@@ -13,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from extract import corrections
 from extract.categories import (
@@ -26,16 +28,17 @@ from extract.categories import (
     LABEL_DESCRIPTIONS,
     category_of,
 )
-from extract.corrections import Correction, CorrectionStore, apply
+from extract.corrections import Correction, CorrectionStore
 from extract.document import Document
 from extract.errors import EntityReaderError
-from extract.index import MentionIndex, next_of, position_in
+from extract.index import MentionIndex, position_in
 from extract.model import Entity, Mention
 from extract.ner import Annotator
 from extract.positions import Positions
 from tui.bindings import READER_KEYS
 from tui.layout import plain
-from tui.messages import AnnotationFailed, MentionsArrived
+from tui.messages import AnnotationFailed, MentionsFound
+from tui.reading import Notice, Progress, Reading, View, derive, snap_to_words
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.help import HelpScreen
@@ -44,19 +47,24 @@ from tui.widgets.density import DensityStrip
 from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import Sidebar
 
-ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
 SIDEBAR_PERIOD = 2.0
 """Seconds between sidebar rebuilds while the model streams (each costs tens of ms)."""
 
+DERIVE_PAUSE = 0.25
+"""Least seconds between two derivations while the model streams."""
+
 
 class ReaderScreen(Screen[None]):
-    """Reads one document; everything shown derives from its entities and the index."""
+    """Reads one document; everything shown derives from its `Reading`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key.keys, key.action, key.short or key.description, show=key.show)
         for key in READER_KEYS
         if key.group != "Move"
     ]
+
+    reading: var[Reading] = var(Reading(""), init=False, always_update=True)
+    """The state of the reading: every change replaces it."""
 
     def __init__(
         self,
@@ -71,22 +79,64 @@ class ReaderScreen(Screen[None]):
         self.annotator = annotator
         self.positions = positions
         self.store = store
-        self.version = 0
-        """Bumped on every correction, so stale background results are recomputed."""
         self.model_mentions: list[Mention] = []
-        self.entities: list[Entity] = []
-        self.shown: frozenset[str] = ALL_CATEGORIES
-        self.index = MentionIndex([])
-        self.current: Mention | None = None
-        self.current_entity: Entity | None = None
-        self.search_text: str | None = None
-        self.search_active = False
-        self.match: tuple[int, int] | None = None
-        self.annotation_done = annotator is None
+        """Every mention the model has found so far, in the order found."""
+        progress = Progress("off" if annotator is None else "running", 0, len(document.text))
+        self.set_reactive(ReaderScreen.reading, Reading(document.text, progress=progress))
+        self._ready = False
         self._panels_ready = False
         self._sidebar_built = 0.0
         self._sidebar_timer: Timer | None = None
         self._cancel = threading.Event()
+        self._derive_timer: Timer | None = None
+        self._deriving = False
+        self._stale = False
+        self._derive_pause = DERIVE_PAUSE
+        self._next_derive = 0.0
+        self._all_found = False
+        """Whether the model has found every mention (the last batch is in)."""
+
+    # -- what the rest of the program reads -----------------------------------------------
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Every entity, with the user's corrections."""
+        return self.reading.view.entities
+
+    @property
+    def index(self) -> MentionIndex:
+        """The mentions of the shown categories."""
+        return self.reading.view.index
+
+    @property
+    def shown(self) -> frozenset[str]:
+        """Categories whose mentions are highlighted and listed."""
+        return self.reading.shown
+
+    @property
+    def current(self) -> Mention | None:
+        """The current mention."""
+        return self.reading.current
+
+    @property
+    def current_entity(self) -> Entity | None:
+        """The entity of the current mention."""
+        return self.reading.entity
+
+    @property
+    def match(self) -> tuple[int, int] | None:
+        """The search match marked in the text."""
+        return self.reading.match
+
+    @property
+    def search_active(self) -> bool:
+        """Whether n and N repeat the last search."""
+        return self.reading.searching
+
+    @property
+    def annotation_done(self) -> bool:
+        """Whether every mention is in (or there is no model)."""
+        return self.reading.progress.finished
 
     # -- building -------------------------------------------------------------------------
 
@@ -125,10 +175,10 @@ class ReaderScreen(Screen[None]):
             return
         await side.mount(Sidebar(id="sidebar"), MentionsPanel(id="mentions"))
         self._panels_ready = True
-        self.sidebar.show(self.entities, self.shown)
-        self._show_entity(self.current_entity)
+        self._show(self.reading, None)
 
     def on_mount(self) -> None:
+        self._ready = True
         self.call_after_refresh(self._mount_panels)
         self.article.focus()
         self.query_one("#search").display = False
@@ -137,28 +187,22 @@ class ReaderScreen(Screen[None]):
             if offset is not None and offset < len(self.document.text):
                 self.article.restore_top(offset)
         self.watch(self.article, "scroll_y", self._scrolled, init=False)
-        if self.annotator is None:
-            self.query_one("#progress").display = False
-            self._set_ner_state("no entities: started with --no-ner")
-        else:
+        if self.annotator is not None:
             cached = self.annotator.cached(self.document.text, self.document.sha256)
             if self.annotator.cache is not None:
                 for problem in self.annotator.cache.problems:
                     self.notify(problem, title="Cache", severity="warning", timeout=8)
             if cached is not None:
-                entities = self._entities_from(cached)
                 total = len(self.document.text)
-                index = MentionIndex(entities, self.shown)
-                self._apply(
-                    MentionsArrived(
-                        cached, entities, index, self.shown, self.version, total, total, True
-                    )
-                )
+                self.model_mentions = cached
+                self.reading = self.reading.with_progress(Progress("done", total, total, True))
+                self._all_found = True
+                self._derive_here()
             else:
                 self.call_after_refresh(self._start_annotation)
         if not self.document.text.strip():
             self.notify("This file is empty: there is nothing to read.", title="Empty")
-        self._update_status()
+        self._show(self.reading, None)
 
     def _start_annotation(self) -> None:
         start, end = self.article.visible_range()
@@ -166,12 +210,9 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
     def _annotate(self, first: tuple[int, int]) -> None:
-        """Run the model in the background; post the regrouped state as batches arrive."""
+        """Run the model in the background, posting the mentions of each batch."""
         assert self.annotator is not None
         worker = get_current_worker()
-        mentions: list[Mention] = []
-        last_post = 0.0
-        interval = 0.25
         try:
             for batch in self.annotator.annotate(
                 self.document.text, self.document.sha256, first=first, cancel=self._cancel
@@ -179,29 +220,9 @@ class ReaderScreen(Screen[None]):
                 if worker.is_cancelled:
                     self._cancel.set()
                     return
-                mentions.extend(batch.mentions)
-                now = time.monotonic()
-                final = batch.done >= batch.total
-                if final or now - last_post >= interval:
-                    shown, version = self.shown, self.version
-                    entities = self._entities_from(mentions)
-                    index = MentionIndex(entities, shown)
-                    spent = time.monotonic() - now
-                    # Regrouping holds the interpreter; keep it a small share of the time.
-                    interval = max(0.25, spent * 4)
-                    last_post = time.monotonic()
-                    self.post_message(
-                        MentionsArrived(
-                            list(mentions),
-                            entities,
-                            index,
-                            shown,
-                            version,
-                            batch.done,
-                            batch.total,
-                            batch.cached,
-                        )
-                    )
+                self.post_message(
+                    MentionsFound(batch.mentions, batch.done, batch.total, batch.cached)
+                )
         except EntityReaderError as error:
             self.post_message(AnnotationFailed(str(error)))
         except Exception as error:  # a bug must not pass silently in a background thread
@@ -213,53 +234,134 @@ class ReaderScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._cancel.set()
 
-    # -- annotation state -----------------------------------------------------------------
+    # -- deriving the view ----------------------------------------------------------------
 
-    @on(MentionsArrived)
-    def _arrived(self, message: MentionsArrived) -> None:
-        self._apply(message)
+    @on(MentionsFound)
+    def _found(self, message: MentionsFound) -> None:
+        self.model_mentions.extend(message.mentions)
+        self._all_found = message.done >= message.total
+        # Done only once the view holds every mention (see _take).
+        progress = Progress("running", message.done, message.total, message.cached)
+        self.reading = self.reading.with_progress(progress)
+        self._derive_soon()
 
-    def _entities_from(self, mentions: list[Mention]) -> list[Entity]:
-        """Entities of the model's mentions with the user's corrections (any thread)."""
+    def _derive_soon(self) -> None:
+        """Derive the view again, in the background, once the last derivation has settled."""
+        if self._deriving:
+            self._stale = True
+            return
+        if self._derive_timer is None:
+            wait = max(0.01, self._next_derive - time.monotonic())  # a timer of 0 never fires
+            self._derive_timer = self.set_timer(wait, self._derive_later)
+
+    def _derive_later(self) -> None:
+        self._derive_timer = None
+        self._deriving, self._stale = True, False
+        log = tuple(self.store.log) if self.store is not None else ()
+        self._derive(tuple(self.model_mentions), log, self.shown, self._all_found)
+
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    def _derive(
+        self,
+        mentions: tuple[Mention, ...],
+        log: tuple[Correction, ...],
+        shown: frozenset[str],
+        complete: bool,
+    ) -> None:
+        """Group the model's mentions with the corrections off the UI thread."""
+        worker = get_current_worker()
+        started = time.monotonic()
+        view = derive(self.document.text, mentions, log, shown)
+        spent = time.monotonic() - started
+        if worker.is_cancelled:
+            return
+        # Applied while this worker still runs: a correction made meanwhile cancels it, and
+        # then this older view is dropped. (RuntimeError: the app has stopped.)
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(self._derived, view, worker, spent, complete)
+
+    def _derived(self, view: View, worker: Worker[None], spent: float, complete: bool) -> None:
+        if worker.is_cancelled:
+            return
+        self._deriving = False
+        # Grouping holds the interpreter: keep it a small share of the time.
+        self._derive_pause = max(DERIVE_PAUSE, spent * 4)
+        self._next_derive = time.monotonic() + self._derive_pause
+        self._take(view, complete=complete)
+        if self._stale:
+            self._derive_soon()
+
+    def _derive_here(self) -> None:
+        """Derive the view at once, on this thread (a correction, the cached first frame)."""
+        self.workers.cancel_group(self, "derive")
+        if self._derive_timer is not None:
+            self._derive_timer.stop()
+            self._derive_timer = None
+        self._deriving = self._stale = False
         log = list(self.store.log) if self.store is not None else []
-        document_pass = getattr(self.annotator, "document_pass", True)
-        return apply(self.document.text, mentions, log, document_pass=document_pass).entities
+        view = derive(self.document.text, self.model_mentions, log, self.shown)
+        self._take(view, complete=self._all_found)
 
-    def _apply(self, message: MentionsArrived) -> None:
-        self._apply_state(message)
+    def _take(self, view: View, *, complete: bool) -> None:
+        reading = self.reading.with_view(view)
+        progress = reading.progress
+        if complete and progress.state == "running":
+            reading = reading.with_progress(replace(progress, state="done"))
+        self.reading = reading
         # Tens of thousands of mentions and entities live as long as the reader: keep them out
         # of the cyclic collector, whose full passes over them stalled the screen for 30-70 ms.
         gc.freeze()
 
-    def _apply_state(self, message: MentionsArrived) -> None:
-        self.model_mentions = message.mentions
-        if message.done >= message.total:
-            self.annotation_done = True
-        if message.version != self.version:
-            self._set_entities(self._entities_from(message.mentions))
-        elif message.shown != self.shown:
-            self._set_entities(message.entities)
-        else:
-            self._set_entities(message.entities, message.index)
-        progress = self.query_one(ProgressBar)
-        progress.update(total=max(1, message.total), progress=message.done)
-        finished = message.done >= message.total
-        if finished:
-            self.annotation_done = True
-            progress.display = False
-            mentions = sum(len(e.mentions) for e in self.entities)
-            cached = " (cached)" if message.cached else ""
-            self._set_ner_state(f"{len(self.entities)} entities · {mentions} mentions{cached}")
-        else:
-            self._set_ner_state(f"annotating… {len(self.entities)} entities")
+    @on(AnnotationFailed)
+    def _failed(self, message: AnnotationFailed) -> None:
+        self.reading = self.reading.with_progress(Progress("failed"))
+        self.notify(message.reason, title="Model", severity="error", timeout=10)
 
-    def _set_entities(self, entities: list[Entity], index: MentionIndex | None = None) -> None:
-        """Show a new set of entities everywhere on screen."""
-        self.entities = entities
-        self.index = index if index is not None else MentionIndex(entities, self.shown)
-        self.article.set_index(self.index)
-        self._refresh_sidebar()
-        self._reattach_current()
+    # -- showing the reading --------------------------------------------------------------
+
+    def watch_reading(self, old: Reading, new: Reading) -> None:
+        self._show(new, old)
+
+    def _show(self, new: Reading, old: Reading | None) -> None:
+        """Bring every part of the screen in step with the reading."""
+        if not self._ready:
+            return
+        article = self.article
+        if old is None or new.view is not old.view:
+            article.set_index(new.view.index)
+        if old is None or new.current is not old.current:
+            # Scrolled into view only when it moved: a new view finds it again in place.
+            moved = old is None or _span(new.current) != _span(old.current)
+            article.set_current(new.current, scroll=moved)
+        if old is None or new.match != old.match:
+            article.set_match(new.match)
+        self._show_progress(new)
+        if self._panels_ready:
+            if old is None or new.view is not old.view or new.by_first != old.by_first:
+                self._refresh_sidebar(now=old is None or new.by_first != old.by_first)
+            if old is None or new.entity != old.entity:
+                self._show_entity(new.entity)
+            self.query_one(MentionsPanel).mark(new.current)
+        self._update_status()
+
+    def _show_progress(self, reading: Reading) -> None:
+        progress = reading.progress
+        bar = self.query_one(ProgressBar)
+        view = reading.view
+        if progress.state == "off":
+            bar.display = False
+            text = "no entities: started with --no-ner"
+        elif progress.state == "failed":
+            bar.display = False
+            text = "no entities: the model failed"
+        elif progress.state == "running":
+            bar.update(total=max(1, progress.total), progress=progress.done)
+            text = f"annotating… {len(view.entities)} entities"
+        else:
+            bar.display = False
+            cached = " (cached)" if progress.cached else ""
+            text = f"{len(view.entities)} entities · {view.mention_count} mentions{cached}"
+        self.query_one("#ner-state", Label).update(text)
 
     def recolour(self) -> None:
         """Redraw everything drawn in category colours (after a change of theme)."""
@@ -279,56 +381,13 @@ class ReaderScreen(Screen[None]):
                 self._sidebar_timer.stop()
                 self._sidebar_timer = None
             self._sidebar_built = time.monotonic()
-            self.sidebar.show(self.entities, self.shown)
+            self.sidebar.show(self.entities, self.shown, by_first=self.reading.by_first)
         elif self._sidebar_timer is None:
             self._sidebar_timer = self.set_timer(wait, self._deferred_sidebar)
 
     def _deferred_sidebar(self) -> None:
         self._sidebar_timer = None
         self._refresh_sidebar(now=True)
-
-    @on(AnnotationFailed)
-    def _failed(self, message: AnnotationFailed) -> None:
-        self.query_one(ProgressBar).display = False
-        self._set_ner_state("no entities: the model failed")
-        self.notify(message.reason, title="Model", severity="error", timeout=10)
-
-    def _set_ner_state(self, text: str) -> None:
-        self.query_one("#ner-state", Label).update(text)
-
-    def _reattach_current(self) -> None:
-        """After regrouping, find the current mention and its entity again."""
-        if self.current is None:
-            self._show_entity(None)
-            return
-        found = self.index.find(self.current.start, self.current.end)
-        if found is None:
-            self._set_current(None)
-            return
-        self.current = found
-        entity = self.index.entity_of(found)
-        changed = entity is None or self.current_entity is None or entity != self.current_entity
-        self.current_entity = entity
-        if changed:
-            self._show_entity(entity)
-        self._update_status()
-
-    # -- current mention ------------------------------------------------------------------
-
-    def _set_current(self, mention: Mention | None, *, entity_changed: bool | None = None) -> None:
-        entity = self.index.entity_of(mention) if mention is not None else None
-        if entity_changed is None:
-            entity_changed = (entity.id if entity else None) != (
-                self.current_entity.id if self.current_entity else None
-            )
-        self.current = mention
-        self.current_entity = entity
-        self.article.set_current(mention)
-        if entity_changed:
-            self._show_entity(entity)
-        if self._panels_ready:
-            self.query_one(MentionsPanel).mark(mention)
-        self._update_status()
 
     def _show_entity(self, entity: Entity | None) -> None:
         if not self._panels_ready:
@@ -341,8 +400,6 @@ class ReaderScreen(Screen[None]):
             density.show(
                 [m.start for m in entity.mentions], entity.category, len(self.document.text)
             )
-        if entity is not None and self.current is not None:
-            self.query_one(MentionsPanel).mark(self.current)
 
     def _update_status(self) -> None:
         status = self.query_one("#status", Label)
@@ -363,10 +420,18 @@ class ReaderScreen(Screen[None]):
             status.update(f"line {line} of {lines}{self._section_status(top)} · {share}%")
         side = self.query_one("#status-side", Label)
         side.update(
-            f"search: {plain(self.search_text)}  (n/N)"
-            if self.search_active and self.search_text
+            f"search: {plain(self.reading.query)}  (n/N)"
+            if self.search_active and self.reading.query
             else ""
         )
+
+    def _section_status(self, offset: int) -> str:
+        """`` · page 3/10`` or `` · chapter 2/12`` for the section holding ``offset``, if any."""
+        sections = self.document.sections
+        found = self.document.section_at(offset)
+        if found is None:
+            return ""
+        return f" · {sections[found].kind} {found + 1}/{len(sections)}"
 
     def _scrolled(self) -> None:
         start, end = self.article.visible_range()
@@ -374,73 +439,36 @@ class ReaderScreen(Screen[None]):
         if self.current is None:
             self._update_status()
 
-    def _from_offset(self) -> int:
-        """Where `]` and `[` count from: the current mention when on screen, else the view's top."""
-        start, end = self.article.visible_range()
-        if self.current is not None and start <= self.current.start < end:
-            return self.current.start
-        return start - 1
-
     # -- actions --------------------------------------------------------------------------
+
+    def _move(self, step: tuple[Reading, Notice | None]) -> None:
+        """Take a step of the reading, and say what it has to say."""
+        reading, notice = step
+        self.reading = reading
+        if notice is not None:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
 
     def action_next_mention(self) -> None:
         """Next mention of any entity in the shown categories."""
-        self._step_any(forward=True)
+        self._move(self.reading.step(forward=True, visible=self.article.visible_range()))
 
     def action_previous_mention(self) -> None:
         """Previous mention of any entity in the shown categories."""
-        self._step_any(forward=False)
-
-    def _step_any(self, *, forward: bool) -> None:
-        origin = self._from_offset()
-        if forward:
-            mention = self.index.next_after(origin)
-            wrapped = self.index.next_from(0)
-        else:
-            if self.current is None or origin != self.current.start:
-                origin = self.article.visible_range()[1]
-            mention = self.index.previous_before(origin)
-            wrapped = self.index.previous_before(len(self.document.text) + 1)
-        if mention is None:
-            if wrapped is None:
-                self.notify(
-                    "No mentions to go to yet."
-                    if not self.annotation_done
-                    else "No mentions in the shown categories."
-                )
-                return
-            mention = wrapped
-            self.notify(f"Wrapped to the {'first' if forward else 'last'} mention.", timeout=2)
-        self._leave_search()
-        self._set_current(mention)
+        self._move(self.reading.step(forward=False, visible=self.article.visible_range()))
 
     def action_next_same(self) -> None:
         """Next mention of the current entity, or the next search match after a search."""
-        self._step_same(forward=True)
+        self._move(self.reading.step_same(forward=True, visible=self.article.visible_range()))
 
     def action_previous_same(self) -> None:
         """Previous mention of the current entity, or the previous search match."""
-        self._step_same(forward=False)
-
-    def _step_same(self, *, forward: bool) -> None:
-        if self.search_active and self.search_text:
-            self._find(self.search_text, forward=forward)
-            return
-        entity = self.current_entity
-        if entity is None or self.current is None:
-            self.notify("No current entity: press ] or choose one in the sidebar.", timeout=3)
-            return
-        mention, wrapped = next_of(entity, self.current.start, forward=forward)
-        if wrapped:
-            where = "first" if forward else "last"
-            self.notify(f"Wrapped to the {where} mention of {entity.name}.", timeout=2)
-        self._set_current(mention, entity_changed=False)
+        self._move(self.reading.step_same(forward=False, visible=self.article.visible_range()))
 
     def action_search(self) -> None:
         """Open the search box."""
         box = self.query_one("#search", Input)
         box.display = True
-        box.value = self.search_text or ""
+        box.value = self.reading.query or ""
         box.focus()
 
     @on(Input.Submitted, "#search")
@@ -449,9 +477,7 @@ class ReaderScreen(Screen[None]):
         box.display = False
         self.article.focus()
         if event.value:
-            self.search_text = event.value
-            self.search_active = True
-            self._find(event.value, forward=True, fresh=True)
+            self._move(self.reading.search(event.value, visible=self.article.visible_range()))
 
     def on_key(self, event: Key) -> None:
         box = self.query_one("#search", Input)
@@ -459,73 +485,13 @@ class ReaderScreen(Screen[None]):
             box.display = False
             self.article.focus()
 
-    def _find(self, query: str, *, forward: bool, fresh: bool = False) -> None:
-        text = self.document.text
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        if self.match is not None and not fresh:
-            origin = self.match[0]
-        else:
-            origin = self.article.top_offset - 1
-        found: re.Match[str] | None
-        wrapped = False
-        if forward:
-            found = pattern.search(text, origin + 1)
-            if found is None:
-                found, wrapped = pattern.search(text), True
-        else:
-            found = None
-            for candidate in pattern.finditer(text, 0, max(0, origin)):
-                found = candidate
-            if found is None:
-                for candidate in pattern.finditer(text):
-                    found = candidate
-                wrapped = True
-        if found is None:
-            self.match = None
-            self.article.set_match(None)
-            self.notify(f"Not found: {query}", severity="warning", timeout=3)
-            self._update_status()
-            return
-        if wrapped:
-            self.notify("Search wrapped around.", timeout=2)
-        self.match = (found.start(), found.end())
-        self.article.set_match(self.match)
-        self._update_status()
-
-    def _leave_search(self) -> None:
-        if self.search_active or self.match is not None:
-            self.search_active = False
-            self.match = None
-            self.article.set_match(None)
-
     def action_toggle_category(self, number: int) -> None:
         """Show or hide the highlights and sidebar section of a category."""
-        category = CATEGORIES[number - 1]
-        shown = set(self.shown)
-        hidden = category.key in shown
-        if hidden:
-            shown.discard(category.key)
-        else:
-            shown.add(category.key)
-        self.shown = frozenset(shown)
-        self.index = MentionIndex(self.entities, self.shown)
-        self.article.set_index(self.index)
-        if self._panels_ready:
-            self.sidebar.show(self.entities, self.shown)
-        if (
-            self.current is not None
-            and self.index.find(self.current.start, self.current.end) is None
-        ):
-            self._set_current(None)
-        self.notify(f"{category.title} {'hidden' if hidden else 'shown'}.", timeout=2)
+        self._move(self.reading.toggle(CATEGORIES[number - 1].key))
 
     def action_toggle_order(self) -> None:
         """Sort the sidebar by count, or by first appearance."""
-        by_first = self.sidebar.toggle_order()
-        self.notify(
-            "Sidebar: order of first appearance." if by_first else "Sidebar: most mentioned first.",
-            timeout=2,
-        )
+        self._move(self.reading.toggle_order())
 
     def action_goto_entity(self) -> None:
         """Choose an entity by name (fuzzy) and go to its first mention."""
@@ -540,14 +506,6 @@ class ReaderScreen(Screen[None]):
                 self.choose_entity(entity_id)
 
         self.app.push_screen(Chooser("Go to entity", choices), chosen)
-
-    def _section_status(self, offset: int) -> str:
-        """`` · page 3/10`` or `` · chapter 2/12`` for the section holding ``offset``, if any."""
-        sections = self.document.sections
-        found = self.document.section_at(offset)
-        if found is None:
-            return ""
-        return f" · {sections[found].kind} {found + 1}/{len(sections)}"
 
     def action_goto_section(self) -> None:
         """Choose a chapter (EPUB) or page (PDF) and show it from its start."""
@@ -582,12 +540,9 @@ class ReaderScreen(Screen[None]):
 
     def choose_entity(self, entity_id: str) -> None:
         """Make an entity current at its first mention."""
-        entity = self.index.entities.get(entity_id)
-        if entity is None:
-            return
-        self._leave_search()
-        self._set_current(entity.mentions[0])
-        self.sidebar.select_entity(entity_id)
+        self.reading = self.reading.choose(entity_id)
+        if self._panels_ready:
+            self.sidebar.select_entity(entity_id)
 
     @on(Sidebar.EntityChosen)
     def _entity_chosen(self, message: Sidebar.EntityChosen) -> None:
@@ -596,8 +551,7 @@ class ReaderScreen(Screen[None]):
 
     @on(MentionsPanel.MentionChosen)
     def _mention_chosen(self, message: MentionsPanel.MentionChosen) -> None:
-        self._leave_search()
-        self._set_current(message.mention)
+        self.reading = self.reading.at(message.mention)
 
     @on(DensityStrip.Jump)
     def _density_jump(self, message: DensityStrip.Jump) -> None:
@@ -627,15 +581,8 @@ class ReaderScreen(Screen[None]):
         except (OSError, EntityReaderError) as error:
             self.notify(f"Could not save the correction: {error}", severity="error", timeout=8)
             return
-        self._recompute()
+        self._derive_here()
         self.notify(done, timeout=3)
-
-    def _recompute(self) -> None:
-        self.version += 1
-        self._set_entities(self._entities_from(self.model_mentions))
-        if self.annotation_done:
-            mentions = sum(len(e.mentions) for e in self.entities)
-            self._set_ner_state(f"{len(self.entities)} entities · {mentions} mentions")
 
     def _need_entity(self) -> Entity | None:
         if self.current_entity is None or self.current is None:
@@ -679,35 +626,28 @@ class ReaderScreen(Screen[None]):
 
     def action_remove_mention(self) -> None:
         """Remove only the current mention."""
-        if self._need_entity() is None or self.current is None:
+        current = self.current
+        if self._need_entity() is None or current is None:
             return
         self._correct(
-            corrections.remove_mention(self.document.text, self.current),
-            f"Removed this mention of {self.current.text!r}. u undoes.",
+            corrections.remove_mention(self.document.text, current),
+            f"Removed this mention of {current.text!r}. u undoes.",
         )
 
     def action_add(self) -> None:
         """Mark the search match or the mouse selection as an entity."""
-        span = self.article.selection or self.match
+        selection = self.article.selection
+        span = selection or self.match
         if span is None or span[0] >= span[1]:
             self.notify(
                 "Select text with the mouse, or search for it with /, then press a.", timeout=4
             )
             return
-        start, end = span
         text = self.document.text
-        if self.article.selection is not None:
-            # A mouse selection snaps to whole words, as annotation tools do.
-            while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-                start -= 1
-            while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-                end += 1
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start == end:
+        snapped = snap_to_words(text, span, words=selection is not None)
+        if snapped is None:
             return
+        start, end = snapped
         piece = text[start:end]
 
         def chosen(label: str | None) -> None:
@@ -738,10 +678,9 @@ class ReaderScreen(Screen[None]):
             corrections.add(self.document.text, start, end, label, everywhere=everywhere),
             f"Added {self.document.text[start:end]!r} as {label}{' everywhere' if everywhere else ''}.",
         )
-        self._leave_search()
-        found = self.index.find(start, end)
-        if found is not None:
-            self._set_current(found)
+        reading = self.reading.leave_search()
+        found = reading.view.index.find(start, end)
+        self.reading = reading.at(found) if found is not None else reading
 
     def action_merge(self) -> None:
         """Merge the current entity into another one."""
@@ -766,13 +705,14 @@ class ReaderScreen(Screen[None]):
     def action_split(self) -> None:
         """Make the current mention an entity of its own."""
         entity = self._need_entity()
-        if entity is None or self.current is None:
+        current = self.current
+        if entity is None or current is None:
             return
         if len(entity.mentions) == 1:
             self.notify(f"{entity.name} has only this mention.", timeout=3)
             return
         self._correct(
-            corrections.split(self.document.text, self.current),
+            corrections.split(self.document.text, current),
             f"Split this mention out of {entity.name}.",
         )
 
@@ -796,7 +736,7 @@ class ReaderScreen(Screen[None]):
         if changed is None:
             self.notify(f"Nothing to {way}.", timeout=2)
             return
-        self._recompute()
+        self._derive_here()
         what = changed.op.replace("_", " ")
         hint = " ctrl+r redoes." if way == "undo" else ""
         self.notify(f"{'Undid' if way == 'undo' else 'Redid'} {what}.{hint}", timeout=3)
@@ -811,3 +751,7 @@ class ReaderScreen(Screen[None]):
         self.save_position()
         self._cancel.set()
         self.app.exit()
+
+
+def _span(mention: Mention | None) -> tuple[int, int] | None:
+    return (mention.start, mention.end) if mention is not None else None

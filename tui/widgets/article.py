@@ -144,11 +144,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._categories = {e.id: e.category for e in index.entities.values()}
         self._invalidate()
 
-    def set_current(self, mention: Mention | None) -> None:
-        """The mention that stands out, scrolled into view."""
+    def set_current(self, mention: Mention | None, *, scroll: bool = True) -> None:
+        """The mention that stands out, scrolled into view unless told not to."""
         self.current = mention
         self._invalidate()
-        if mention is not None:
+        if mention is not None and scroll:
             self.scroll_to_offset(mention.start)
 
     def set_match(self, match: tuple[int, int] | None) -> None:

@@ -84,17 +84,13 @@ class Sidebar(Vertical):
     def tree(self) -> EntityTree:
         return self.query_one(EntityTree)
 
-    def show(self, entities: list[Entity], shown: frozenset[str]) -> None:
-        """List these entities under the shown categories."""
+    def show(self, entities: list[Entity], shown: frozenset[str], *, by_first: bool) -> None:
+        """List these entities under the shown categories, most mentioned first or in order
+        of first appearance."""
         self._entities = entities
         self._shown = shown
+        self.by_first = by_first
         self._rebuild()
-
-    def toggle_order(self) -> bool:
-        """Switch between most mentioned first and order of first appearance."""
-        self.by_first = not self.by_first
-        self._rebuild()
-        return self.by_first
 
     def type_into_filter(self, character: str) -> None:
         box = self.query_one(Input)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Label
 
@@ -80,14 +81,14 @@ def record_notifications(app: ReaderApp) -> list[str]:
 
 def sidebar_sections(app: ReaderApp) -> list[str]:
     """Category keys of the sidebar's sections, top to bottom."""
-    tree = reader(app).query_one(Sidebar).tree
+    tree = reader(app).query_one(Sidebar).entity_tree
     return [node.data[1] for node in tree.root.children if node.data is not None]
 
 
 def sidebar_names(app: ReaderApp, category: str) -> list[str]:
     """Names of the entities listed under a category, top to bottom."""
     screen = reader(app)
-    tree = screen.query_one(Sidebar).tree
+    tree = screen.query_one(Sidebar).entity_tree
     names = []
     for section in tree.root.children:
         if section.data == ("section", category):
@@ -108,3 +109,11 @@ def generated_text(paragraphs: int = 400) -> str:
         f"Paragraph {n}: the quick brown fox jumps over the lazy dog, " * 3
         for n in range(paragraphs)
     )
+
+
+def palette_lines(app: ReaderApp) -> list[str]:
+    """Each command the open palette lists: its name, a newline, its help."""
+    if not isinstance(app.screen, CommandPalette):
+        return []
+    commands = app.screen.query_one(CommandList)
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]

@@ -57,7 +57,7 @@ def entity_named(screen: ReaderScreen, name: str) -> Entity | None:
 def sidebar_label(app: ReaderApp, name: str) -> str:
     """The sidebar's line for an entity (name, count, and ✎ when the user made it)."""
     screen = reader(app)
-    for section in screen.query_one(Sidebar).tree.root.children:
+    for section in screen.query_one(Sidebar).entity_tree.root.children:
         for node in section.children:
             if node.data is not None and screen.index.entities[node.data[1]].name == name:
                 return str(node.label)

@@ -381,7 +381,7 @@ async def test_without_a_model_the_text_shows_with_no_entities(tmp_path: Path) -
         assert screen.query_one("#ner-state").content == "no entities: started with --no-ner"  # type: ignore[attr-defined]
         assert screen.article.render_line(0).text.strip() == document.text.strip()
         await wait_panels(pilot)
-        assert all(not section.children for section in screen.sidebar.tree.root.children)
+        assert all(not section.children for section in screen.sidebar.entity_tree.root.children)
         await pilot.press("right_square_bracket")
         assert told == ["No mentions in the shown categories."]
         assert screen.current is None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from reader_support import (
     generated_text,
+    palette_lines,
     reader,
     sidebar_names,
     status,
@@ -17,7 +18,7 @@ from reader_support import (
     wait_for,
     wait_panels,
 )
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.widgets import Input, Label, OptionList
 
 from extract.cache import MentionCache
@@ -42,7 +43,7 @@ async def test_letters_typed_in_the_tree_filter_it(
     app = ReaderApp(sample_document, sample_annotator)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_annotated(pilot)
-        tree = screen.sidebar.tree
+        tree = screen.sidebar.entity_tree
         tree.focus()
         await pilot.press(*"syr")
         box = screen.query_one("#entity-filter", Input)
@@ -62,9 +63,9 @@ async def test_enter_on_an_entity_jumps_to_its_first_mention(
     app = ReaderApp(sample_document, sample_annotator)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_annotated(pilot)
-        screen.sidebar.tree.focus()
+        screen.sidebar.entity_tree.focus()
         await pilot.press(*"abadi", "enter")  # the filter's Enter puts the tree on the first hit
-        assert screen.sidebar.tree.has_focus
+        assert screen.sidebar.entity_tree.has_focus
         await pilot.press("enter")
         assert status(app) == "Haider al-Abadi · Person · mention 1/5"
         entity = screen.current_entity
@@ -101,13 +102,7 @@ async def test_enter_in_the_mentions_panel_jumps_to_that_mention(
 
 def hits(app: ReaderApp) -> list[str]:
     """The first line of each command the palette lists."""
-    if not isinstance(app.screen, CommandPalette):
-        return []
-    commands = app.screen.query_one(CommandList)
-    return [
-        str(commands.get_option_at_index(i).prompt).split("\n")[0]
-        for i in range(commands.option_count)
-    ]
+    return [line.split("\n")[0] for line in palette_lines(app)]
 
 
 async def test_palette_go_to_entity_opens_a_chooser(

@@ -22,7 +22,7 @@ def _colours(app: ReaderApp) -> tuple[set[str], set[str]]:
         for segment in article.render_line(0)  # type: ignore[attr-defined]
         if segment.style is not None and segment.style.bgcolor is not None
     }
-    tree = screen.sidebar.tree  # type: ignore[attr-defined]
+    tree = screen.sidebar.entity_tree  # type: ignore[attr-defined]
     labels = {str(span.style) for node in tree.root.children for span in node.label.spans}
     return row, labels
 

@@ -113,6 +113,9 @@ class Reading:
     match: Span | None = None
     by_first: bool = False
     """The sidebar's order: by first appearance instead of most mentioned first."""
+    sent_to: Literal["current", "match"] | None = None
+    """What the move that made this reading went to, for the article to bring into view
+    (None after anything else: a new view must not pull the reader back)."""
 
     @property
     def shown(self) -> frozenset[str]:
@@ -125,16 +128,16 @@ class Reading:
         """A new view (a batch, a correction), the current mention found in it again."""
         view = view.showing(self.shown)
         if self.current is None:
-            return replace(self, view=view, entity=None)
+            return replace(self, view=view, entity=None, sent_to=None)
         found = view.index.find(self.current.start, self.current.end)
         entity = view.index.entity_of(found) if found is not None else None
         if found is None or entity is None:
-            return replace(self, view=view, current=None, entity=None)
-        return replace(self, view=view, current=found, entity=entity)
+            return replace(self, view=view, current=None, entity=None, sent_to=None)
+        return replace(self, view=view, current=found, entity=entity, sent_to=None)
 
     def with_progress(self, progress: Progress) -> Reading:
         """The model came further (or stopped)."""
-        return replace(self, progress=progress)
+        return replace(self, progress=progress, sent_to=None)
 
     # -- choosing -----------------------------------------------------------------------------
 
@@ -142,8 +145,12 @@ class Reading:
         """``mention`` becomes current (None: no current mention); the search is left."""
         entity = self.view.index.entity_of(mention) if mention is not None else None
         if entity is None:
-            mention = None
-        return replace(self, current=mention, entity=entity, searching=False, match=None)
+            return replace(
+                self, current=None, entity=None, searching=False, match=None, sent_to=None
+            )
+        return replace(
+            self, current=mention, entity=entity, searching=False, match=None, sent_to="current"
+        )
 
     def choose(self, entity_id: str) -> Reading:
         """An entity becomes current at its first mention."""
@@ -191,13 +198,13 @@ class Reading:
         if wrapped:
             where = "first" if forward else "last"
             notice = Notice(f"Wrapped to the {where} mention of {entity.name}.", 2)
-        return replace(self, current=mention), notice
+        return replace(self, current=mention, sent_to="current"), notice
 
     # -- searching ----------------------------------------------------------------------------
 
     def search(self, query: str, *, visible: Span) -> tuple[Reading, Notice | None]:
         """A new search, from the top of the view; n and N repeat it from then on."""
-        fresh = replace(self, query=query, searching=True, match=None)
+        fresh = replace(self, query=query, searching=True, match=None, sent_to=None)
         return fresh.find(query, forward=True, visible=visible)
 
     def find(self, query: str, *, forward: bool, visible: Span) -> tuple[Reading, Notice | None]:
@@ -220,13 +227,14 @@ class Reading:
                     found = candidate
                 wrapped = True
         if found is None:
-            return replace(self, match=None), Notice(f"Not found: {query}", 3, "warning")
+            missed = replace(self, match=None, sent_to=None)
+            return missed, Notice(f"Not found: {query}", 3, "warning")
         notice = Notice("Search wrapped around.", 2) if wrapped else None
-        return replace(self, match=(found.start(), found.end())), notice
+        return replace(self, match=(found.start(), found.end()), sent_to="match"), notice
 
     def leave_search(self) -> Reading:
         """n and N follow the current entity again; the match is no longer marked."""
-        return replace(self, searching=False, match=None)
+        return replace(self, searching=False, match=None, sent_to=None)
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -234,7 +242,7 @@ class Reading:
         """Show or hide a category; a current mention that is hidden is let go."""
         hidden = category in self.shown
         shown = self.shown - {category} if hidden else self.shown | {category}
-        moved = replace(self, view=self.view.showing(shown))
+        moved = replace(self, view=self.view.showing(shown), sent_to=None)
         if moved.entity is not None and moved.entity.category not in shown:
             moved = replace(moved, current=None, entity=None)
         title = CATEGORY_BY_KEY[category].title
@@ -246,7 +254,7 @@ class Reading:
         said = (
             "Sidebar: order of first appearance." if by_first else "Sidebar: most mentioned first."
         )
-        return replace(self, by_first=by_first), Notice(said, 2)
+        return replace(self, by_first=by_first, sent_to=None), Notice(said, 2)
 
 
 def snap_to_words(text: str, span: Span, *, words: bool) -> Span | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import NamedTuple
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -13,6 +15,26 @@ from extract.categories import CATEGORIES
 from tui.app import ReaderApp
 from tui.screens.reader import ReaderScreen
 from tui.widgets.sidebar import EntityTree, Sidebar
+
+SIZE = (120, 40)
+"""The terminal the reader's tests run in, unless they need another."""
+
+
+class Session(NamedTuple):
+    """A reader running under Textual's pilot (what the ``make_reader`` fixture opens)."""
+
+    app: ReaderApp
+    pilot: Pilot[None]
+    screen: ReaderScreen
+    told: list[str]
+    """Every notification, in order."""
+
+
+MakeApp = Callable[..., ReaderApp]
+"""The ``make_app`` fixture: a reader app, on the sample unless told otherwise."""
+
+MakeReader = Callable[..., AbstractAsyncContextManager[Session]]
+"""The ``make_reader`` fixture: ``async with make_reader(...) as (app, pilot, screen, told)``."""
 
 
 async def wait_for(

@@ -7,14 +7,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from reader_support import palette_lines, reader, status, wait_annotated, wait_for
+from reader_support import MakeReader, palette_lines, reader, status, wait_for
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from extract.document import Document
-from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.bindings import KEYS, bindings_for, keys_help, remapped
 from tui.screens.help import HelpScreen
@@ -88,12 +86,13 @@ def test_widgets_never_query_a_sibling() -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_remapped_key_moves_and_help_shows_it(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator, keymap={"next_mention": "ctrl+n"})
-    async with app.run_test(size=(120, 45)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_a_remapped_key_moves_and_help_shows_it(make_reader: MakeReader) -> None:
+    async with make_reader(keymap={"next_mention": "ctrl+n"}, size=(120, 45)) as (
+        app,
+        pilot,
+        screen,
+        _told,
+    ):
         await pilot.press("right_square_bracket")
         assert screen.current is None
         await pilot.press("ctrl+n")
@@ -119,11 +118,9 @@ async def open_palette(pilot: Pilot[None]) -> list[str]:
 
 @pytest.mark.asyncio
 async def test_the_palette_offers_the_key_lists_commands_with_their_keys(
-    sample_document: Document, sample_annotator: Annotator
+    make_reader: MakeReader,
 ) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader() as (app, pilot, screen, _told):
         shown = await open_palette(pilot)
         for key in KEYS:
             if key.title and key.action != "goto_section" and "toggle_category" not in key.action:
@@ -138,12 +135,8 @@ async def test_the_palette_offers_the_key_lists_commands_with_their_keys(
 
 
 @pytest.mark.asyncio
-async def test_the_sidebar_cursor_follows_the_current_entity(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_the_sidebar_cursor_follows_the_current_entity(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
         tree = screen.sidebar.entity_tree
         for _ in range(2):
             await pilot.press("right_square_bracket")

@@ -10,9 +10,9 @@ from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from extract.annotator import Annotator
 from extract.corrections import CorrectionStore, describe
 from extract.document import Document
-from extract.ner import Annotator
 from extract.positions import Positions
 from tui.bindings import KEYS, remapped
 from tui.commands import ReaderCommands

@@ -16,12 +16,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
+from extract.annotator import Annotator
 from extract.corrections import Correction, CorrectionStore
 from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
-from extract.ner import Annotator
 from tui.messages import AnnotationFailed, MentionsFound
 from tui.reading import Notice, Progress, Reading, Span, View, derive
 

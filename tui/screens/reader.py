@@ -13,11 +13,11 @@ from textual.events import Resize
 from textual.widgets import Footer, Input
 
 from extract import corrections
+from extract.annotator import Annotator
 from extract.categories import CATEGORIES
 from extract.corrections import CorrectionStore
 from extract.document import Document
 from extract.model import Entity
-from extract.ner import Annotator
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
 from tui.reading import snap_to_words

@@ -15,6 +15,7 @@ from reader_support import (
     wait_for,
 )
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from extract import corrections
 from extract.corrections import CorrectionStore, default_path, open_for
@@ -393,3 +394,22 @@ async def test_a_failed_save_is_reported_and_leaves_nothing_behind(
         assert app.is_running
         assert entity_named(screen, "Deshaisha") is None
         assert [c.op for c in store.log] == ["remove"]
+
+
+async def test_the_top_bar_counts_what_the_corrections_leave(
+    store: CorrectionStore, make_reader: MakeReader
+) -> None:
+    async with make_reader(store=store) as (_app, pilot, screen, _told):
+
+        def said() -> str:
+            return str(screen.query_one("#ner-state", Label).content)
+
+        entities = len(screen.entities)
+        mentions = sum(len(e.mentions) for e in screen.entities)
+        assert said() == f"{entities} entities · {mentions} mentions (cached)"
+        await go_to(pilot, "Syria")
+        await pilot.press("X")
+        assert said() == f"{entities} entities · {mentions - 1} mentions (cached)"
+        await go_to(pilot, "Deshaisha")
+        await pilot.press("x")
+        assert said() == f"{entities - 1} entities · {mentions - 5} mentions (cached)"

@@ -326,3 +326,21 @@ async def test_a_correction_made_while_the_model_streams_holds(
         await pilot.press("u")
         (fox,) = [e for e in screen.entities if e.name == "fox"]
         assert len(fox.mentions) == foxes
+
+
+async def test_a_failing_derivation_is_reported_and_stops_the_model(
+    sample_document: Document,
+    replay_annotator: Annotator,
+    make_reader: MakeReader,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr("tui.screens.document.derive", broken)
+    async with make_reader(sample_document, replay_annotator, wait=False) as session:
+        _, pilot, screen, told = session
+        await wait_for(pilot, lambda: bool(told), "the failure to be told")
+        assert told == ["grouping stopped: ValueError: broken on purpose"]
+        assert screen.query_one("#ner-state", Label).content == "no entities: the model failed"
+        assert screen.entities == []

@@ -1,12 +1,14 @@
-"""Messages the background annotation sends to the reader."""
+"""Messages the background workers send to the reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.worker import Worker
 
 from extract.model import Mention
+from tui.reading import View
 
 
 @dataclass
@@ -24,3 +26,16 @@ class AnnotationFailed(Message):
     """The model could not run; the reader goes on without entities."""
 
     reason: str
+
+
+@dataclass
+class ViewDerived(Message):
+    """A derivation is done: the view of the mentions and corrections it was given."""
+
+    view: View
+    worker: Worker[None]
+    """The worker that derived it: a cancelled one's view is out of date."""
+    spent: float
+    """Seconds it took."""
+    complete: bool
+    """Whether it holds every mention the model will find."""

@@ -3,7 +3,6 @@ corrections are recorded, and the one `Reading` derived from both is what its wi
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import threading
 import time
@@ -22,7 +21,7 @@ from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
-from tui.messages import AnnotationFailed, MentionsFound
+from tui.messages import AnnotationFailed, MentionsFound, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span, View, derive
 
 DERIVE_PAUSE = 0.25
@@ -60,6 +59,7 @@ class DocumentScreen(Screen[None]):
         self._deriving = False
         self._stale = False
         self._next_derive = 0.0
+        self._derive_worker: Worker[None] | None = None
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -123,13 +123,10 @@ class DocumentScreen(Screen[None]):
         self.derive_now()
         return True
 
-    def annotate(self, first: Span) -> None:
-        """Run the model in the background, on ``first`` (the part on screen) first."""
-        self._annotate(first)
-
     @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
-    def _annotate(self, first: Span) -> None:
-        """Run the model in the background, posting the mentions of each batch."""
+    def annotate(self, first: Span) -> None:
+        """Run the model in the background, on ``first`` (the part on screen) before the
+        rest, posting the mentions of each batch."""
         assert self.annotator is not None
         worker = get_current_worker()
         try:
@@ -158,6 +155,8 @@ class DocumentScreen(Screen[None]):
 
     @on(MentionsFound)
     def _found(self, message: MentionsFound) -> None:
+        if self.reading.progress.state == "failed":
+            return  # sent before the failure stopped the model
         self.model_mentions.extend(message.mentions)
         self._all_found = message.done >= message.total
         # "done" only once the view holds every mention (see _take).
@@ -167,6 +166,8 @@ class DocumentScreen(Screen[None]):
 
     @on(AnnotationFailed)
     def _failed(self, message: AnnotationFailed) -> None:
+        self.stop_reading()
+        self._deriving = False
         self.reading = self.reading.with_progress(Progress("failed"))
         self.notify(message.reason, title="Model", severity="error", timeout=10)
 
@@ -184,7 +185,8 @@ class DocumentScreen(Screen[None]):
         self._derive_timer = None
         self._deriving, self._stale = True, False
         log = tuple(self.store.log) if self.store is not None else ()
-        self._derive(tuple(self.model_mentions), log, self.shown, self._all_found)
+        mentions = tuple(self.model_mentions)
+        self._derive_worker = self._derive(mentions, log, self.shown, self._all_found)
 
     @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
     def _derive(
@@ -197,27 +199,33 @@ class DocumentScreen(Screen[None]):
         """Group the model's mentions with the corrections, off the UI thread."""
         worker = get_current_worker()
         started = time.monotonic()
-        view = derive(self.document.text, mentions, log, shown)
-        spent = time.monotonic() - started
-        if worker.is_cancelled:
-            return
-        # Taken while this worker still runs: a correction made meanwhile has cancelled it,
-        # and then this older view is dropped. (RuntimeError: the app has stopped.)
-        with contextlib.suppress(RuntimeError):
-            self.app.call_from_thread(self._derived, view, worker, spent, complete)
+        try:
+            view = derive(self.document.text, mentions, log, shown)
+        except Exception as error:  # a bug must not pass silently in a background thread
+            self.post_message(
+                AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")
+            )
+            raise
+        if not worker.is_cancelled:
+            self.post_message(ViewDerived(view, worker, time.monotonic() - started, complete))
 
-    def _derived(self, view: View, worker: Worker[None], spent: float, complete: bool) -> None:
-        if worker.is_cancelled:
+    @on(ViewDerived)
+    def _derived(self, message: ViewDerived) -> None:
+        # A correction made since cancelled the worker (see derive_now): its view is older.
+        if message.worker.is_cancelled:
             return
         self._deriving = False
         # Grouping holds the interpreter: keep it a small share of the time.
-        self._next_derive = time.monotonic() + max(DERIVE_PAUSE, spent * 4)
-        self._take(view, complete=complete)
+        self._next_derive = time.monotonic() + max(DERIVE_PAUSE, message.spent * 4)
+        self._take(message.view, complete=message.complete)
         if self._stale:
             self._derive_soon()
 
     def derive_now(self) -> None:
         """Derive the view at once, on this thread (after a correction, or from the cache)."""
+        # Also cancels a worker that has finished but whose view is still on its way here.
+        if self._derive_worker is not None:
+            self._derive_worker.cancel()
         self.workers.cancel_group(self, "derive")
         if self._derive_timer is not None:
             self._derive_timer.stop()

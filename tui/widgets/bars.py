@@ -13,7 +13,7 @@ from extract.categories import CATEGORY_BY_KEY
 from extract.document import Document
 from extract.index import position_in
 from tui.layout import line_starts, plain
-from tui.reading import Progress, Reading, Span
+from tui.reading import Progress, Reading, Span, View
 
 
 class TopBar(Horizontal):
@@ -25,7 +25,7 @@ class TopBar(Horizontal):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title_text = title
-        self._said: tuple[Progress, int] | None = None
+        self._said: tuple[Progress, View] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(plain(self.title_text), id="title", markup=False)
@@ -33,10 +33,12 @@ class TopBar(Horizontal):
         yield Label("", id="ner-state", markup=False)
 
     def watch_reading(self, new: Reading | None) -> None:
-        if new is None or self._said == (new.progress, len(new.view.entities)):
+        if new is None:
             return
         progress, view = new.progress, new.view
-        self._said = (progress, len(view.entities))
+        if self._said is not None and self._said[0] == progress and self._said[1] is view:
+            return
+        self._said = (progress, view)
         bar = self.query_one(ProgressBar)
         bar.display = progress.state == "running"
         if progress.state == "off":

@@ -82,10 +82,12 @@ class StatusBar(Horizontal):
         reading = self.reading
         if reading is None or not self.is_mounted:
             return
-        self.query_one("#status", Label).update(self._where(reading))
         query = reading.query if reading.searching else None
         side = f"search: {plain(query)}  (n/N)" if query else ""
-        self.query_one("#status-side", Label).update(side)
+        for label, text in (("#status", self._where(reading)), ("#status-side", side)):
+            shown = self.query_one(label, Label)
+            if str(shown.content) != text:  # an update lays the screen out again
+                shown.update(text)
 
     def _where(self, reading: Reading) -> str:
         current, entity = reading.current, reading.entity

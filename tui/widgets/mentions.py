@@ -85,6 +85,7 @@ class MentionsPanel(ScrollView, can_focus=True):
         self._mentions: tuple[Mention, ...] = ()
         self._starts: list[int] = []
         self._entity: Entity | None = None
+        self._marked: Mention | None = None
         self._text = ""
         self._lines: dict[int, Strip] = {}
         self.highlighted: int | None = None
@@ -113,6 +114,9 @@ class MentionsPanel(ScrollView, can_focus=True):
         # A new view holds new entities: the list stays where it is unless this one changed.
         if entity is not self._entity and entity != self._entity:
             self.show(entity, new.text)
+        elif new.current == self._marked:
+            return
+        self._marked = new.current
         self.mark(new.current)
 
     def show(self, entity: Entity | None, text: str) -> None:

@@ -102,6 +102,8 @@ class Annotator:
         self.cache = cache
         self.cap = cap
         self.context = context
+        self.document_pass = True
+        """The model's mentions go through the document-level pass (see extract.document_pass)."""
 
     def key(self, text_sha256: str) -> str:
         """The cache key of a text for this model and these settings."""

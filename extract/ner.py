@@ -146,8 +146,6 @@ class SpacyRecognizer:
         self._info = info
         self._nlp = pipeline
         self._lock = threading.Lock()
-        self.document_pass = True
-        """The model's mentions go through the document-level pass (see extract.document_pass)."""
 
     @classmethod
     def for_model(

@@ -60,11 +60,14 @@ def derive(
     model_mentions: Iterable[Mention],
     corrections: Sequence[Correction],
     shown: frozenset[str],
+    *,
+    document_pass: bool = True,
 ) -> View:
     """What the reader shows: the model's mentions with the corrections applied, grouped, and
     indexed for the shown categories. The one place entities are made for the screen; exports
-    make theirs with the same `apply`."""
-    applied = apply(text, model_mentions, corrections)
+    make theirs with the same `apply` (``document_pass`` off for annotations taken as they are,
+    as imported ones)."""
+    applied = apply(text, model_mentions, corrections, document_pass=document_pass)
     entities = list(applied.entities)
     return View(entities, MentionIndex(entities, shown), shown, tuple(applied.unplaced))
 

@@ -60,6 +60,8 @@ class DocumentScreen(Screen[None]):
         self._stale = False
         self._next_derive = 0.0
         self._derive_worker: Worker[None] | None = None
+        self._document_pass: bool = getattr(annotator, "document_pass", True)
+        """Whether the mentions go through the document-level pass (not imported ones)."""
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -200,7 +202,9 @@ class DocumentScreen(Screen[None]):
         worker = get_current_worker()
         started = time.monotonic()
         try:
-            view = derive(self.document.text, mentions, log, shown)
+            view = derive(
+                self.document.text, mentions, log, shown, document_pass=self._document_pass
+            )
         except Exception as error:  # a bug must not pass silently in a background thread
             self.post_message(
                 AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")
@@ -232,7 +236,13 @@ class DocumentScreen(Screen[None]):
             self._derive_timer = None
         self._deriving = self._stale = False
         log = list(self.store.log) if self.store is not None else []
-        view = derive(self.document.text, self.model_mentions, log, self.shown)
+        view = derive(
+            self.document.text,
+            self.model_mentions,
+            log,
+            self.shown,
+            document_pass=self._document_pass,
+        )
         self._take(view, complete=self._all_found)
 
     def _take(self, view: View, *, complete: bool) -> None:

@@ -104,3 +104,24 @@ class BrokenRecognizer:
         from extract.errors import ModelError
 
         raise ModelError("model 'broken' cannot be loaded: it is a test")
+
+
+def record() -> None:
+    """Write the record again from the installed model (``python tests/sample.py``)."""
+    from extract.annotator import Annotator
+    from extract.document import load
+
+    document = load(SAMPLE)
+    annotator = Annotator(jobs=0, cache=None)
+    found = sorted(m for batch in annotator.annotate(document.text) for m in batch.mentions)
+    model = {"name": annotator.info.name, "version": annotator.info.version}
+    rows = ",\n".join(f"  {json.dumps([m.start, m.end, m.label])}" for m in found)
+    RECORD.write_text(
+        f'{{\n "text_sha256": "{document.sha256}",\n "model": {json.dumps(model)},\n'
+        f' "mentions": [\n{rows}\n ]\n}}\n',
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    record()

@@ -50,7 +50,7 @@ def children_since(before: set[multiprocessing.process.BaseProcess]) -> list[obj
 def test_the_record_is_what_the_model_finds(
     ner_pipeline: Language, sample_document: Document
 ) -> None:
-    """The replayed results are the real model's: regenerate the record if this fails."""
+    """The replayed results are the real model's (if not: python tests/sample.py)."""
     info, record = recorded()
     model = resolve_model()
     assert (info.name, info.version) == (model.name, model.version)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from extract.annotator import Annotator, Batch
 from extract.corrections import Correction, apply
 from extract.document import Document
 from extract.model import Entity, Mention
-from extract.ner import Annotator, Batch
 
 
 @dataclass(frozen=True)

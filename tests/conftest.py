@@ -1,26 +1,39 @@
 """Shared test setup: every test gets its own empty cache of model results and data folder.
 
-The reader's tests also get the sample article with its model results already cached.
+The reader's tests get the sample with the model's results replayed by a fake recogniser
+(no spaCy), and `make_app` / `make_reader` to open the reader on it.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from reader_support import (
+    SIZE,
+    MakeApp,
+    MakeReader,
+    Session,
+    generated_text,
+    reader,
+    record_notifications,
+    wait_annotated,
+)
+from sample import SAMPLE, ReplayRecognizer, sample_mentions
 
 from extract.annotations import Annotations, annotate
+from extract.annotator import Annotator
 from extract.cache import MentionCache
-from extract.document import Document, load
-from extract.ner import Annotator, load_ner, resolve_model
+from extract.corrections import CorrectionStore
+from extract.document import Document, load, text_document
+from extract.ner import load_ner, resolve_model
+from tui.app import ReaderApp
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "iraqi-air-strike.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -63,10 +76,59 @@ def sample_annotations(ner_pipeline: Language) -> Annotations:
 
 
 @pytest.fixture
-def sample_annotator(sample_results: Path, cache_dir: Path) -> Annotator:
-    """The small model with the sample's mentions in this test's cache: entities at first paint."""
-    shutil.copytree(sample_results, cache_dir, dirs_exist_ok=True)
-    return Annotator(cache=MentionCache(cache_dir))
+def sample_annotator(sample_document: Document, cache_dir: Path) -> Annotator:
+    """The small model's results on the sample, replayed by a fake recogniser and already in
+    this test's cache: entities at first paint, and no spaCy."""
+    annotator = Annotator(
+        recognizer=ReplayRecognizer(sample_document.text), jobs=0, cache=MentionCache(cache_dir)
+    )
+    assert annotator.cache is not None
+    annotator.cache.put(
+        annotator.key(sample_document.sha256), sample_mentions(sample_document.text)
+    )
+    return annotator
+
+
+@pytest.fixture
+def replay_annotator(sample_document: Document) -> Annotator:
+    """The sample's results replayed by a fake recogniser, streamed (nothing cached)."""
+    return Annotator(recognizer=ReplayRecognizer(sample_document.text), jobs=0, cache=None)
+
+
+@pytest.fixture
+def make_app(sample_document: Document, sample_annotator: Annotator) -> MakeApp:
+    """A reader app: on the sample with its cached (replayed) results unless told otherwise."""
+
+    def make(
+        document: Document | None = None,
+        annotator: Annotator | str | None = "sample",
+        *,
+        store: CorrectionStore | None = None,
+        keymap: Mapping[str, str] | None = None,
+    ) -> ReaderApp:
+        chosen = sample_annotator if annotator == "sample" else annotator
+        assert chosen is None or isinstance(chosen, Annotator)
+        return ReaderApp(document or sample_document, chosen, store=store, keymap=keymap)
+
+    return make
+
+
+@pytest.fixture
+def make_reader(make_app: MakeApp) -> MakeReader:
+    """Open a reader (`make_app`'s arguments) in a terminal of ``size``; with ``wait``, once the
+    model is done and the panels show it."""
+
+    @asynccontextmanager
+    async def open_reader(
+        *args: Any, size: tuple[int, int] = SIZE, wait: bool = True, **options: Any
+    ) -> AsyncIterator[Session]:
+        app = make_app(*args, **options)
+        told = record_notifications(app)
+        async with app.run_test(size=size) as pilot:
+            screen = await wait_annotated(pilot) if wait else reader(app)
+            yield Session(app, pilot, screen, told)
+
+    return open_reader
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +155,14 @@ def make_annotator(ner_pipeline: Language) -> Callable[..., Annotator]:
         return Annotator(pipeline=ner_pipeline, **options)
 
     return make
+
+
+@pytest.fixture
+def long_document(tmp_path: Path) -> Document:
+    """A generated text of many screens, saved to a file (positions are kept per path)."""
+    path = tmp_path / "long.txt"
+    path.write_text(generated_text(), encoding="utf-8")
+    return text_document(path.read_text(encoding="utf-8"), str(path))
 
 
 @pytest.fixture(scope="session")

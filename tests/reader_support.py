@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import NamedTuple
 
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Label
 
@@ -12,6 +15,26 @@ from extract.categories import CATEGORIES
 from tui.app import ReaderApp
 from tui.screens.reader import ReaderScreen
 from tui.widgets.sidebar import EntityTree, Sidebar
+
+SIZE = (120, 40)
+"""The terminal the reader's tests run in, unless they need another."""
+
+
+class Session(NamedTuple):
+    """A reader running under Textual's pilot (what the ``make_reader`` fixture opens)."""
+
+    app: ReaderApp
+    pilot: Pilot[None]
+    screen: ReaderScreen
+    told: list[str]
+    """Every notification, in order."""
+
+
+MakeApp = Callable[..., ReaderApp]
+"""The ``make_app`` fixture: a reader app, on the sample unless told otherwise."""
+
+MakeReader = Callable[..., AbstractAsyncContextManager[Session]]
+"""The ``make_reader`` fixture: ``async with make_reader(...) as (app, pilot, screen, told)``."""
 
 
 async def wait_for(
@@ -80,14 +103,14 @@ def record_notifications(app: ReaderApp) -> list[str]:
 
 def sidebar_sections(app: ReaderApp) -> list[str]:
     """Category keys of the sidebar's sections, top to bottom."""
-    tree = reader(app).query_one(Sidebar).tree
+    tree = reader(app).query_one(Sidebar).entity_tree
     return [node.data[1] for node in tree.root.children if node.data is not None]
 
 
 def sidebar_names(app: ReaderApp, category: str) -> list[str]:
     """Names of the entities listed under a category, top to bottom."""
     screen = reader(app)
-    tree = screen.query_one(Sidebar).tree
+    tree = screen.query_one(Sidebar).entity_tree
     names = []
     for section in tree.root.children:
         if section.data == ("section", category):
@@ -108,3 +131,11 @@ def generated_text(paragraphs: int = 400) -> str:
         f"Paragraph {n}: the quick brown fox jumps over the lazy dog, " * 3
         for n in range(paragraphs)
     )
+
+
+def palette_lines(app: ReaderApp) -> list[str]:
+    """Each command the open palette lists: its name, a newline, its help."""
+    if not isinstance(app.screen, CommandPalette):
+        return []
+    commands = app.screen.query_one(CommandList)
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]

@@ -30,7 +30,7 @@ def refuse_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the model was used")
 
     monkeypatch.setattr(extract.ner, "load_ner", fail)
-    monkeypatch.setattr(extract.ner, "_annotate_texts", fail)
+    monkeypatch.setattr(extract.ner.SpacyRecognizer, "recognise", fail)
 
 
 def entries(folder: Path) -> list[Path]:

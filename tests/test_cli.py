@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE
 
 from extract import __version__
 
 BINARY = Path(sys.executable).with_name("entity-reader")
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "iraqi-air-strike.txt"
 PNG_HEADER = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806000000")
 
 

@@ -28,6 +28,7 @@ from reader_support import (
 )
 from rich.cells import cell_len
 from rich.segment import Segment
+from sample import SAMPLE
 from spacy.tokens import DocBin
 from test_cli import BINARY, assert_one_error_line
 from test_export_cli import one_error_line
@@ -67,7 +68,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "iraqi-air-strike.txt"
 SCHEMA = json.loads((ROOT / "extract" / "exporters" / "native.schema.json").read_text("utf-8"))
 SIZE = (120, 30)
 PNG = bytes.fromhex(

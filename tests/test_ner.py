@@ -23,6 +23,7 @@ from extract.ner import (
     PREFERRED_MODELS,
     Annotator,
     Batch,
+    SpacyRecognizer,
     load_ner,
     model_info,
     resolve_model,
@@ -181,13 +182,13 @@ class TestCancel:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         calls: list[int] = []
-        annotate_texts = extract.ner._annotate_texts
+        recognise = extract.ner.SpacyRecognizer.recognise
 
-        def counting(nlp: Language, pieces: Any) -> list[Triple]:
-            calls.append(len(pieces))
-            return annotate_texts(nlp, pieces)
+        def counting(self: SpacyRecognizer, texts: Any) -> list[list[Triple]]:
+            calls.append(len(texts))
+            return recognise(self, texts)
 
-        monkeypatch.setattr(extract.ner, "_annotate_texts", counting)
+        monkeypatch.setattr(extract.ner.SpacyRecognizer, "recognise", counting)
         cache = MentionCache(tmp_path)
         cancel = threading.Event()
         received = []

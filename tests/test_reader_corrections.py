@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reader_support import (
+    MakeReader,
     reader,
-    record_notifications,
     sidebar_names,
     status,
-    wait_annotated,
     wait_for,
 )
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from extract import corrections
 from extract.corrections import CorrectionStore, default_path, open_for
 from extract.document import Document
 from extract.model import Entity
-from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
@@ -31,8 +28,6 @@ from tui.screens.reader import ReaderScreen
 from tui.widgets.sidebar import Sidebar
 
 pytestmark = pytest.mark.asyncio
-
-SIZE = (120, 40)
 
 
 @pytest.fixture
@@ -57,22 +52,11 @@ def entity_named(screen: ReaderScreen, name: str) -> Entity | None:
 def sidebar_label(app: ReaderApp, name: str) -> str:
     """The sidebar's line for an entity (name, count, and ✎ when the user made it)."""
     screen = reader(app)
-    for section in screen.query_one(Sidebar).tree.root.children:
+    for section in screen.query_one(Sidebar).entity_tree.root.children:
         for node in section.children:
             if node.data is not None and screen.index.entities[node.data[1]].name == name:
                 return str(node.label)
     raise AssertionError(f"{name} is not in the sidebar")
-
-
-@asynccontextmanager
-async def reading(
-    document: Document, annotator: Annotator, store: CorrectionStore
-) -> AsyncIterator[tuple[ReaderApp, Pilot[None], ReaderScreen, list[str]]]:
-    """The reader on a document, its model done; with every notification it makes."""
-    app = ReaderApp(document, annotator, store=store)
-    told = record_notifications(app)
-    async with app.run_test(size=SIZE) as pilot:
-        yield app, pilot, await wait_annotated(pilot), told
 
 
 async def go_to(pilot: Pilot[None], name: str) -> None:
@@ -103,9 +87,9 @@ async def search(pilot: Pilot[None], word: str) -> None:
 
 
 async def test_r_relabels_every_mention_and_moves_the_entity_to_organisations(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, _told):
+    async with make_reader(store=store) as (app, pilot, screen, _told):
         # The model said ORG; the document-level pass made it a place ("the town of
         # Deshaisha"). The user's label wins over both.
         assert "Deshaisha" in sidebar_names(app, "place")
@@ -141,9 +125,9 @@ async def test_r_relabels_every_mention_and_moves_the_entity_to_organisations(
 
 
 async def test_escape_in_the_chooser_changes_nothing(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, _screen, _told):
+    async with make_reader(store=store) as (app, pilot, _screen, _told):
         await go_to(pilot, "Deshaisha")
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, Chooser), "the chooser")
@@ -155,10 +139,10 @@ async def test_escape_in_the_chooser_changes_nothing(
 
 
 async def test_x_removes_the_entity_and_shift_x_one_mention(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    sample_document: Document, store: CorrectionStore, make_reader: MakeReader
 ) -> None:
     text = sample_document.text
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, told):
+    async with make_reader(store=store) as (app, pilot, screen, told):
         await go_to(pilot, "Syria")
         syria = entity_named(screen, "Syria")
         assert syria is not None
@@ -191,12 +175,12 @@ async def test_x_removes_the_entity_and_shift_x_one_mention(
 
 
 async def test_a_adds_a_searched_word_once_or_everywhere(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    sample_document: Document, store: CorrectionStore, make_reader: MakeReader
 ) -> None:
     text = sample_document.text
     towns = corrections.occurrences(text, "town")
     assert len(corrections.occurrences(text, "AFP")) == 1 and len(towns) == 3
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, told):
+    async with make_reader(store=store) as (app, pilot, screen, told):
         await pilot.press("a")
         assert told[-1] == "Select text with the mouse, or search for it with /, then press a."
         assert isinstance(app.screen, ReaderScreen)
@@ -254,9 +238,9 @@ async def test_a_adds_a_searched_word_once_or_everywhere(
 
 
 async def test_m_merges_into_an_entity_chosen_by_name(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, _told):
+    async with make_reader(store=store) as (app, pilot, screen, _told):
         hasakeh = entity_named(screen, "Hasakeh province")
         deshaisha = entity_named(screen, "Deshaisha")
         assert hasakeh is not None and deshaisha is not None
@@ -284,9 +268,9 @@ async def test_m_merges_into_an_entity_chosen_by_name(
 
 
 async def test_s_splits_the_current_mention_out(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, told):
+    async with make_reader(store=store) as (app, pilot, screen, told):
         await go_to(pilot, "Deshaisha")
         await pilot.press("n")
         assert status(app) == "Deshaisha · Place · mention 2/4"
@@ -313,9 +297,9 @@ async def test_s_splits_the_current_mention_out(
 
 
 async def test_u_and_ctrl_r_undo_and_redo_across_several_actions(
-    sample_document: Document, sample_annotator: Annotator, store: CorrectionStore
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (_app, pilot, screen, told):
+    async with make_reader(store=store) as (_app, pilot, screen, told):
         model = sorted(m for e in screen.entities for m in e.mentions)
 
         def mentions() -> list[tuple[int, str]]:
@@ -363,7 +347,7 @@ async def test_u_and_ctrl_r_undo_and_redo_across_several_actions(
 
 
 async def test_a_corrupt_corrections_file_is_kept_aside_and_the_reader_opens(
-    sample_document: Document, sample_annotator: Annotator
+    sample_document: Document, make_reader: MakeReader
 ) -> None:
     path = default_path(sample_document.source)
     path.parent.mkdir(parents=True)
@@ -374,7 +358,7 @@ async def test_a_corrupt_corrections_file_is_kept_aside_and_the_reader_opens(
     assert aside.read_text(encoding="utf-8") == '{"format": 1, "corrections": [{"op": "rel'
     assert not path.exists()
 
-    async with reading(sample_document, sample_annotator, store) as (_app, pilot, screen, told):
+    async with make_reader(store=store) as (_app, pilot, screen, told):
         assert told == store.problems
         assert len(screen.entities) > 20
         # Corrections work again, into a fresh file; the corrupt one stays aside.
@@ -385,11 +369,9 @@ async def test_a_corrupt_corrections_file_is_kept_aside_and_the_reader_opens(
 
 
 async def test_a_failed_save_is_reported_and_leaves_nothing_behind(
-    sample_document: Document,
-    sample_annotator: Annotator,
-    store: CorrectionStore,
+    store: CorrectionStore, make_reader: MakeReader
 ) -> None:
-    async with reading(sample_document, sample_annotator, store) as (app, pilot, screen, told):
+    async with make_reader(store=store) as (app, pilot, screen, told):
         await go_to(pilot, "Deshaisha")
 
         def refuse() -> None:
@@ -412,3 +394,22 @@ async def test_a_failed_save_is_reported_and_leaves_nothing_behind(
         assert app.is_running
         assert entity_named(screen, "Deshaisha") is None
         assert [c.op for c in store.log] == ["remove"]
+
+
+async def test_the_top_bar_counts_what_the_corrections_leave(
+    store: CorrectionStore, make_reader: MakeReader
+) -> None:
+    async with make_reader(store=store) as (_app, pilot, screen, _told):
+
+        def said() -> str:
+            return str(screen.query_one("#ner-state", Label).content)
+
+        entities = len(screen.entities)
+        mentions = sum(len(e.mentions) for e in screen.entities)
+        assert said() == f"{entities} entities · {mentions} mentions (cached)"
+        await go_to(pilot, "Syria")
+        await pilot.press("X")
+        assert said() == f"{entities} entities · {mentions - 1} mentions (cached)"
+        await go_to(pilot, "Deshaisha")
+        await pilot.press("x")
+        assert said() == f"{entities - 1} entities · {mentions - 5} mentions (cached)"

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 from reader_support import (
+    MakeReader,
     category_number,
-    generated_text,
     reader,
-    record_notifications,
     sidebar_names,
     sidebar_sections,
     status,
-    wait_annotated,
     wait_for,
     wait_panels,
 )
@@ -24,9 +22,7 @@ from textual.widgets import Input, Static
 
 from extract.categories import CATEGORIES
 from extract.document import Document, text_document
-from extract.ner import Annotator
 from extract.positions import Positions
-from tui.app import ReaderApp
 from tui.bindings import APP_KEYS, READER_KEYS
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
@@ -38,26 +34,11 @@ pytestmark = pytest.mark.asyncio
 ABADI = re.compile(r"Haider al-Abadi · Person · mention (\d+)/(\d+)")
 
 
-@pytest.fixture
-def long_document(tmp_path: Path) -> Document:
-    """A generated text of many screens, saved to a file (positions are kept per path)."""
-    path = tmp_path / "long.txt"
-    path.write_text(generated_text(), encoding="utf-8")
-    return text_document(path.read_text(encoding="utf-8"), str(path))
-
-
-def still(app: ReaderApp) -> ReaderApp:
-    """The app with scrolling animations off, so page keys land at once."""
-    app.animation_level = "none"
-    return app
-
-
 # -- moving through the text ----------------------------------------------------------------
 
 
-async def test_line_keys_scroll_one_row(long_document: Document) -> None:
-    app = ReaderApp(long_document, None)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_line_keys_scroll_one_row(long_document: Document, make_reader: MakeReader) -> None:
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
         article = reader(app).article
         rows = []
         for key in ("j", "down", "j", "k", "up"):
@@ -66,9 +47,11 @@ async def test_line_keys_scroll_one_row(long_document: Document) -> None:
         assert rows == [1, 2, 3, 2, 1]
 
 
-async def test_page_keys_scroll_one_screen(long_document: Document) -> None:
-    app = still(ReaderApp(long_document, None))
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_page_keys_scroll_one_screen(
+    long_document: Document, make_reader: MakeReader
+) -> None:
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        app.animation_level = "none"
         article = reader(app).article
         page = article.scrollable_content_region.height
         assert page > 10
@@ -80,9 +63,9 @@ async def test_page_keys_scroll_one_screen(long_document: Document) -> None:
         assert status(app).startswith("line 1 of ")
 
 
-async def test_top_and_end_keys(long_document: Document) -> None:
-    app = still(ReaderApp(long_document, None))
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_top_and_end_keys(long_document: Document, make_reader: MakeReader) -> None:
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        app.animation_level = "none"
         article = reader(app).article
         end = len(long_document.text)
         for to_end, to_top in (("G", "g"), ("end", "home")):
@@ -97,9 +80,10 @@ async def test_top_and_end_keys(long_document: Document) -> None:
             assert status(app) == "line 1 of 799 · 0%"
 
 
-async def test_q_quits_and_remembers_the_position(long_document: Document, data_dir: Path) -> None:
-    app = ReaderApp(long_document, None)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_q_quits_and_remembers_the_position(
+    long_document: Document, data_dir: Path, make_reader: MakeReader
+) -> None:
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
         article = reader(app).article
         await pilot.press("space", "space", "j")
         top = article.top_offset
@@ -115,12 +99,8 @@ async def test_q_quits_and_remembers_the_position(long_document: Document, data_
 # -- mentions -------------------------------------------------------------------------------
 
 
-async def test_next_mention_reaches_abadi_then_n_and_shift_n(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_next_mention_reaches_abadi_then_n_and_shift_n(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
         found = None
         for _ in range(20):
             await pilot.press("right_square_bracket")
@@ -142,13 +122,8 @@ async def test_next_mention_reaches_abadi_then_n_and_shift_n(
         assert screen.article.current == entity.mentions[place - 1]
 
 
-async def test_brackets_walk_the_mentions_in_order_and_wrap(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
-        told = record_notifications(app)
+async def test_brackets_walk_the_mentions_in_order_and_wrap(make_reader: MakeReader) -> None:
+    async with make_reader() as (_app, pilot, screen, told):
         mentions = screen.index.mentions
         assert len(mentions) > 50
         seen = []
@@ -171,13 +146,8 @@ async def test_brackets_walk_the_mentions_in_order_and_wrap(
         assert told[-1] == "Wrapped to the first mention."
 
 
-async def test_n_wraps_within_the_entity(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
-        told = record_notifications(app)
+async def test_n_wraps_within_the_entity(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, told):
         await pilot.press("n")
         assert told == ["No current entity: press ] or choose one in the sidebar."]
         await pilot.press("right_square_bracket", "right_square_bracket")  # ISIS, 1 of 10
@@ -195,13 +165,11 @@ async def test_n_wraps_within_the_entity(
 
 
 async def test_slash_searches_and_n_repeats_until_an_entity_is_chosen(
-    sample_document: Document, sample_annotator: Annotator
+    sample_document: Document, make_reader: MakeReader
 ) -> None:
     text = sample_document.text
     expected = [m.start() for m in re.finditer("syria", text, re.IGNORECASE)]
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader() as (_app, pilot, screen, _told):
         box = screen.query_one("#search", Input)
         assert not box.display
         await pilot.press("slash")
@@ -229,12 +197,8 @@ async def test_slash_searches_and_n_repeats_until_an_entity_is_chosen(
         assert screen.article.current in current.mentions
 
 
-async def test_escape_closes_the_search_box(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_escape_closes_the_search_box(make_reader: MakeReader) -> None:
+    async with make_reader() as (_app, pilot, screen, _told):
         box = screen.query_one("#search", Input)
         await pilot.press("slash", "i", "r", "a", "escape")
         assert not box.display
@@ -247,12 +211,8 @@ async def test_escape_closes_the_search_box(
 # -- focus ----------------------------------------------------------------------------------
 
 
-async def test_tab_and_shift_tab_move_focus_around_the_panes(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_annotated(pilot)
+async def test_tab_and_shift_tab_move_focus_around_the_panes(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, *_):
         assert isinstance(app.focused, ArticleView)
         forward = []
         for _ in range(4):
@@ -272,13 +232,9 @@ async def test_tab_and_shift_tab_move_focus_around_the_panes(
 # -- categories and order -------------------------------------------------------------------
 
 
-async def test_number_keys_hide_and_show_each_category(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
+async def test_number_keys_hide_and_show_each_category(make_reader: MakeReader) -> None:
     every = [category.key for category in CATEGORIES]
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader() as (app, pilot, screen, _told):
         assert sidebar_sections(app) == every
         for number, category in enumerate(CATEGORIES, start=1):
             await pilot.press(str(number))
@@ -292,12 +248,8 @@ async def test_number_keys_hide_and_show_each_category(
         assert len(screen.index) == sum(len(e.mentions) for e in screen.entities)
 
 
-async def test_next_mention_skips_hidden_categories(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_next_mention_skips_hidden_categories(make_reader: MakeReader) -> None:
+    async with make_reader() as (_app, pilot, screen, _told):
         await pilot.press(category_number("person"), category_number("other"))
         expected = [
             m for e in screen.entities if e.category not in ("person", "other") for m in e.mentions
@@ -313,11 +265,9 @@ async def test_next_mention_skips_hidden_categories(
 
 
 async def test_hiding_the_current_category_drops_the_current_mention(
-    sample_document: Document, sample_annotator: Annotator
+    make_reader: MakeReader,
 ) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader() as (app, pilot, screen, _told):
         await pilot.press("right_square_bracket")  # "Iraqi", in Other
         assert screen.current_entity is not None
         assert screen.current_entity.category == "other"
@@ -327,11 +277,9 @@ async def test_hiding_the_current_category_drops_the_current_mention(
 
 
 async def test_o_switches_the_sidebar_between_count_and_first_appearance(
-    sample_document: Document, sample_annotator: Annotator
+    make_reader: MakeReader,
 ) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader() as (app, pilot, screen, _told):
         places = [e for e in screen.entities if e.category == "place"]
         by_count = [e.name for e in sorted(places, key=lambda e: (-len(e.mentions), e.first))]
         by_first = [e.name for e in sorted(places, key=lambda e: e.first)]
@@ -348,12 +296,8 @@ async def test_o_switches_the_sidebar_between_count_and_first_appearance(
 # -- help, quit, no model -------------------------------------------------------------------
 
 
-async def test_question_mark_lists_every_key_and_escape_closes(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 45)) as pilot:
-        await wait_annotated(pilot)
+async def test_question_mark_lists_every_key_and_escape_closes(make_reader: MakeReader) -> None:
+    async with make_reader(size=(120, 45)) as (app, pilot, *_):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()
@@ -370,18 +314,18 @@ async def test_question_mark_lists_every_key_and_escape_closes(
         assert reader(app) is app.screen
 
 
-async def test_without_a_model_the_text_shows_with_no_entities(tmp_path: Path) -> None:
+async def test_without_a_model_the_text_shows_with_no_entities(
+    tmp_path: Path, make_reader: MakeReader
+) -> None:
     document = text_document("Angela Merkel met Emmanuel Macron in Paris.\n", str(tmp_path / "t"))
-    app = ReaderApp(document, None)
-    async with app.run_test(size=(100, 24)) as pilot:
-        screen = reader(app)
-        told = record_notifications(app)
+    async with make_reader(document, None, size=(100, 24), wait=False) as session:
+        _app, pilot, screen, told = session
         assert screen.annotation_done
         assert screen.entities == [] and len(screen.index) == 0
         assert screen.query_one("#ner-state").content == "no entities: started with --no-ner"  # type: ignore[attr-defined]
         assert screen.article.render_line(0).text.strip() == document.text.strip()
         await wait_panels(pilot)
-        assert all(not section.children for section in screen.sidebar.tree.root.children)
+        assert all(not section.children for section in screen.sidebar.entity_tree.root.children)
         await pilot.press("right_square_bracket")
         assert told == ["No mentions in the shown categories."]
         assert screen.current is None

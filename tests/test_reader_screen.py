@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from reader_support import (
-    generated_text,
+    MakeReader,
+    palette_lines,
     reader,
     sidebar_names,
     status,
@@ -17,14 +20,17 @@ from reader_support import (
     wait_for,
     wait_panels,
 )
-from textual.command import CommandList, CommandPalette
+from sample import ReplayRecognizer, WordRecognizer, sample_mentions
+from textual.command import CommandPalette
 from textual.widgets import Input, Label, OptionList
 
 from extract.cache import MentionCache
-from extract.corrections import apply
+from extract.corrections import apply, open_for
 from extract.document import Document, load, text_document
 from extract.ner import Annotator
+from extract.recognizer import Found
 from tui.app import ReaderApp
+from tui.reading import derive
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.export import ExportScreen
@@ -36,13 +42,9 @@ pytestmark = pytest.mark.asyncio
 # -- sidebar --------------------------------------------------------------------------------
 
 
-async def test_letters_typed_in_the_tree_filter_it(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
-        tree = screen.sidebar.tree
+async def test_letters_typed_in_the_tree_filter_it(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
+        tree = screen.sidebar.entity_tree
         tree.focus()
         await pilot.press(*"syr")
         box = screen.query_one("#entity-filter", Input)
@@ -56,15 +58,11 @@ async def test_letters_typed_in_the_tree_filter_it(
         assert "Haider al-Abadi" in sidebar_names(app, "person")
 
 
-async def test_enter_on_an_entity_jumps_to_its_first_mention(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
-        screen.sidebar.tree.focus()
+async def test_enter_on_an_entity_jumps_to_its_first_mention(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
+        screen.sidebar.entity_tree.focus()
         await pilot.press(*"abadi", "enter")  # the filter's Enter puts the tree on the first hit
-        assert screen.sidebar.tree.has_focus
+        assert screen.sidebar.entity_tree.has_focus
         await pilot.press("enter")
         assert status(app) == "Haider al-Abadi · Person · mention 1/5"
         entity = screen.current_entity
@@ -75,12 +73,8 @@ async def test_enter_on_an_entity_jumps_to_its_first_mention(
         assert status(app) == "Haider al-Abadi · Person · mention 2/5"
 
 
-async def test_enter_in_the_mentions_panel_jumps_to_that_mention(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_enter_in_the_mentions_panel_jumps_to_that_mention(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert status(app) == "ISIS · Organisation · mention 1/10"
         panel = screen.query_one(MentionsPanel)
@@ -101,21 +95,11 @@ async def test_enter_in_the_mentions_panel_jumps_to_that_mention(
 
 def hits(app: ReaderApp) -> list[str]:
     """The first line of each command the palette lists."""
-    if not isinstance(app.screen, CommandPalette):
-        return []
-    commands = app.screen.query_one(CommandList)
-    return [
-        str(commands.get_option_at_index(i).prompt).split("\n")[0]
-        for i in range(commands.option_count)
-    ]
+    return [line.split("\n")[0] for line in palette_lines(app)]
 
 
-async def test_palette_go_to_entity_opens_a_chooser(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_palette_go_to_entity_opens_a_chooser(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Go to entity")
@@ -131,12 +115,8 @@ async def test_palette_go_to_entity_opens_a_chooser(
         assert screen.article.current == screen.current_entity.mentions[0]
 
 
-async def test_palette_finds_an_entity_by_name(
-    sample_document: Document, sample_annotator: Annotator
-) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+async def test_palette_finds_an_entity_by_name(make_reader: MakeReader) -> None:
+    async with make_reader() as (app, pilot, screen, _told):
         await pilot.press("ctrl+p", *"Mosul")
         await wait_for(pilot, lambda: hits(app) == ["Mosul"], "the entity among the hits")
         await pilot.press("enter")
@@ -158,12 +138,10 @@ def copied_sample(sample_document: Document, tmp_path: Path) -> Document:
 
 
 async def test_export_writes_json_and_asks_before_overwriting(
-    copied_sample: Document, sample_annotator: Annotator, tmp_path: Path
+    copied_sample: Document, sample_annotator: Annotator, tmp_path: Path, make_reader: MakeReader
 ) -> None:
     target = tmp_path / "article.json"
-    app = ReaderApp(copied_sample, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader(copied_sample) as (app, pilot, screen, _told):
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
         assert app.screen.format_name == "json"
@@ -193,11 +171,9 @@ async def test_export_writes_json_and_asks_before_overwriting(
 
 
 async def test_export_escape_writes_nothing(
-    copied_sample: Document, sample_annotator: Annotator, tmp_path: Path
+    copied_sample: Document, tmp_path: Path, make_reader: MakeReader
 ) -> None:
-    app = ReaderApp(copied_sample, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    async with make_reader(copied_sample) as (app, pilot, screen, _told):
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("escape")
@@ -208,43 +184,43 @@ async def test_export_escape_writes_nothing(
 # -- resume, cache, worker ------------------------------------------------------------------
 
 
-async def test_reopening_a_file_resumes_where_the_reader_left(tmp_path: Path) -> None:
-    path = tmp_path / "long.txt"
-    path.write_text(generated_text(), encoding="utf-8")
-    document = load(path)
-    app = ReaderApp(document, None)
-    async with app.run_test(size=(100, 30)) as pilot:
+async def test_reopening_a_file_resumes_where_the_reader_left(
+    long_document: Document, make_reader: MakeReader
+) -> None:
+    document = long_document
+    path = Path(document.source)
+    async with make_reader(document, None, size=(100, 30), wait=False) as (app, pilot, *_):
         app.animation_level = "none"
         await pilot.press("space", "space", "space", "j", "j")
         top = reader(app).article.top_offset
         assert top > 1000
         await pilot.press("q")
-    again = ReaderApp(load(path), None)
-    async with again.run_test(size=(100, 30)) as pilot:
+    async with make_reader(load(path), None, size=(100, 30), wait=False) as (_, pilot, again, _):
         await pilot.pause()
-        article = reader(again).article
-        assert article.top_offset == top
-        assert article.scroll_y > 0
-    changed = ReaderApp(text_document(document.text + "more\n", str(path)), None)
-    async with changed.run_test(size=(100, 30)) as pilot:
+        assert again.article.top_offset == top
+        assert again.article.scroll_y > 0
+    changed = text_document(document.text + "more\n", str(path))
+    async with make_reader(changed, None, size=(100, 30), wait=False) as (_, pilot, screen, _):
         await pilot.pause()
-        assert reader(changed).article.top_offset == 0  # another text: start at the top
+        assert screen.article.top_offset == 0  # another text: start at the top
 
 
 async def test_a_cached_text_shows_its_entities_at_first_paint(
-    sample_document: Document, cache_dir: Path
+    sample_document: Document, tmp_path: Path, make_reader: MakeReader
 ) -> None:
-    first = ReaderApp(sample_document, Annotator(cache=MentionCache(cache_dir)))
-    async with first.run_test(size=(120, 40)) as pilot:
-        screen = await wait_annotated(pilot)
+    cache_dir = tmp_path / "cache"
+
+    def annotator() -> Annotator:
+        replay = ReplayRecognizer(sample_document.text)
+        return Annotator(recognizer=replay, jobs=0, cache=MentionCache(cache_dir))
+
+    async with make_reader(sample_document, annotator()) as (_, pilot, screen, _):
         found = [(e.name, e.mentions) for e in screen.entities]
         assert found
         assert not screen.query_one("#ner-state", Label).content.endswith("(cached)")  # type: ignore[union-attr]
     assert list((cache_dir / "mentions").glob("*.json"))
 
-    second = ReaderApp(sample_document, Annotator(cache=MentionCache(cache_dir)))
-    async with second.run_test(size=(120, 40)) as pilot:
-        screen = reader(second)
+    async with make_reader(sample_document, annotator(), wait=False) as (second, pilot, screen, _):
         assert screen.annotation_done
         assert [(e.name, e.mentions) for e in screen.entities] == found
         assert not screen.workers
@@ -259,11 +235,11 @@ async def test_a_cached_text_shows_its_entities_at_first_paint(
 
 
 async def test_the_model_runs_in_the_background_when_nothing_is_cached(
-    sample_document: Document, sample_results: Path, tmp_path: Path
+    sample_document: Document, sample_results: Path, tmp_path: Path, make_reader: MakeReader
 ) -> None:
-    app = ReaderApp(sample_document, Annotator(cache=None))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = reader(app)
+    # The real model: what it finds in the reader is what it finds on its own.
+    async with make_reader(sample_document, Annotator(cache=None), wait=False) as session:
+        app, pilot, screen, _ = session
         assert not screen.annotation_done
         assert screen.entities == []
         await wait_annotated(pilot)
@@ -280,13 +256,15 @@ async def test_the_model_runs_in_the_background_when_nothing_is_cached(
 # -- the text is shown as it is -------------------------------------------------------------
 
 
-async def test_markup_and_escape_sequences_are_shown_literally(tmp_path: Path) -> None:
+async def test_markup_and_escape_sequences_are_shown_literally(
+    tmp_path: Path, make_reader: MakeReader
+) -> None:
     text = (
         "Hello [bold red]Barack Obama[/] and [link=http://x]y[/link].\n"
         "Title \x1b]0;evil\x07 then \x1b[31mred\x1b[0m.\n"
     )
-    app = ReaderApp(text_document(text, str(tmp_path / "evil.txt")), None)
-    async with app.run_test(size=(160, 24)) as pilot:
+    document = text_document(text, str(tmp_path / "evil.txt"))
+    async with make_reader(document, None, size=(160, 24), wait=False) as (app, pilot, *_):
         await pilot.pause()
         article = reader(app).article
         lines = [article.render_line(y).text.rstrip() for y in range(3)]
@@ -298,3 +276,75 @@ async def test_markup_and_escape_sequences_are_shown_literally(tmp_path: Path) -
         shown = html.unescape(svg).replace("\xa0", " ")
         assert "[bold red]Barack Obama[/]" in shown
         assert "␛]0;evil␇" in shown
+
+
+# -- streaming ------------------------------------------------------------------------------
+
+
+class SlowWords(WordRecognizer):
+    """Marks words, taking its time over each batch, as a model on a long book does."""
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        time.sleep(0.3)
+        return super().recognise(texts)
+
+
+async def test_the_model_streams_from_a_recogniser_and_the_view_follows(
+    sample_document: Document, replay_annotator: Annotator, make_reader: MakeReader
+) -> None:
+    async with make_reader(sample_document, replay_annotator) as (app, _, screen, _):
+        expected = derive(
+            sample_document.text, sample_mentions(sample_document.text), [], screen.shown
+        )
+        assert [(e.name, e.mentions) for e in screen.entities] == [
+            (e.name, e.mentions) for e in expected.entities
+        ]
+        assert "Haider al-Abadi" in sidebar_names(app, "person")
+        state = str(screen.query_one("#ner-state", Label).content)
+        assert state == f"{len(expected.entities)} entities · {expected.mention_count} mentions"
+
+
+async def test_a_correction_made_while_the_model_streams_holds(
+    tmp_path: Path, make_reader: MakeReader
+) -> None:
+    text = "\n\n".join(
+        f"Meeting {n}: Angela Merkel met Emmanuel Macron in Berlin." for n in range(1500)
+    )
+    document = text_document(text, str(tmp_path / "meetings.txt"))
+    names = {"Angela Merkel": "PERSON", "Emmanuel Macron": "PERSON"}
+    annotator = Annotator(recognizer=SlowWords(names), jobs=0)
+    store = open_for(document.source, document.sha256)
+    async with make_reader(document, annotator, store=store, wait=False) as session:
+        _, pilot, screen, told = session
+        await wait_for(pilot, lambda: bool(screen.entities), "the first entities")
+        assert not screen.annotation_done
+        await pilot.press("right_square_bracket")
+        assert screen.current_entity is not None
+        assert screen.current_entity.name == "Angela Merkel"
+        await pilot.press("x")
+        assert told[-1].startswith("Removed Angela Merkel (")
+        assert [e.name for e in screen.entities] == ["Emmanuel Macron"]
+        await wait_for(pilot, lambda: screen.annotation_done, "the model to finish", timeout=120)
+        # No view derived from the stream brought her back.
+        assert [e.name for e in screen.entities] == ["Emmanuel Macron"]
+        await pilot.press("u")
+        (merkel,) = [e for e in screen.entities if e.name == "Angela Merkel"]
+        assert len(merkel.mentions) == 1500
+
+
+async def test_a_failing_derivation_is_reported_and_stops_the_model(
+    sample_document: Document,
+    replay_annotator: Annotator,
+    make_reader: MakeReader,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **options: object) -> None:
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr("tui.screens.document.derive", broken)
+    async with make_reader(sample_document, replay_annotator, wait=False) as session:
+        _, pilot, screen, told = session
+        await wait_for(pilot, lambda: bool(told), "the failure to be told")
+        assert told == ["grouping stopped: ValueError: broken on purpose"]
+        assert screen.query_one("#ner-state", Label).content == "no entities: the model failed"
+        assert screen.entities == []

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reader_support import wait_annotated
+from reader_support import MakeReader
 
-from extract.document import Document
-from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.theme import CATEGORY_COLOURS
 
@@ -22,17 +20,15 @@ def _colours(app: ReaderApp) -> tuple[set[str], set[str]]:
         for segment in article.render_line(0)  # type: ignore[attr-defined]
         if segment.style is not None and segment.style.bgcolor is not None
     }
-    tree = screen.sidebar.tree  # type: ignore[attr-defined]
+    tree = screen.sidebar.entity_tree  # type: ignore[attr-defined]
     labels = {str(span.style) for node in tree.root.children for span in node.label.spans}
     return row, labels
 
 
 async def test_switching_to_a_light_theme_recolours_article_and_sidebar(
-    sample_document: Document, sample_annotator: Annotator
+    make_reader: MakeReader,
 ) -> None:
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_annotated(pilot)
+    async with make_reader() as (app, pilot, *_):
         dark_person, light_person = CATEGORY_COLOURS["person"]
         row, labels = _colours(app)
         assert any(dark_person in label for label in labels)
@@ -46,12 +42,10 @@ async def test_switching_to_a_light_theme_recolours_article_and_sidebar(
 
 
 async def test_without_colour_mentions_are_underlined(
-    sample_document: Document, sample_annotator: Annotator, monkeypatch: pytest.MonkeyPatch
+    make_reader: MakeReader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    app = ReaderApp(sample_document, sample_annotator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_annotated(pilot)
+    async with make_reader() as (app, *_):
         row = list(app.screen.query_one("ArticleView").render_line(0))  # type: ignore[attr-defined]
         marked = [s.text for s in row if s.style is not None and s.style.underline]
         assert marked[:3] == ["Iraqi", "ISIS", "Syria"]

@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE
 
 from extract.corrections import CorrectionsError, open_for
 from extract.exporters import default_target, overwrites_source
 from tui.cli import main
-
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "iraqi-air-strike.txt"
 
 
 def test_brat_default_target_beside_a_txt_does_not_write_over_it(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """SVG snapshots of the reader on the sample article (pytest-textual-snapshot).
 
-The model's results are cached before the app starts, so entities are there at first paint
-and every run draws the same screen. Update with ``pytest --snapshot-update`` and look at
+The model's results (replayed, see sample.py) are cached before the app starts, so entities
+are there at first paint and every run draws the same screen. Update with ``pytest --snapshot-update`` and look at
 the SVGs in ``tests/__snapshots__/`` before committing them.
 """
 
@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from reader_support import wait_annotated
+from reader_support import MakeApp, wait_annotated
 from textual.pilot import Pilot
-
-from extract.document import Document
-from extract.ner import Annotator
-from tui.app import ReaderApp
 
 SnapCompare = Callable[..., bool]
 
@@ -32,26 +28,18 @@ class TestReader:
 
     @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
     def test_main_screen(
-        self,
-        snap_compare: SnapCompare,
-        sample_document: Document,
-        sample_annotator: Annotator,
-        size: tuple[int, int],
+        self, snap_compare: SnapCompare, make_app: MakeApp, size: tuple[int, int]
     ) -> None:
-        app = ReaderApp(sample_document, sample_annotator)
-        assert snap_compare(app, terminal_size=size, run_before=at_fourth_mention)
+        assert snap_compare(make_app(), terminal_size=size, run_before=at_fourth_mention)
 
 
 class TestHelp:
     """The help screen lists every key."""
 
-    def test_help_screen(
-        self, snap_compare: SnapCompare, sample_document: Document, sample_annotator: Annotator
-    ) -> None:
+    def test_help_screen(self, snap_compare: SnapCompare, make_app: MakeApp) -> None:
         async def open_help(pilot: Pilot[None]) -> None:
             await wait_annotated(pilot)
             await pilot.press("question_mark")
             await pilot.pause()
 
-        app = ReaderApp(sample_document, sample_annotator)
-        assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)
+        assert snap_compare(make_app(), terminal_size=(120, 40), run_before=open_help)

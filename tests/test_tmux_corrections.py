@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_tmux import SAMPLE, Terminal, reader_command
+from sample import SAMPLE
+from test_tmux import MODEL_DEADLINE, Terminal, reader_command
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
 from test_tmux_hostile import command
 
@@ -31,8 +32,10 @@ def test_relabel_in_the_reader_then_export_shows_it(
     copy = tmp_path / "article.txt"
     shutil.copyfile(SAMPLE, copy)
     # The tmux server keeps the environment it started with: ours goes in the command.
-    terminal.start(f"{command(cache_dir, data_dir, str(copy))}; sleep 30", 140, 45)
-    shown = terminal.wait_for(lambda s: DONE.search(s) is not None, "the model to finish")
+    terminal.start(f"{command(cache_dir, data_dir, str(copy))}; sleep 600", 140, 45)
+    shown = terminal.wait_for(
+        lambda s: DONE.search(s) is not None, "the model to finish", timeout=MODEL_DEADLINE
+    )
     assert len(shown.splitlines()[0]) > 100  # the reader has the whole width
 
     for _ in range(30):
@@ -57,7 +60,7 @@ def test_relabel_in_the_reader_then_export_shows_it(
         "the relabel and its notice",
     )
     terminal.send("q")
-    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to quit", timeout=10)
+    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to quit")
     assert "EXIT=0" in shown
     [kept] = (data_dir / "corrections").glob("*.json")
     stored = json.loads(kept.read_text(encoding="utf-8"))
@@ -69,7 +72,7 @@ def test_relabel_in_the_reader_then_export_shows_it(
         env=os.environ,  # the same folders, set by the conftest's fixtures
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=MODEL_DEADLINE,  # loads spaCy (the mentions themselves are cached)
         check=True,
     )
     assert exported.stderr == ""

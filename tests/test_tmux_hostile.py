@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_hostile import PNG
-from test_tmux import Terminal, reader_command
+from test_tmux import DEADLINE, Terminal, reader_command
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -44,7 +44,7 @@ def test_markup_and_escape_sequences_show_as_text(
     path = tmp_path / "hostile.txt"
     path.write_bytes(HOSTILE.encode("utf-8"))
     # After the reader, a real title change: proof that the pane title would show one.
-    title_check = "printf '\\033]0;title-check\\007'; sleep 60"
+    title_check = "printf '\\033]0;title-check\\007'; sleep 600"
     reader = command(cache_dir, data_dir, "--no-ner", str(path))
     terminal.start(f"{reader}; {title_check}", 120, 30)
     shown = terminal.wait_for(
@@ -58,14 +58,13 @@ def test_markup_and_escape_sequences_show_as_text(
     assert terminal.tmux("display", "-p", "-t", "reader", "#{pane_title}").strip() != "pwned"
 
     terminal.send("q")
-    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to exit", timeout=10)
+    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to exit")
     assert "EXIT=0" in shown
     terminal.wait_for(
         lambda _: (
             terminal.tmux("display", "-p", "-t", "reader", "#{pane_title}").strip() == "title-check"
         ),
         "the control title to show",
-        timeout=10,
     )
 
 
@@ -74,8 +73,8 @@ def test_a_binary_file_is_one_error_line(
 ) -> None:
     path = tmp_path / "picture.png"
     path.write_bytes(PNG)
-    terminal.start(f"{command(cache_dir, data_dir, str(path))}; sleep 60", 160, 10)
-    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to give up", timeout=20)
+    terminal.start(f"{command(cache_dir, data_dir, str(path))}; sleep 600", 160, 10)
+    shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to give up", timeout=DEADLINE)
     lines = [line for line in shown.splitlines() if line.strip()]
     assert lines == [
         f"entity-reader: error: {path} looks binary (it contains NUL bytes), not text",

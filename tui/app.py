@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual.app import App
@@ -9,10 +10,11 @@ from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from extract.annotator import Annotator
 from extract.corrections import CorrectionStore, describe
 from extract.document import Document
-from extract.ner import Annotator
 from extract.positions import Positions
+from tui.bindings import KEYS, remapped
 from tui.commands import ReaderCommands
 from tui.layout import plain
 from tui.screens.reader import ReaderScreen
@@ -23,7 +25,9 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "entity-reader"
-    COMMANDS: ClassVar[set[type[Provider]]] = App.COMMANDS | {ReaderCommands}  # type: ignore[assignment,operator]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        ReaderCommands
+    }
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -34,13 +38,20 @@ class ReaderApp(App[None]):
         positions: Positions | None = None,
         remember: bool = True,
         store: CorrectionStore | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
+        """``keymap`` gives other keys to actions, by their ids in `tui.bindings.KEYS`
+        (``{"next_mention": "ctrl+n"}``); an unknown id raises ValueError."""
         super().__init__()
         self.document = document
         self.annotator = annotator
         self.store = store
         self.positions = positions if positions is not None else (Positions() if remember else None)
         self.title = f"entity-reader · {document.name}"
+        self.keys = remapped(keymap or {}, KEYS)
+        """The keys in force: what help and the palette show."""
+        if keymap:
+            self.set_keymap(dict(keymap))
 
     def notify(
         self,
@@ -58,19 +69,16 @@ class ReaderApp(App[None]):
         shown = "\n".join(plain(line) for line in message.splitlines())
         super().notify(shown, title=plain(title), severity=severity, timeout=timeout, markup=False)
 
-    def _theme_changed(self) -> None:
-        """Category colours differ between dark and light themes: redraw what uses them."""
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                screen.recolour()
-
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(
-            self.document, self.annotator, positions=self.positions, store=self.store
+            self.document,
+            self.annotator,
+            positions=self.positions,
+            store=self.store,
+            keys=self.keys,
         )
 
     def on_mount(self) -> None:
-        self.watch(self, "theme", self._theme_changed, init=False)
         if self.store is not None:
             for problem in self.store.problems:
                 self.notify(problem, title="Corrections", severity="warning", timeout=10)

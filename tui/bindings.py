@@ -1,18 +1,52 @@
-"""The one list of the reader's keys: the app binds them, help and --help print them."""
+"""The one list of the reader's keys, each with a stable id.
+
+Every widget binds its own keys from this list (`bindings_for`); the help screen, ``--help``,
+the README table and the command palette are all generated from it. A keymap (action id →
+keys, as Textual's ``App.set_keymap`` takes) remaps keys at start-up: `remapped` gives the list
+the help and palette then show.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # ``--help`` reads this list without importing Textual
+    from textual.binding import Binding, BindingType
+
+Owner = Literal["App", "ReaderScreen", "ArticleView", "Sidebar", "EntityTree", "MentionsPanel"]
+"""The widget whose behaviour a key is: it is bound there (App: Textual's own keys)."""
+
+NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "question_mark": "?",
+    "slash": "/",
+    "home": "Home",
+    "end": "End",
+}
+"""Textual's key names as a reader types them."""
 
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """A key (or keys, comma-separated in Textual's notation) and what it does."""
+    """What a key does, where it is bound, and under which id it can be remapped."""
 
+    id: str
+    """Stable: keymaps name a key by it."""
     keys: str
+    """Comma-separated, in Textual's notation; empty for a command only the palette offers."""
     action: str
     description: str
     group: str
+    owner: Owner = "ReaderScreen"
+    title: str = ""
+    """Its name in the command palette; empty when the palette does not offer it."""
     show: bool = False
     """Whether the footer shows it."""
     short: str = ""
@@ -20,94 +54,280 @@ class Key:
 
     @property
     def display(self) -> str:
-        """Keys as a reader types them: ``j / down``."""
-        names = {
-            "down": "↓",
-            "up": "↑",
-            "pagedown": "PgDn",
-            "pageup": "PgUp",
-            "right_square_bracket": "]",
-            "left_square_bracket": "[",
-            "question_mark": "?",
-            "slash": "/",
-            "space": "space",
-            "shift+tab": "shift+tab",
-            "home": "Home",
-            "end": "End",
-        }
-        return " ".join(names.get(key, key) for key in self.keys.split(","))
+        """Keys as a reader types them: ``j ↓``."""
+        return " ".join(NAMES.get(key, key) for key in self.keys.split(","))
+
+    def binding(self) -> Binding:
+        """The Textual binding, carrying the id a keymap names."""
+        from textual.binding import Binding
+
+        return Binding(
+            self.keys, self.action, self.short or self.description, show=self.show, id=self.id
+        )
 
 
-READER_KEYS: tuple[Key, ...] = (
-    Key("j,down", "scroll_down", "down one line", "Move"),
-    Key("k,up", "scroll_up", "up one line", "Move"),
-    Key("space,pagedown", "page_down", "down one page", "Move"),
-    Key("b,pageup", "page_up", "up one page", "Move"),
-    Key("g,home", "scroll_home", "top of the text", "Move"),
-    Key("G,end", "scroll_end", "end of the text", "Move"),
-    Key("c", "screen.goto_section", "go to chapter or page (EPUB, PDF)", "Move"),
+def _toggles() -> tuple[Key, ...]:
+    from extract.categories import CATEGORIES
+
+    return tuple(
+        Key(
+            f"toggle_{category.key}",
+            str(number),
+            f"toggle_category({number})",
+            f"show or hide {category.title}",
+            "Categories",
+            title=f"Show or hide {category.title}",
+        )
+        for number, category in enumerate(CATEGORIES, start=1)
+    )
+
+
+KEYS: tuple[Key, ...] = (
+    Key("scroll_down", "j,down", "scroll_down", "down one line", "Move", "ArticleView"),
+    Key("scroll_up", "k,up", "scroll_up", "up one line", "Move", "ArticleView"),
+    Key("page_down", "space,pagedown", "page_down", "down one page", "Move", "ArticleView"),
+    Key("page_up", "b,pageup", "page_up", "up one page", "Move", "ArticleView"),
+    Key("scroll_home", "g,home", "scroll_home", "top of the text", "Move", "ArticleView"),
+    Key("scroll_end", "G,end", "scroll_end", "end of the text", "Move", "ArticleView"),
     Key(
+        "goto_section",
+        "c",
+        "goto_section",
+        "go to chapter or page (EPUB, PDF)",
+        "Move",
+        title="Go to chapter or page…",
+    ),
+    Key(
+        "goto_entity",
+        "",
+        "goto_entity",
+        "choose an entity by name and jump to it",
+        "Mentions",
+        title="Go to entity…",
+    ),
+    Key(
+        "next_mention",
         "right_square_bracket",
         "next_mention",
         "next mention of any shown entity",
         "Mentions",
-        True,
-        "next",
+        title="Next mention",
+        show=True,
+        short="next",
     ),
     Key(
+        "previous_mention",
         "left_square_bracket",
         "previous_mention",
         "previous mention of any shown entity",
         "Mentions",
-        True,
-        "prev",
+        title="Previous mention",
+        show=True,
+        short="prev",
     ),
     Key(
+        "next_same",
         "n",
         "next_same",
         "next mention of the current entity (or next search match)",
         "Mentions",
-        True,
-        "same",
+        title="Next mention of this entity",
+        show=True,
+        short="same",
     ),
     Key(
-        "N", "previous_same", "previous mention of the current entity (or search match)", "Mentions"
+        "previous_same",
+        "N",
+        "previous_same",
+        "previous mention of the current entity (or search match)",
+        "Mentions",
+        title="Previous mention of this entity",
     ),
-    Key("slash", "search", "search the text", "Mentions", True, "search"),
-    Key("1", "toggle_category(1)", "show or hide People", "Categories"),
-    Key("2", "toggle_category(2)", "show or hide Organisations", "Categories"),
-    Key("3", "toggle_category(3)", "show or hide Places", "Categories"),
-    Key("4", "toggle_category(4)", "show or hide Figures", "Categories"),
-    Key("5", "toggle_category(5)", "show or hide Dates", "Categories"),
-    Key("6", "toggle_category(6)", "show or hide Other", "Categories"),
-    Key("o", "toggle_order", "sidebar order: by count or by first appearance", "Categories"),
-    Key("r", "relabel", "relabel the current entity (all its mentions)", "Corrections"),
-    Key("x", "remove_entity", "not an entity: remove all its mentions", "Corrections"),
-    Key("X", "remove_mention", "remove only the current mention", "Corrections"),
-    Key("a", "add", "add the search match or mouse selection as an entity", "Corrections"),
-    Key("m", "merge", "merge the current entity into another", "Corrections"),
-    Key("s", "split", "split the current mention out of its entity", "Corrections"),
-    Key("u", "undo", "undo the last correction", "Corrections"),
-    Key("ctrl+r", "redo", "redo", "Corrections"),
-    Key("e", "export", "export the annotations", "File", True, "export"),
-    Key("question_mark", "help", "this help", "App", True, "help"),
-    Key("q", "quit", "quit", "App", True, "quit"),
+    Key(
+        "search",
+        "slash",
+        "search",
+        "search the text",
+        "Mentions",
+        title="Search the text",
+        show=True,
+        short="search",
+    ),
+    *_toggles(),
+    Key(
+        "toggle_order",
+        "o",
+        "toggle_order",
+        "sidebar order: by count or by first appearance",
+        "Categories",
+        title="Sidebar order",
+    ),
+    Key(
+        "relabel",
+        "r",
+        "relabel",
+        "relabel the current entity (all its mentions)",
+        "Corrections",
+        title="Relabel this entity…",
+    ),
+    Key(
+        "remove_entity",
+        "x",
+        "remove_entity",
+        "not an entity: remove all its mentions",
+        "Corrections",
+        title="Not an entity",
+    ),
+    Key(
+        "remove_mention",
+        "X",
+        "remove_mention",
+        "remove only the current mention",
+        "Corrections",
+        title="Remove this mention",
+    ),
+    Key(
+        "add",
+        "a",
+        "add",
+        "add the search match or mouse selection as an entity",
+        "Corrections",
+        title="Add as an entity…",
+    ),
+    Key(
+        "merge",
+        "m",
+        "merge",
+        "merge the current entity into another",
+        "Corrections",
+        title="Merge into another entity…",
+    ),
+    Key(
+        "split",
+        "s",
+        "split",
+        "split the current mention out of its entity",
+        "Corrections",
+        title="Split this mention out",
+    ),
+    Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
+    Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
+    Key(
+        "export",
+        "e",
+        "export",
+        "export the annotations",
+        "File",
+        title="Export annotations…",
+        show=True,
+        short="export",
+    ),
+    Key(
+        "help",
+        "question_mark",
+        "help",
+        "this help",
+        "App",
+        title="Help: keys",
+        show=True,
+        short="help",
+    ),
+    Key("quit", "q", "quit", "quit", "App", title="Quit", show=True, short="quit"),
+    Key("focus_next", "tab", "focus_next", "focus: article → sidebar → mentions", "App", "App"),
+    Key("focus_previous", "shift+tab", "focus_previous", "focus back", "App", "App"),
+    Key(
+        "command_palette",
+        "ctrl+p",
+        "command_palette",
+        "command palette: go to entity, toggles, actions",
+        "App",
+        "App",
+    ),
+    Key(
+        "choose_entity",
+        "enter",
+        "select_cursor",
+        "go to the entity under the cursor",
+        "Sidebar",
+        "EntityTree",
+    ),
+    Key("filter_to_list", "down", "to_list", "from the filter to the list", "Sidebar", "Sidebar"),
+    Key("clear_filter", "escape", "clear_filter", "clear the filter", "Sidebar", "Sidebar"),
+    Key("mention_down", "down", "cursor(1)", "next mention", "Mentions panel", "MentionsPanel"),
+    Key("mention_up", "up", "cursor(-1)", "previous mention", "Mentions panel", "MentionsPanel"),
+    Key(
+        "mention_page_down",
+        "pagedown",
+        "cursor_page(1)",
+        "a page down",
+        "Mentions panel",
+        "MentionsPanel",
+    ),
+    Key(
+        "mention_page_up",
+        "pageup",
+        "cursor_page(-1)",
+        "a page up",
+        "Mentions panel",
+        "MentionsPanel",
+    ),
+    Key(
+        "mention_first", "home", "cursor_to(0)", "first mention", "Mentions panel", "MentionsPanel"
+    ),
+    Key("mention_last", "end", "cursor_to(-1)", "last mention", "Mentions panel", "MentionsPanel"),
+    Key(
+        "choose_mention",
+        "enter",
+        "choose",
+        "go to the mention under the cursor",
+        "Mentions panel",
+        "MentionsPanel",
+    ),
 )
-"""Keys of the reader screen, in the order help lists them."""
+"""Every key, in the order help lists them."""
 
-APP_KEYS: tuple[Key, ...] = (
-    Key("tab", "focus_next", "focus: article → sidebar → mentions", "App"),
-    Key("shift+tab", "focus_previous", "focus back", "App"),
-    Key("ctrl+p", "command_palette", "command palette: go to entity, toggles, actions", "App"),
-)
+HELP_KEYS: tuple[Key, ...] = tuple(key for key in KEYS if key.keys)
+"""The keys help lists (commands only the palette offers left out)."""
+
+READER_KEYS: tuple[Key, ...] = tuple(key for key in HELP_KEYS if key.owner != "App")
+"""Keys the reader binds itself."""
+
+APP_KEYS: tuple[Key, ...] = tuple(key for key in HELP_KEYS if key.owner == "App")
 """Keys Textual provides that help lists too."""
 
 
-def keys_help() -> str:
-    """Every key with its description, grouped, for ``--help`` and the README."""
+def bindings_for(owner: Owner) -> list[BindingType]:
+    """The bindings of one widget (for its ``BINDINGS``)."""
+    return [key.binding() for key in KEYS if key.owner == owner and key.keys]
+
+
+def remapped(keymap: Mapping[str, str], keys: tuple[Key, ...] = KEYS) -> tuple[Key, ...]:
+    """The key list with a keymap (action id → keys, comma-separated) applied.
+
+    Raises ValueError for an id the reader does not know or cannot remap (Textual's own).
+    """
+    known = {key.id: key for key in keys}
+    for key_id, value in keymap.items():
+        key = known.get(key_id)
+        if key is None or key.owner == "App" or not key.keys:
+            raise ValueError(f"no key to remap has the id {key_id!r}")
+        if not value.strip():
+            raise ValueError(f"no keys given for {key_id!r}")
+    return tuple(
+        replace(key, keys=",".join(k.strip() for k in keymap[key.id].split(",")))
+        if key.id in keymap
+        else key
+        for key in keys
+    )
+
+
+def keys_help(keys: tuple[Key, ...] = KEYS) -> str:
+    """Every key with its description, grouped, for ``--help``."""
     lines: list[str] = []
     group = ""
-    for key in (*READER_KEYS, *APP_KEYS):
+    for key in keys:
+        if not key.keys:
+            continue
         if key.group != group:
             group = key.group
             lines.append(f"  {group}")
@@ -115,10 +335,16 @@ def keys_help() -> str:
     return "\n".join(lines)
 
 
-def keys_markdown() -> str:
+def keys_markdown(keys: tuple[Key, ...] = KEYS) -> str:
     """Every key as a Markdown table, for the README (a test keeps the two in step)."""
     rows = ["| keys | what it does |", "| --- | --- |"]
-    for key in (*READER_KEYS, *APP_KEYS):
+    group = ""
+    for key in keys:
+        if not key.keys:
+            continue
+        if key.group != group:
+            group = key.group
+            rows.append(f"| **{group}** | |")
         shown = " ".join(f"`{name}`" for name in key.display.split())
         rows.append(f"| {shown} | {key.description} |")
     return "\n".join(rows)

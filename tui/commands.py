@@ -1,11 +1,13 @@
-"""The command palette: go to an entity, toggle categories, and every other action."""
+"""The command palette: the reader's commands from the key list, and entities by name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.types import IgnoreReturnCallbackType
 
 from extract.categories import CATEGORIES, CATEGORY_BY_KEY
 from tui.layout import plain
@@ -16,9 +18,11 @@ if TYPE_CHECKING:
 ENTITY_HITS = 3000
 """Entities searched by name in the palette (the most mentioned)."""
 
+TOGGLES = {f"toggle_category({n})": category for n, category in enumerate(CATEGORIES, start=1)}
+
 
 class ReaderCommands(Provider):
-    """Commands of the reader screen."""
+    """Every command of the key list that has a palette title, then the entities by name."""
 
     def _reader(self) -> ReaderScreen | None:
         from tui.screens.reader import ReaderScreen
@@ -28,51 +32,27 @@ class ReaderCommands(Provider):
                 return screen
         return None
 
-    def _commands(self, reader: ReaderScreen) -> list[tuple[str, str, object]]:
-        commands: list[tuple[str, str, object]] = [
-            ("Go to entity…", "choose an entity by name and jump to it", reader.action_goto_entity),
-            ("Next mention", "]: next mention of any shown entity", reader.action_next_mention),
-            (
-                "Previous mention",
-                "[: previous mention of any shown entity",
-                reader.action_previous_mention,
-            ),
-            ("Search the text", "/: search forward, case-insensitive", reader.action_search),
-            ("Sidebar order", "o: by count or by first appearance", reader.action_toggle_order),
-            (
-                "Export annotations…",
-                "e: write them in a format NLP tools read",
-                reader.action_export,
-            ),
-            ("Help: keys", "?: every key of the reader", reader.action_help),
-        ]
-        if reader.document.sections:
-            kind = reader.document.sections[0].kind
-            commands.insert(
-                1,
-                (
-                    f"Go to {kind}…",
-                    f"c: choose a {kind} and read from its start",
-                    reader.action_goto_section,
-                ),
-            )
-        for number, category in enumerate(CATEGORIES, start=1):
-            state = "Hide" if category.key in reader.shown else "Show"
-            commands.append(
-                (
-                    f"{state} {category.title}",
-                    f"{number}: {category.title.lower()} highlights and sidebar section",
-                    partial(reader.action_toggle_category, number),
-                )
-            )
-        return commands
+    def _commands(
+        self, reader: ReaderScreen
+    ) -> Iterator[tuple[str, str, IgnoreReturnCallbackType]]:
+        """(name, help, callback) of each command on offer."""
+        for key in reader.keys:
+            if not key.title or not reader.offers(key):
+                continue
+            name = key.title
+            category = TOGGLES.get(key.action)
+            if category is not None:  # says what it will do now
+                state = "Hide" if category.key in reader.shown else "Show"
+                name = f"{state} {category.title}"
+            help_text = f"{key.display}: {key.description}" if key.keys else key.description
+            yield name, help_text, partial(reader.run_action, key.action)
 
     async def discover(self) -> Hits:
         reader = self._reader()
         if reader is None:
             return
         for name, help_text, callback in self._commands(reader):
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         reader = self._reader()
@@ -82,7 +62,7 @@ class ReaderCommands(Provider):
         for name, help_text, callback in self._commands(reader):
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
         popular = sorted(reader.entities, key=lambda e: -len(e.mentions))[:ENTITY_HITS]
         for entity in popular:
             if entity.category not in reader.shown:

@@ -73,8 +73,8 @@ def _annotations(
 def _run_job(job: _Job) -> _Outcome:
     try:
         annotations = _annotations(job.source, job.model, job.no_cache, 0, None, job.format_in)
-        write(job.format, annotations, job.target, job.options)  # type: ignore[arg-type]
-        entities = annotations.entities  # type: ignore[attr-defined]
+        write(job.format, annotations, job.target, job.options)
+        entities = annotations.entities
         count = sum(len(e.mentions) for e in entities)
         return _Outcome(job.source, job.target, len(entities), count, None)
     except EntityReaderError as error:
@@ -163,17 +163,17 @@ def export_files(args: argparse.Namespace) -> int:
     if output == "-":
         if not export_format.to_stdout:
             raise EntityReaderError(f"the {args.format} format cannot go to standard output")
-        sys.stdout.buffer.write(render_text(args.format, annotations, options))  # type: ignore[arg-type]
+        sys.stdout.buffer.write(render_text(args.format, annotations, options))
         sys.stdout.buffer.flush()
         return 0
     target = Path(output)
     if target.is_dir():
         raise EntityReaderError(f"{target} is a directory; give a file name or use --out-dir")
     try:
-        written = write(args.format, annotations, target, options)  # type: ignore[arg-type]
+        written = write(args.format, annotations, target, options)
     except OSError as error:
         raise EntityReaderError(f"cannot write {target}: {error.strerror or error}") from None
-    entities = annotations.entities  # type: ignore[attr-defined]
+    entities = annotations.entities
     count = sum(len(e.mentions) for e in entities)
     names = ", ".join(str(p) for p in written)
     print(f"wrote {names}: {len(entities)} entities, {count} mentions", file=sys.stderr)

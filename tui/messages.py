@@ -1,25 +1,21 @@
-"""Messages the background annotation sends to the reader."""
+"""Messages the background workers send to the reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.worker import Worker
 
-from extract.index import MentionIndex
-from extract.model import Entity, Mention
+from extract.model import Mention
+from tui.reading import View
 
 
 @dataclass
-class MentionsArrived(Message):
-    """A new state of the annotation: all entities so far, their index, and progress."""
+class MentionsFound(Message):
+    """The model found these mentions (only the new ones), and how far it has come."""
 
-    mentions: list[Mention]
-    entities: list[Entity]
-    index: MentionIndex
-    shown: frozenset[str]
-    version: int
-    """The corrections version the entities were computed with."""
+    mentions: tuple[Mention, ...]
     done: int
     total: int
     cached: bool
@@ -30,3 +26,16 @@ class AnnotationFailed(Message):
     """The model could not run; the reader goes on without entities."""
 
     reason: str
+
+
+@dataclass
+class ViewDerived(Message):
+    """A derivation is done: the view of the mentions and corrections it was given."""
+
+    view: View
+    worker: Worker[None]
+    """The worker that derived it: a cancelled one's view is out of date."""
+    spent: float
+    """Seconds it took."""
+    complete: bool
+    """Whether it holds every mention the model will find."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import on
@@ -15,10 +16,52 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from extract.categories import ALL_LABELS, CATEGORY_BY_KEY, LABEL_DESCRIPTIONS, category_of
+from extract.document import Document
+from extract.model import Entity
 from tui.layout import plain
 
 SHOWN = 200
 """Choices listed at once; typing narrows the rest down."""
+
+Choice = tuple[str, str, str]
+"""(id, label, detail): the id is what the chooser dismisses with."""
+
+
+def entity_choices(entities: Iterable[Entity]) -> list[Choice]:
+    """Entities by name, the most mentioned first, with their category and count."""
+    return [
+        (e.id, e.name, f"{CATEGORY_BY_KEY[e.category].singular} · {len(e.mentions)}")
+        for e in sorted(entities, key=lambda e: -len(e.mentions))
+    ]
+
+
+def label_choices() -> list[Choice]:
+    """Every label the model knows, with its category and what it means."""
+    return [
+        (
+            label,
+            label,
+            f"{CATEGORY_BY_KEY[category_of(label)].singular} · {LABEL_DESCRIPTIONS.get(label, '')}",
+        )
+        for label in ALL_LABELS
+    ]
+
+
+def section_choices(document: Document) -> list[Choice]:
+    """The chapters (with their place in the book) or pages (with their first words)."""
+    total = max(1, len(document.text))
+    sections = document.sections
+    choices = []
+    for number, section in enumerate(sections):
+        share = f"{100 * section.start // total}%"
+        if section.kind == "page":
+            first = document.text[section.start : section.start + 60].split("\n", 1)[0]
+            detail = f"{share} · {plain(first)}"
+        else:
+            detail = f"chapter {number + 1}/{len(sections)} · {share}"
+        choices.append((str(number), section.title, detail))
+    return choices
 
 
 class Chooser(ModalScreen[str | None]):
@@ -36,7 +79,7 @@ class Chooser(ModalScreen[str | None]):
     Chooser OptionList { height: auto; max-height: 24; border: none; }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, choices: list[Choice]) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices

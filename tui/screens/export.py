@@ -16,10 +16,10 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from extract.annotations import Annotations
+from extract.annotator import Annotator
 from extract.document import Document
 from extract.exporters import FORMATS, default_target, overwrites_source, write
 from extract.model import Entity
-from extract.ner import Annotator
 from tui.screens.confirm import Confirm
 
 

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import APP_KEYS, READER_KEYS, Key
+from tui.bindings import KEYS, Key
 
 
 def keys_table(keys: tuple[Key, ...]) -> Table:
@@ -22,6 +22,8 @@ def keys_table(keys: tuple[Key, ...]) -> Table:
     table.add_column()
     group = ""
     for key in keys:
+        if not key.keys:
+            continue
         if key.group != group:
             if group:
                 table.add_row("", "")
@@ -47,8 +49,12 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
+    def __init__(self, keys: tuple[Key, ...] = KEYS) -> None:
+        super().__init__()
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "entity-reader · keys"
             scroll.border_subtitle = "escape to close"
-            yield Static(keys_table((*READER_KEYS, *APP_KEYS)))
+            yield Static(keys_table(self.keys))

@@ -7,16 +7,18 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import MouseDown, MouseMove, MouseUp
 from textual.geometry import Size
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from extract.index import MentionIndex
 from extract.model import Mention
-from tui.bindings import READER_KEYS
+from tui.bindings import bindings_for
 from tui.layout import Layout, char_width, display_text, line_starts
+from tui.reading import Reading
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, mention_style
 
 WRAP_STEP = 6000
@@ -26,11 +28,10 @@ WRAP_STEP = 6000
 class ArticleView(ScrollView, can_focus=True):
     """The text with its mentions marked; the current mention and search match stand out."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key.keys, key.action, key.description, show=False)
-        for key in READER_KEYS
-        if key.group == "Move"
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("ArticleView")
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: the mentions shown, the current one, the search match."""
 
     DEFAULT_CSS = """
     ArticleView {
@@ -50,14 +51,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.selection: tuple[int, int] | None = None
         """A span chosen with the mouse (press, drag, release), for adding an entity."""
         self._anchor: int | None = None
-        self._categories: dict[str, str] = {}
         self._strips: OrderedDict[int, Strip] = OrderedDict()
         self._pending_top: int | None = None
 
     # -- layout -------------------------------------------------------------------------
 
     @property
-    def layout(self) -> Layout:
+    def wrapped(self) -> Layout:
         """The rows at the current width (made on first use)."""
         if self._layout is None or self._layout.width != self._wrap_width():
             self._relayout()
@@ -131,32 +131,28 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
 
     def action_scroll_end(self) -> None:
-        layout = self.layout
+        layout = self.wrapped
         layout.wrap_all()
         self._update_virtual_size()
         self.scroll_to(y=max(0, layout.row_count - self.size.height), animate=False)
 
-    # -- state from the screen ------------------------------------------------------------
+    # -- the reading --------------------------------------------------------------------
 
-    def set_index(self, index: MentionIndex) -> None:
-        """Mentions to highlight (those of the shown categories)."""
-        self.index = index
-        self._categories = {e.id: e.category for e in index.entities.values()}
-        self._invalidate()
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._invalidate, init=False)
 
-    def set_current(self, mention: Mention | None) -> None:
-        """The mention that stands out, scrolled into view."""
-        self.current = mention
-        self._invalidate()
-        if mention is not None:
-            self.scroll_to_offset(mention.start)
-
-    def set_match(self, match: tuple[int, int] | None) -> None:
-        """The search match that stands out, scrolled into view."""
-        self.match = match
-        self._invalidate()
-        if match is not None:
-            self.scroll_to_offset(match[0])
+    def watch_reading(self, old: Reading | None, new: Reading | None) -> None:
+        if new is None:
+            return
+        drawn = (new.view.index, new.current, new.match)
+        if drawn != (self.index, self.current, self.match):
+            self.index, self.current, self.match = drawn
+            self._invalidate()
+        # Brought into view only after a move: a new view or a toggle leaves the reader be.
+        if new.sent_to == "current" and new.current is not None:
+            self.scroll_to_offset(new.current.start)
+        elif new.sent_to == "match" and new.match is not None:
+            self.scroll_to_offset(new.match[0])
 
     def _invalidate(self) -> None:
         self._strips.clear()
@@ -171,14 +167,14 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def top_offset(self) -> int:
         """Document offset of the first visible row."""
-        layout = self.layout
+        layout = self.wrapped
         if not layout.row_count:
             return 0
         return layout.row_starts[min(round(self.scroll_y), layout.row_count - 1)]
 
     def visible_range(self) -> tuple[int, int]:
         """Offsets of the first and just past the last visible character."""
-        layout = self.layout
+        layout = self.wrapped
         first = min(round(self.scroll_y), max(0, layout.row_count - 1))
         last = first + self.size.height
         layout.wrap_until(rows=last + 1)
@@ -192,7 +188,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self._layout is None:
             self._pending_top = offset
             return
-        row = self.layout.row_of(offset)
+        row = self.wrapped.row_of(offset)
         self._update_virtual_size()
         height = max(1, self.size.height)
         if top:
@@ -209,7 +205,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The document offset under a point of the widget (for the mouse)."""
-        layout = self.layout
+        layout = self.wrapped
         row = round(self.scroll_y) + y
         if row >= layout.row_count:
             return None
@@ -254,7 +250,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         row = round(self.scroll_y) + y
-        layout = self.layout
+        layout = self.wrapped
         if row >= layout.row_count:
             layout.wrap_until(rows=row + 1)
         width = self.scrollable_content_region.width
@@ -270,7 +266,7 @@ class ArticleView(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, row: int, base: Style) -> Strip:
-        layout = self.layout
+        layout = self.wrapped
         start, end = layout.row_starts[row], layout.row_ends[row]
         dark = self.app.current_theme.dark if self.is_attached else True
         marks: list[tuple[int, int, Style]] = []

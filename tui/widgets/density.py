@@ -9,9 +9,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.events import Click
 from textual.message import Message
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
+from extract.model import Entity
+from tui.reading import Reading, Span
 from tui.theme import category_colour, no_color
 
 
@@ -21,6 +24,11 @@ class DensityStrip(Widget):
     DEFAULT_CSS = """
     DensityStrip { width: 1; height: 1fr; }
     """
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: the current entity is marked."""
+    in_view: var[Span] = var((0, 0), init=False)
+    """The offsets on screen, shaded."""
 
     @dataclass
     class Jump(Message):
@@ -33,20 +41,25 @@ class DensityStrip(Widget):
         self.total = 1
         self.starts: list[int] = []
         self.category = "other"
-        self.view = (0, 0)
+        self._entity: Entity | None = None
 
-    def show(self, starts: list[int], category: str, total: int) -> None:
-        """Mark these mention offsets of a document ``total`` characters long."""
-        self.starts = starts
-        self.category = category
-        self.total = max(1, total)
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._redraw, init=False)
+
+    def _redraw(self) -> None:
         self.refresh()
 
-    def set_view(self, start: int, end: int) -> None:
-        """The offsets on screen, shaded on the strip."""
-        if (start, end) != self.view:
-            self.view = (start, end)
-            self.refresh()
+    def watch_reading(self, new: Reading | None) -> None:
+        if new is None or (new.entity is self._entity and self.total == max(1, len(new.text))):
+            return
+        entity = self._entity = new.entity
+        self.starts = [m.start for m in entity.mentions] if entity is not None else []
+        self.category = entity.category if entity is not None else "other"
+        self.total = max(1, len(new.text))
+        self.refresh()
+
+    def watch_in_view(self) -> None:
+        self._redraw()
 
     def render_line(self, y: int) -> Strip:
         height = max(1, self.size.height)
@@ -54,15 +67,16 @@ class DensityStrip(Widget):
         high = self.total * (y + 1) // height
         first = bisect_left(self.starts, low)
         hits = bisect_left(self.starts, max(high, low + 1)) - first
-        in_view = self.view[0] < max(high, low + 1) and self.view[1] >= low
+        start, end = self.in_view
+        shaded = start < max(high, low + 1) and end >= low
         dark = self.app.current_theme.dark
         if no_color():
-            char = "█" if hits else ("│" if in_view else " ")
-            return Strip([Segment(char, Style(reverse=in_view and bool(hits)))])
+            char = "█" if hits else ("│" if shaded else " ")
+            return Strip([Segment(char, Style(reverse=shaded and bool(hits)))])
         colour = category_colour(self.category, dark)
         shade = "#3a3a3a" if dark else "#d0d0d0"
         char = "█" if hits > 1 else ("▆" if hits else " ")
-        style = Style(color=colour, bgcolor=shade if in_view else None)
+        style = Style(color=colour, bgcolor=shade if shaded else None)
         return Strip([Segment(char, style)])
 
     def on_click(self, event: Click) -> None:

@@ -9,16 +9,19 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from extract.model import Entity, Mention
+from tui.bindings import bindings_for
 from tui.layout import display_text, plain
+from tui.reading import Reading
 from tui.theme import mention_style
 
 
@@ -62,15 +65,10 @@ class MentionsPanel(ScrollView, can_focus=True):
     mentions shows as fast as one with three.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor(1)", "next mention", show=False),
-        Binding("up", "cursor(-1)", "previous mention", show=False),
-        Binding("pagedown", "cursor_page(1)", "page down", show=False),
-        Binding("pageup", "cursor_page(-1)", "page up", show=False),
-        Binding("home", "cursor_to(0)", "first mention", show=False),
-        Binding("end", "cursor_to(-1)", "last mention", show=False),
-        Binding("enter", "choose", "go to this mention", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("MentionsPanel")
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: the current entity's mentions are listed, the current one marked."""
 
     DEFAULT_CSS = """
     MentionsPanel { overflow-x: hidden; }
@@ -87,6 +85,7 @@ class MentionsPanel(ScrollView, can_focus=True):
         self._mentions: tuple[Mention, ...] = ()
         self._starts: list[int] = []
         self._entity: Entity | None = None
+        self._marked: Mention | None = None
         self._text = ""
         self._lines: dict[int, Strip] = {}
         self.highlighted: int | None = None
@@ -104,6 +103,21 @@ class MentionsPanel(ScrollView, can_focus=True):
 
     def _resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._mentions))
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._redraw, init=False)
+
+    def watch_reading(self, new: Reading | None) -> None:
+        if new is None:
+            return
+        entity = new.entity
+        # A new view holds new entities: the list stays where it is unless this one changed.
+        if entity is not self._entity and entity != self._entity:
+            self.show(entity, new.text)
+        elif new.current == self._marked:
+            return
+        self._marked = new.current
+        self.mark(new.current)
 
     def show(self, entity: Entity | None, text: str) -> None:
         """List the mentions of ``entity`` (or nothing)."""
@@ -181,19 +195,19 @@ class MentionsPanel(ScrollView, can_focus=True):
         segments = [Segment(left, dim), Segment(middle, base + style), Segment(right, dim)]
         if row == self.highlighted:
             cursor = Style(reverse=True) if self.has_focus else Style(underline=True)
-            segments = [
-                Segment(text, segment_style + cursor) for text, segment_style, _ in segments
-            ]
+            segments = [Segment(piece.text, (piece.style or base) + cursor) for piece in segments]
         strip = Strip(segments).crop_extend(0, width, base)
         if len(self._lines) > 400:
             self._lines.clear()
         self._lines[row] = strip
         return strip
 
-    def on_focus(self) -> None:
+    def _redraw(self) -> None:
         self._lines.clear()
         self.refresh()
 
+    def on_focus(self) -> None:
+        self._redraw()
+
     def on_blur(self) -> None:
-        self._lines.clear()
-        self.refresh()
+        self._redraw()

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.reactive import var
+from textual.timer import Timer
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from extract.categories import CATEGORIES
 from extract.grouping import fold
 from extract.model import Entity
+from tui.bindings import bindings_for
 from tui.layout import plain
+from tui.reading import Reading, View
 from tui.theme import category_colour, no_color
+
+REBUILD_PERIOD = 2.0
+"""Seconds between rebuilds while the model streams (each costs tens of ms on a long book)."""
 
 SECTION_LIMIT = 100
 """Entities listed per section before "… more" (filtering reaches the rest)."""
@@ -34,9 +42,7 @@ NodeData = tuple[str, str]
 class EntityTree(Tree[NodeData]):
     """The tree of sections and entities; letters typed here go to the filter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "clear the filter", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("EntityTree")
 
     def on_key(self, event: Key) -> None:
         if event.character and event.character.isalpha() and len(event.character) == 1:
@@ -45,17 +51,22 @@ class EntityTree(Tree[NodeData]):
             event.prevent_default()
             sidebar.type_into_filter(event.character)
 
-    def action_clear_filter(self) -> None:
-        self.query_ancestor(Sidebar).clear_filter()
-
 
 class Sidebar(Vertical):
-    """People, organisations, places, figures, dates and other, with counts."""
+    """People, organisations, places, figures, dates and other, with counts.
+
+    While the model streams, the list is rebuilt at most every `REBUILD_PERIOD` seconds.
+    """
 
     DEFAULT_CSS = """
     Sidebar > Input { height: 3; }
     Sidebar > EntityTree { height: 1fr; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("Sidebar")
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: its entities in the shown categories are listed, the current one marked."""
 
     @dataclass
     class EntityChosen(Message):
@@ -68,6 +79,9 @@ class Sidebar(Vertical):
         self._entities: list[Entity] = []
         self._shown: frozenset[str] = frozenset(c.key for c in CATEGORIES)
         self.by_first = False
+        self._listed: tuple[View, bool] | None = None
+        self._built = 0.0
+        self._timer: Timer | None = None
         self._expanded: dict[str, bool] = {c.key: c.key in EXPANDED_BY_DEFAULT for c in CATEGORIES}
         self._filter = ""
         self._unfilled: dict[str, list[Entity]] = {}
@@ -81,20 +95,43 @@ class Sidebar(Vertical):
         yield tree
 
     @property
-    def tree(self) -> EntityTree:
+    def entity_tree(self) -> EntityTree:
         return self.query_one(EntityTree)
 
-    def show(self, entities: list[Entity], shown: frozenset[str]) -> None:
-        """List these entities under the shown categories."""
-        self._entities = entities
-        self._shown = shown
-        self._rebuild()
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._rebuild, init=False)
 
-    def toggle_order(self) -> bool:
-        """Switch between most mentioned first and order of first appearance."""
-        self.by_first = not self.by_first
+    def watch_reading(self, old: Reading | None, new: Reading | None) -> None:
+        if new is None:
+            return
+        before = self._listed
+        if before is None or new.view is not before[0] or new.by_first != before[1]:
+            reordered = before is not None and new.by_first != before[1]
+            streaming = before is not None and not new.progress.finished
+            self._list(now=reordered or not streaming)
+        entity = new.entity
+        if entity is not None and (old is None or old.entity is None or old.entity.id != entity.id):
+            self.select_entity(entity.id)
+
+    def _list(self, *, now: bool) -> None:
+        """List the reading's entities: at once, or at most every `REBUILD_PERIOD` seconds."""
+        wait = REBUILD_PERIOD - (time.monotonic() - self._built)
+        if not now and wait > 0:
+            if self._timer is None:
+                self._timer = self.set_timer(wait, lambda: self._list(now=True))
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        reading = self.reading
+        if reading is None:
+            return
+        self._listed = (reading.view, reading.by_first)
+        self._entities = reading.view.entities
+        self._shown = reading.shown
+        self.by_first = reading.by_first
+        self._built = time.monotonic()
         self._rebuild()
-        return self.by_first
 
     def type_into_filter(self, character: str) -> None:
         box = self.query_one(Input)
@@ -102,9 +139,14 @@ class Sidebar(Vertical):
         box.cursor_position = len(box.value)
         box.focus()
 
-    def clear_filter(self) -> None:
+    def action_clear_filter(self) -> None:
+        """Empty the filter box and go back to the list."""
         self.query_one(Input).value = ""
-        self.tree.focus()
+        self.entity_tree.focus()
+
+    def action_to_list(self) -> None:
+        """From the filter box to the list."""
+        self.entity_tree.focus()
 
     @on(Input.Changed, "#entity-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -113,20 +155,12 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#entity-filter")
     def _filter_submitted(self) -> None:
-        tree = self.tree
+        tree = self.entity_tree
         tree.focus()
         for node in tree.root.children:
             if node.children:
                 tree.move_cursor(node.children[0])
                 break
-
-    def on_key(self, event: Key) -> None:
-        if event.key in ("escape", "down") and self.query_one(Input).has_focus:
-            event.stop()
-            if event.key == "escape":
-                self.clear_filter()
-            else:
-                self.tree.focus()
 
     @on(Tree.NodeExpanded)
     @on(Tree.NodeCollapsed)
@@ -146,7 +180,7 @@ class Sidebar(Vertical):
             self.post_message(self.EntityChosen(data[1]))
 
     def _rebuild(self) -> None:
-        tree = self.tree
+        tree = self.entity_tree
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         dark = self.app.current_theme.dark
         wanted = self._filter
@@ -210,12 +244,13 @@ class Sidebar(Vertical):
         return label
 
     def select_entity(self, entity_id: str) -> None:
-        """Move the tree cursor onto an entity, when it is listed."""
-        tree = self.tree
+        """Move the tree cursor onto an entity, when it is listed in an open section."""
+        tree = self.entity_tree
         for section in tree.root.children:
+            if not section.is_expanded:
+                continue
             for node in section.children:
                 if node.data == ("entity", entity_id):
-                    if not section.is_expanded:
-                        section.expand()
-                    tree.move_cursor(node)
+                    if tree.cursor_node is not node:
+                        tree.move_cursor(node)
                     return

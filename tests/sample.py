@@ -1,0 +1,127 @@
+"""The one sample the tests read, and fake recognisers that need no model.
+
+`ReplayRecognizer` gives back what the real small model found in the sample (recorded in
+``data/iraqi-air-strike.mentions.json``; `test_recognizer` checks the record against the model),
+so the reader's tests get the model's entities in milliseconds. `WordRecognizer` marks given
+words wherever they stand, for tests of chunking and executors on any text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from extract.model import Mention
+from extract.recognizer import Found, ModelInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "iraqi-air-strike.txt"
+"""The sample article every test that needs a real text reads."""
+
+RECORD = Path(__file__).resolve().parent / "data" / "iraqi-air-strike.mentions.json"
+
+
+def recorded() -> tuple[ModelInfo, list[tuple[int, int, str]]]:
+    """The model that made the record, and the mentions it found in the sample."""
+    data = json.loads(RECORD.read_text(encoding="utf-8"))
+    model = data["model"]
+    info = ModelInfo(model["name"], model["version"], "recorded", "replay")
+    return info, [(start, end, label) for start, end, label in data["mentions"]]
+
+
+def sample_mentions(text: str) -> list[Mention]:
+    """The recorded mentions as `Mention`s of the sample's text."""
+    _, found = recorded()
+    return [Mention(start, end, label, text[start:end]) for start, end, label in found]
+
+
+class ReplayRecognizer:
+    """Gives back the recorded entities of the sample for any window of it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._info, self.found = recorded()
+        self.calls = 0
+        """How many times `recognise` ran (in this process)."""
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        self.calls += 1
+        results = []
+        for window in texts:
+            base = self.text.find(window) if window else -1
+            inside = [
+                (start - base, end - base, label)
+                for start, end, label in self.found
+                if base >= 0 and base <= start and end <= base + len(window)
+            ]
+            results.append(inside)
+        return results
+
+
+class WordRecognizer:
+    """Marks every whole-word occurrence of the given words with their labels."""
+
+    def __init__(self, words: Mapping[str, str], *, name: str = "words") -> None:
+        self.words = dict(words)
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._pattern = re.compile(rf"\b(?:{alternatives})\b")
+        self._info = ModelInfo(name, "1", "test", "words=" + ",".join(sorted(words)))
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        return [
+            [(m.start(), m.end(), self.words[m.group()]) for m in self._pattern.finditer(text)]
+            for text in texts
+        ]
+
+
+class NiceRecognizer:
+    """Labels every text with the niceness of the process that read it."""
+
+    info = ModelInfo("nice", "1", "test")
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        import os
+
+        return [[(0, min(1, len(text)), f"NICE{os.nice(0)}")] for text in texts]
+
+
+class BrokenRecognizer:
+    """A model that cannot load: every use raises the model error a real one would."""
+
+    info = ModelInfo("broken", "1", "test")
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        from extract.errors import ModelError
+
+        raise ModelError("model 'broken' cannot be loaded: it is a test")
+
+
+def record() -> None:
+    """Write the record again from the installed model (``python tests/sample.py``)."""
+    from extract.annotator import Annotator
+    from extract.document import load
+
+    document = load(SAMPLE)
+    annotator = Annotator(jobs=0, cache=None)
+    found = sorted(m for batch in annotator.annotate(document.text) for m in batch.mentions)
+    model = {"name": annotator.info.name, "version": annotator.info.version}
+    rows = ",\n".join(f"  {json.dumps([m.start, m.end, m.label])}" for m in found)
+    RECORD.write_text(
+        f'{{\n "text_sha256": "{document.sha256}",\n "model": {json.dumps(model)},\n'
+        f' "mentions": [\n{rows}\n ]\n}}\n',
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    record()

@@ -1,0 +1,295 @@
+"""`DocumentScreen`: a screen reading one document. The model's mentions stream in, the user's
+corrections are recorded, and the one `Reading` derived from both is what its widgets show."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from dataclasses import replace
+from typing import Literal
+
+from textual import on, work
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, get_current_worker
+
+from extract.annotator import Annotator
+from extract.corrections import Correction, CorrectionStore
+from extract.document import Document
+from extract.errors import EntityReaderError
+from extract.index import MentionIndex
+from extract.model import Entity, Mention
+from tui.messages import AnnotationFailed, MentionsFound, ViewDerived
+from tui.reading import Notice, Progress, Reading, Span, View, derive
+
+DERIVE_PAUSE = 0.25
+"""Least seconds between two derivations while the model streams."""
+
+
+class DocumentScreen(Screen[None]):
+    """Holds the `Reading` of a document and keeps it derived from the model's mentions and
+    the user's corrections. Widgets bind to ``reading`` (and ``in_view``) and show their part.
+
+    The annotation worker only streams the model's mentions. Deriving the view runs in one
+    exclusive worker, at most every `DERIVE_PAUSE` seconds (longer when it takes longer); a
+    correction derives at once on this thread and cancels it, so its older view is dropped.
+    """
+
+    reading: var[Reading] = var(Reading(""), init=False, always_update=True)
+    """The state of the reading: every change replaces it."""
+    in_view: var[Span] = var((0, 0), init=False)
+    """The offsets on screen in the article."""
+
+    def __init__(
+        self, document: Document, annotator: Annotator | None, store: CorrectionStore | None
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.annotator = annotator
+        self.store = store
+        self.model_mentions: list[Mention] = []
+        """Every mention the model has found so far, in the order found."""
+        progress = Progress("off" if annotator is None else "running", 0, len(document.text))
+        self.set_reactive(DocumentScreen.reading, Reading(document.text, progress=progress))
+        self._cancel = threading.Event()
+        self._all_found = False
+        self._derive_timer: Timer | None = None
+        self._deriving = False
+        self._stale = False
+        self._next_derive = 0.0
+        self._derive_worker: Worker[None] | None = None
+        self._document_pass: bool = getattr(annotator, "document_pass", True)
+        """Whether the mentions go through the document-level pass (not imported ones)."""
+
+    # -- what the rest of the program reads ---------------------------------------------------
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Every entity, with the user's corrections."""
+        return self.reading.view.entities
+
+    @property
+    def index(self) -> MentionIndex:
+        """The mentions of the shown categories."""
+        return self.reading.view.index
+
+    @property
+    def shown(self) -> frozenset[str]:
+        """Categories whose mentions are highlighted and listed."""
+        return self.reading.shown
+
+    @property
+    def current(self) -> Mention | None:
+        """The current mention."""
+        return self.reading.current
+
+    @property
+    def current_entity(self) -> Entity | None:
+        """The entity of the current mention."""
+        return self.reading.entity
+
+    @property
+    def match(self) -> Span | None:
+        """The search match marked in the text."""
+        return self.reading.match
+
+    @property
+    def search_active(self) -> bool:
+        """Whether n and N repeat the last search."""
+        return self.reading.searching
+
+    @property
+    def annotation_done(self) -> bool:
+        """Whether every mention is in (or there is no model)."""
+        return self.reading.progress.finished
+
+    # -- the model ----------------------------------------------------------------------------
+
+    def read_cached(self) -> bool:
+        """Show the model's mentions from the cache at once; False when they are not there
+        (then `annotate` finds them)."""
+        if self.annotator is None:
+            return True
+        cached = self.annotator.cached(self.document.text, self.document.sha256)
+        if self.annotator.cache is not None:
+            for problem in self.annotator.cache.problems:
+                self.notify(problem, title="Cache", severity="warning", timeout=8)
+        if cached is None:
+            return False
+        total = len(self.document.text)
+        self.model_mentions = cached
+        self._all_found = True
+        self.reading = self.reading.with_progress(Progress("done", total, total, True))
+        self.derive_now()
+        return True
+
+    @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
+    def annotate(self, first: Span) -> None:
+        """Run the model in the background, on ``first`` (the part on screen) before the
+        rest, posting the mentions of each batch."""
+        assert self.annotator is not None
+        worker = get_current_worker()
+        try:
+            for batch in self.annotator.annotate(
+                self.document.text, self.document.sha256, first=first, cancel=self._cancel
+            ):
+                if worker.is_cancelled:
+                    self._cancel.set()
+                    return
+                found = MentionsFound(batch.mentions, batch.done, batch.total, batch.cached)
+                self.post_message(found)
+        except EntityReaderError as error:
+            self.post_message(AnnotationFailed(str(error)))
+        except Exception as error:  # a bug must not pass silently in a background thread
+            self.post_message(
+                AnnotationFailed(f"annotation stopped: {type(error).__name__}: {error}")
+            )
+            raise
+
+    def stop_reading(self) -> None:
+        """Stop the model (between two batches)."""
+        self._cancel.set()
+
+    def on_unmount(self) -> None:
+        self.stop_reading()
+
+    @on(MentionsFound)
+    def _found(self, message: MentionsFound) -> None:
+        if self.reading.progress.state == "failed":
+            return  # sent before the failure stopped the model
+        self.model_mentions.extend(message.mentions)
+        self._all_found = message.done >= message.total
+        # "done" only once the view holds every mention (see _take).
+        progress = Progress("running", message.done, message.total, message.cached)
+        self.reading = self.reading.with_progress(progress)
+        self._derive_soon()
+
+    @on(AnnotationFailed)
+    def _failed(self, message: AnnotationFailed) -> None:
+        self.stop_reading()
+        self._deriving = False
+        self.reading = self.reading.with_progress(Progress("failed"))
+        self.notify(message.reason, title="Model", severity="error", timeout=10)
+
+    # -- deriving the view --------------------------------------------------------------------
+
+    def _derive_soon(self) -> None:
+        """Derive the view again in the background, once the last derivation has settled."""
+        if self._deriving:
+            self._stale = True
+        elif self._derive_timer is None:
+            wait = max(0.01, self._next_derive - time.monotonic())  # a timer of 0 never fires
+            self._derive_timer = self.set_timer(wait, self._derive_later)
+
+    def _derive_later(self) -> None:
+        self._derive_timer = None
+        self._deriving, self._stale = True, False
+        log = tuple(self.store.log) if self.store is not None else ()
+        mentions = tuple(self.model_mentions)
+        self._derive_worker = self._derive(mentions, log, self.shown, self._all_found)
+
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    def _derive(
+        self,
+        mentions: tuple[Mention, ...],
+        log: tuple[Correction, ...],
+        shown: frozenset[str],
+        complete: bool,
+    ) -> None:
+        """Group the model's mentions with the corrections, off the UI thread."""
+        worker = get_current_worker()
+        started = time.monotonic()
+        try:
+            view = derive(
+                self.document.text, mentions, log, shown, document_pass=self._document_pass
+            )
+        except Exception as error:  # a bug must not pass silently in a background thread
+            self.post_message(
+                AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")
+            )
+            raise
+        if not worker.is_cancelled:
+            self.post_message(ViewDerived(view, worker, time.monotonic() - started, complete))
+
+    @on(ViewDerived)
+    def _derived(self, message: ViewDerived) -> None:
+        # A correction made since cancelled the worker (see derive_now): its view is older.
+        if message.worker.is_cancelled:
+            return
+        self._deriving = False
+        # Grouping holds the interpreter: keep it a small share of the time.
+        self._next_derive = time.monotonic() + max(DERIVE_PAUSE, message.spent * 4)
+        self._take(message.view, complete=message.complete)
+        if self._stale:
+            self._derive_soon()
+
+    def derive_now(self) -> None:
+        """Derive the view at once, on this thread (after a correction, or from the cache)."""
+        # Also cancels a worker that has finished but whose view is still on its way here.
+        if self._derive_worker is not None:
+            self._derive_worker.cancel()
+        self.workers.cancel_group(self, "derive")
+        if self._derive_timer is not None:
+            self._derive_timer.stop()
+            self._derive_timer = None
+        self._deriving = self._stale = False
+        log = list(self.store.log) if self.store is not None else []
+        view = derive(
+            self.document.text,
+            self.model_mentions,
+            log,
+            self.shown,
+            document_pass=self._document_pass,
+        )
+        self._take(view, complete=self._all_found)
+
+    def _take(self, view: View, *, complete: bool) -> None:
+        reading = self.reading.with_view(view)
+        if complete and reading.progress.state == "running":
+            reading = reading.with_progress(replace(reading.progress, state="done"))
+        self.reading = reading
+        # Tens of thousands of mentions and entities live as long as the reader: keep them out
+        # of the cyclic collector, whose full passes over them stalled the screen for 30-70 ms.
+        gc.freeze()
+
+    # -- moving and correcting ----------------------------------------------------------------
+
+    def move(self, step: tuple[Reading, Notice | None]) -> None:
+        """Take a step of the reading, and say what it has to say."""
+        reading, notice = step
+        self.reading = reading
+        if notice is not None:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+
+    def correct(self, correction: Correction, done: str) -> None:
+        """Record an edit (saved at once), then show its effect everywhere."""
+        if self.store is None:
+            self.notify("Corrections are off for this file.", severity="warning")
+            return
+        try:
+            self.store.do(correction)
+        except (OSError, EntityReaderError) as error:
+            self.notify(f"Could not save the correction: {error}", severity="error", timeout=8)
+            return
+        self.derive_now()
+        self.notify(done, timeout=3)
+
+    def step_history(self, way: Literal["undo", "redo"]) -> None:
+        """Undo the last correction of this session, or redo the last one undone."""
+        if self.store is None:
+            self.notify(f"Nothing to {way}.", timeout=2)
+            return
+        try:
+            changed = self.store.undo() if way == "undo" else self.store.redo()
+        except (OSError, EntityReaderError) as error:
+            self.notify(f"Could not save the {way}: {error}", severity="error", timeout=8)
+            return
+        if changed is None:
+            self.notify(f"Nothing to {way}.", timeout=2)
+            return
+        self.derive_now()
+        what = changed.op.replace("_", " ")
+        hint = " ctrl+r redoes." if way == "undo" else ""
+        self.notify(f"{'Undid' if way == 'undo' else 'Redid'} {what}.{hint}", timeout=3)

@@ -1,0 +1,109 @@
+"""The top bar (file, model, progress) and the status line (where the reader is)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.widgets import Label, ProgressBar
+
+from extract.categories import CATEGORY_BY_KEY
+from extract.document import Document
+from extract.index import position_in
+from tui.layout import line_starts, plain
+from tui.reading import Progress, Reading, Span, View
+
+
+class TopBar(Horizontal):
+    """The file and the model, a progress bar while the model runs, then what it found."""
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: its progress and how many entities it has."""
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self._said: tuple[Progress, View] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(plain(self.title_text), id="title", markup=False)
+        yield ProgressBar(total=1, show_eta=False, id="progress")
+        yield Label("", id="ner-state", markup=False)
+
+    def watch_reading(self, new: Reading | None) -> None:
+        if new is None:
+            return
+        progress, view = new.progress, new.view
+        if self._said is not None and self._said[0] == progress and self._said[1] is view:
+            return
+        self._said = (progress, view)
+        bar = self.query_one(ProgressBar)
+        bar.display = progress.state == "running"
+        if progress.state == "off":
+            text = "no entities: started with --no-ner"
+        elif progress.state == "failed":
+            text = "no entities: the model failed"
+        elif progress.state == "running":
+            bar.update(total=max(1, progress.total), progress=progress.done)
+            text = f"annotating… {len(view.entities)} entities"
+        else:
+            cached = " (cached)" if progress.cached else ""
+            text = f"{len(view.entities)} entities · {view.mention_count} mentions{cached}"
+        self.query_one("#ner-state", Label).update(text)
+
+
+class StatusBar(Horizontal):
+    """``<name> · <Category> · mention <i>/<N>`` for the current mention, else the position;
+    on the right, the search that n and N repeat."""
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: the current mention and the search."""
+    in_view: var[Span] = var((0, 0), init=False)
+    """The offsets on screen: the position is the first one's."""
+
+    def __init__(self, document: Document, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document = document
+        self._lines = line_starts(document.text)
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="status", markup=False)
+        yield Label("", id="status-side", markup=False)
+
+    def watch_reading(self) -> None:
+        self._say()
+
+    def watch_in_view(self) -> None:
+        self._say()
+
+    def _say(self) -> None:
+        reading = self.reading
+        if reading is None or not self.is_mounted:
+            return
+        query = reading.query if reading.searching else None
+        side = f"search: {plain(query)}  (n/N)" if query else ""
+        for label, text in (("#status", self._where(reading)), ("#status-side", side)):
+            shown = self.query_one(label, Label)
+            if str(shown.content) != text:  # an update lays the screen out again
+                shown.update(text)
+
+    def _where(self, reading: Reading) -> str:
+        current, entity = reading.current, reading.entity
+        if current is not None and entity is not None:
+            category = CATEGORY_BY_KEY[entity.category].singular
+            place = position_in(entity, current)
+            return f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
+        top = self.in_view[0]
+        line = bisect_right(self._lines, top)
+        share = 100 * top // max(1, len(self.document.text))
+        return f"line {line} of {len(self._lines)}{self._section(top)} · {share}%"
+
+    def _section(self, offset: int) -> str:
+        """`` · page 3/10`` or `` · chapter 2/12`` for the section holding ``offset``, if any."""
+        sections = self.document.sections
+        found = self.document.section_at(offset)
+        if found is None:
+            return ""
+        return f" · {sections[found].kind} {found + 1}/{len(sections)}"

@@ -1,0 +1,237 @@
+"""Links between names: a short name to the fuller name it stands for, a surname the model gave
+another label to its person, groups of people, and acronyms to their long forms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from extract.model import Mention
+from extract.names import FEMALE_CLASSES, acronym_of, as_acronym, classes_agree, fold
+from extract.votes import VOTED, Node
+
+ONE_OFF_LIMIT = 10
+"""A name used this often never hangs on a fuller name written once (an odd span)."""
+RARE = 20
+"""A short name used this many times more often than a fuller one does not join it."""
+TITLED_RARE = 5
+"""Likewise for a titled name and untitled fuller ones ("Prince Vasíli", 217 times, is not
+"Vasíli Dmítrich", 9 times)."""
+_ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
+"""A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
+
+
+def _fuller(target: Node, node: Node) -> bool:
+    """Whether ``node`` may join ``target`` as the name it stands for: ``target`` has more words,
+    or the same words more often (a strict order, so links never make a cycle)."""
+    mine, theirs = set(node.tokens), set(target.tokens)
+    if not mine <= theirs:
+        return False
+    if len(theirs) > len(mine):
+        return True
+    return (target.size, target.cls is not None, -target.first) > (
+        node.size,
+        node.cls is not None,
+        -node.first,
+    )
+
+
+def _may_be(node: Node, target: Node) -> bool:
+    """Whether the person ``node`` names may be the one ``target`` names."""
+    if not classes_agree(node.cls, target.cls):
+        return False
+    mine, theirs = node.gender, target.gender
+    return mine is None or theirs is None or mine == theirs
+
+
+def _female_candidates(node: Node, candidates: list[Node]) -> list[Node]:
+    """For "Mrs. Bennet", "Miss Bingley" or "Ms Okafor": full names titled the same way; for
+    "Ms" or "Lady", else the one untitled full name. A Mrs or a Miss alone never reaches an
+    untitled full name: the family's daughters share it ("Mrs. Bennet" is not Elizabeth)."""
+    same = [c for c in candidates if c.cls == node.cls]
+    if same or node.cls != "f":
+        return same
+    untitled = [c for c in candidates if c.cls is None and c.gender != "m"]
+    return untitled if len({frozenset(c.tokens) for c in untitled}) == 1 else []
+
+
+def _best(node: Node, candidates: list[Node], by_word: dict[str, list[Node]]) -> Node | None:
+    """The name with the most mentions among the candidates, one-off spans aside; None on a
+    tie, or when the best is too rarely written to stand for a name used far more often
+    ("Mary Alexéevna", twice, is not every "Princess Mary"). ``support`` counts, for a full
+    name, the mentions of the names inside it (see `_support`)."""
+    if not candidates:
+        return None
+    if node.size >= ONE_OFF_LIMIT or any(c.size > 1 for c in candidates):
+        candidates = [c for c in candidates if c.size > 1]
+        if not candidates:
+            return None
+    # Names that nest ("Haider Abadi" in "Haider Jawad Abadi") are one person's: a family.
+    names = {frozenset(c.tokens) for c in candidates}
+    fullest = [name for name in names if not any(name < other for other in names)]
+    families = {name: [c for c in candidates if frozenset(c.tokens) <= name] for name in fullest}
+
+    # A titled surname gets no support from given names: "Elizabeth" is often written, but
+    # that says nothing of whether "Miss Bennet" is she.
+    titled_surname = node.cls is not None and node.surnamed and len(node.tokens) == 1
+
+    def strength(family: list[Node]) -> int:
+        total = sum(c.size for c in family)
+        if titled_surname:
+            return total
+        return max(total, *(_support(node, c, by_word) for c in family))
+
+    ranked = sorted(families.values(), key=strength, reverse=True)
+    best = strength(ranked[0])
+    if len(ranked) > 1 and best < 2 * strength(ranked[1]):
+        return None  # no clear winner: "Rostóv" may be any of the family
+    # A titled name joins a fuller one of another kind, or a titled surname any fuller name
+    # ("Miss Bennet", 54 times, is not "Miss Elizabeth Bennet", 3 times), only on good support.
+    other_kind = node.cls is not None and all(c.cls != node.cls for c in ranked[0])
+    if best * (TITLED_RARE if other_kind or titled_surname else RARE) < node.size:
+        return None
+    return max(ranked[0], key=lambda c: (c.size, c.cls is None, -c.first))
+
+
+def _by_word(nodes: Iterable[Node]) -> dict[str, list[Node]]:
+    found: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes:
+        for word in set(node.tokens):
+            found[word].append(node)
+    return found
+
+
+def _support(node: Node, candidate: Node, by_word: dict[str, list[Node]]) -> int:
+    """The mentions of a fuller name and of the shorter names that use the words it adds to
+    ``node`` ("Bonaparte" for "Napoleon Bonaparte", asked for "Napoleon")."""
+    words = set(candidate.tokens)
+    extra = words - set(node.tokens)
+    if not extra:
+        return candidate.size
+    inside_it = {id(n): n for n in by_word[next(iter(extra))] if extra <= set(n.tokens) <= words}
+    return sum(n.size for n in inside_it.values())
+
+
+def link_people(people: list[Node]) -> None:
+    """Each partial name to the fuller name with the most mentions that it may stand for."""
+    by_word = _by_word(people)
+    genders = {n.tokens[0]: n.gender for n in people if len(n.tokens) == 1 and n.cls is None}
+    for node in people:
+        if node.gender is None and node.cls is None and len(node.tokens) > 1:
+            # A full name is as its first name is ("Charlotte Temple" is a she).
+            node.inherited = genders.get(node.tokens[0])
+    targets: dict[int, Node] = {}
+    for node in people:
+        candidates = [
+            other
+            for other in by_word[node.tokens[0]]
+            if other is not node and _fuller(other, node) and _may_be(node, other)
+        ]
+        if node.cls is not None and node.surnamed and len(node.tokens) == 1:
+            # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: a surname ends a full name.
+            candidates = [c for c in candidates if c.tokens[-1] == node.tokens[0]]
+        if node.cls in FEMALE_CLASSES:
+            candidates = _female_candidates(node, candidates)
+        elif node.cls is None and node.gender is None:
+            # A bare name with no pronoun evidence is ambiguous between titled relatives.
+            classes = {c.cls for c in candidates if set(c.tokens) == set(node.tokens)}
+            if len(classes - {None}) > 1:
+                candidates = [c for c in candidates if set(c.tokens) != set(node.tokens)]
+        best = _best(node, candidates, by_word)
+        if best is not None:
+            targets[id(node)] = best
+    for node in people:
+        target = targets.get(id(node))
+        if target is not None and target.root() is not node:
+            node.parent = target
+
+
+def link_to_people(nodes: list[Node], people: list[Node]) -> None:
+    """A surname the model gave another label ("Abadi" as ORG) joins the person it names,
+    when the words around it do not say otherwise and it is not the bigger of the two."""
+    roots = [p for p in people if p.parent is None]
+    sizes: Counter[int] = Counter()
+    for person in people:
+        sizes[id(person.root())] += person.size
+    by_word = _by_word(roots)
+    for node in nodes:
+        own = node.category if node.category in VOTED else "organisation"
+        if node.parent is not None or node.cues[own] >= 2 or 2 * node.groups > node.size:
+            continue
+        if any(m.source == "user" for m in node.mentions):
+            continue
+        words = set(node.tokens)
+        holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]
+        if node.category == "place":
+            # A place joins a person only by a given name ("Charlotte", "Charlotte Temple"):
+            # towns are named after people's surnames ("Washington").
+            if len(node.tokens) > 1:
+                continue
+            holders = [p for p in holders if len(p.tokens) > 1 and p.tokens[0] == node.tokens[0]]
+        best = _best(node, holders, by_word)
+        if best is None:
+            continue
+        # The smaller joins the bigger, unless the model itself called it a person at times.
+        if sizes[id(best)] >= node.size or node.votes["person"] >= 0.2 * node.size:
+            node.parent = best
+            node.category = "person"
+
+
+def collectives(nodes: Iterable[Node]) -> None:
+    """Names of groups of people are not one person or a place: a nationality's "-man" words
+    ("Frenchmen", beside "French") are a group's; a surname's plural ("the Rostóvs") is the
+    family, a person entry of its own."""
+    all_nodes = list(nodes)
+    groups = {n.tokens[0] for n in all_nodes if n.category == "other" and len(n.tokens) == 1}
+    surnames = {n.tokens[-1] for n in all_nodes if n.category == "person"}
+    for node in all_nodes:
+        if len(node.tokens) != 1 or any(m.source == "user" for m in node.mentions):
+            continue
+        word = node.tokens[0]
+        stem = re.sub(r"(?:wo)?m[ae]n$", "", word)
+        if not word.endswith("s") and stem == word:
+            continue
+        if stem != word and len(stem) >= 3 and any(g.startswith(stem) for g in groups):
+            node.category = "other"
+        elif node.category in ("organisation", "place") and word[:-1] in surnames:
+            node.category = "person"
+
+
+def link_acronyms(nodes: Iterable[Node], ordered: Sequence[Mention], text: str | None) -> None:
+    """An acronym joins its long form: by initials within a category, or as defined in
+    brackets ("North Sea Ferry Company (NSFC)")."""
+    all_nodes = list(nodes)
+    node_of: dict[tuple[int, int], Node] = {}
+    for node in all_nodes:
+        for m in node.mentions:
+            node_of[(m.start, m.end)] = node
+    long_forms: dict[tuple[str, str], Node] = {}
+    aliases: dict[str, Node] = {}
+    for m in ordered:
+        owner = node_of.get((m.start, m.end))
+        if owner is None or owner.category not in ("organisation", "place", "other"):
+            continue
+        long_form = acronym_of(owner.tokens, m.text)
+        if long_form is not None:
+            long_forms.setdefault((owner.category, long_form), owner)
+        if text is not None and (defined := _ALIAS.match(text, m.end)) is not None:
+            aliases.setdefault(fold(defined.group(1).replace(".", "")), owner)
+    for node in all_nodes:
+        if node.parent is not None:
+            continue
+        written = node.mentions[0].text
+        acronym = as_acronym(written)
+        alias = aliases.get(fold(written.replace(".", "")))
+        target: Node | None = None
+        if alias is not None and (
+            acronym or alias.category == node.category or node.category in ("other", "figure")
+        ):
+            target = alias
+        elif acronym is not None:
+            target = long_forms.get((node.category, acronym))
+            if target is None and node.category in ("other", "figure"):
+                target = long_forms.get(("organisation", acronym))
+        if target is not None and target is not node and target.root() is not node:
+            node.parent = target
+            node.category = target.category

@@ -5,7 +5,9 @@ The baseline `first_paint.sh` compares entity-reader's first screen against.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -43,6 +45,16 @@ class BareViewer(App[None]):
 
     def compose(self) -> ComposeResult:
         yield LinesView(self.lines)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        """Write the time of the first screen where first_paint.py reads it (as the reader)."""
+        log = os.environ.get("ENTITY_READER_FRAME_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"first-frame {time.time():.6f}\n")
 
 
 if __name__ == "__main__":

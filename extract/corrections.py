@@ -15,6 +15,7 @@ import json
 import os
 import re
 import uuid
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
@@ -313,9 +314,9 @@ def apply(
             spans = occurrences(text, correction.anchor.text) if correction.everywhere else []
             if place not in spans:
                 spans.append(place)
+            for key in _overlapping(by_span, spans):
+                del by_span[key]
             for start, end in spans:
-                for key in [k for k in by_span if k[0] < end and k[1] > start]:
-                    del by_span[key]
                 by_span[(start, end)] = Mention(
                     start, end, correction.label, text[start:end], "user"
                 )
@@ -330,6 +331,22 @@ def apply(
     entities = _merge(entities, merges, unplaced)
     entities = _split(entities, splits)
     return Applied(entities, unplaced)
+
+
+def _overlapping(
+    by_span: dict[tuple[int, int], Mention], spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The mentions that overlap any of ``spans`` (sorted sweeps, not every pair)."""
+    keys = sorted(by_span)
+    starts = [k[0] for k in keys]
+    longest = max((k[1] - k[0] for k in keys), default=0)
+    hit: set[tuple[int, int]] = set()
+    for start, end in spans:
+        first = bisect_left(starts, start - longest)
+        for key in keys[first : bisect_left(starts, end)]:
+            if key[1] > start:
+                hit.add(key)
+    return sorted(hit)
 
 
 def loose_form(form: str) -> str:

@@ -38,7 +38,7 @@ def prepare(text: str, mentions: Iterable[Mention]) -> list[Mention]:
             m = mention
             mention = Mention(m.start, m.end, m.label, m.text, m.source, m.label)
         for piece in repair(text, mention):
-            if is_name_label(piece.label) and names_nobody(piece.text, cased):
+            if is_name_label(piece.label) and names_nobody(piece.text, cased, piece.label):
                 continue
             kept.append(piece)
     kept = split_joined(text, kept)

@@ -33,13 +33,20 @@ SPEECH_AFTER: frozenset[str] = frozenset(
 too ("Beijing said"), so it is not `strict` evidence of a person."""
 HUMAN_AFTER: frozenset[str] = frozenset(
     """
-    whispered shouted muttered murmured smiled laughed sighed nodded frowned wept blushed thought
-    felt knew wanted looked glanced listened remembered understood hesitated shrugged grinned
-    gasped sobbed kissed loved hated stammered screamed groaned winced smiling laughing himself
-    herself who whom stared rose sat stood walked ran
+    whispered shouted muttered murmured smiled laughed sighed nodded frowned wept blushed
+    glanced shrugged grinned gasped sobbed kissed stammered screamed groaned winced smiling
+    laughing himself herself
     """.split()
 )
 """Words after a name that only a person does or is ("Natásha smiled", "Pierre himself")."""
+LIVING_AFTER: frozenset[str] = frozenset(
+    """
+    thought felt knew wanted looked listened remembered understood hesitated loved hated stared
+    who whom rose sat stood walked ran
+    """.split()
+)
+"""Words after a name that people mostly do, but not only ("Arsenal, who…", "Nvidia rose"):
+they count, but not as `strict` evidence."""
 PERSON_BEFORE_PAIRS: frozenset[str] = frozenset(
     """
     said spoke turned looked glanced smiled nodded bowed wrote went came married listened
@@ -60,7 +67,7 @@ STRONG_PLACE_BEFORE: frozenset[str] = frozenset(
 WEAK_PLACE_BEFORE: frozenset[str] = frozenset("at from to towards toward".split())
 PLACE_OF: frozenset[str] = frozenset(
     """
-    town city village province district county river battle siege estate kingdom capital
+    town city village province district county river battle siege kingdom capital
     streets outskirts gates walls governor inhabitants road environs neighbourhood neighborhood
     country state isle island bay gulf port shores banks duchy principality region republic
     empire suburbs hills plain valley forest coast
@@ -69,23 +76,59 @@ PLACE_OF: frozenset[str] = frozenset(
 PLACE_ENDINGS: frozenset[str] = frozenset(
     """
     street st road rd lane avenue square park hill hills mount mountain mountains river lake bay
-    sea ocean island islands isle bridge gate gates hall lodge castle palace abbey church
-    cathedral station place row terrace gardens garden valley forest wood woods field fields
-    heights point harbour harbor cape mall grove hollow farm manor cottage inn tower common green
-    moor marsh wharf dock quay canal creek springs falls court parsonage rectory grange
-    crescent
+    sea ocean island islands isle bridge gate gates place row terrace valley forest wood woods
+    field fields heights point harbour harbor cape grove hollow farm common green moor marsh
+    wharf dock quay canal creek springs falls crescent
     """.split()
 )
+"""Last words of a place's name ("Bald Hills", "Gracechurch Street", "Sleepy Hollow")."""
+BUILDING_ENDINGS: frozenset[str] = frozenset(
+    """
+    hall lodge castle palace abbey cathedral station gardens garden mall manor cottage inn tower
+    parsonage rectory grange
+    """.split()
+)
+"""Last words of a building's or an estate's name ("Kellynch Hall"): places, but institutions'
+names end so too ("Tammany Hall"), so they never outvote the model's ORG."""
 PLACE_STARTS: frozenset[str] = frozenset("mount lake cape port fort river gulf isle".split())
 ORG_ENDINGS: frozenset[str] = frozenset(
     """
     company co corporation corp inc incorporated ltd limited llc plc group association
-    organisation organization agency council committee party union university college
-    institute foundation ministry department bank society league federation commission
-    club office regiment army navy brigade battalion
+    organisation organization agency council committee party university college institute
+    foundation ministry department society commission club regiment army navy brigade battalion
     """.split()
 )
-"""Last words that make a name an organisation's ("… Ferry Company")."""
+"""Last words that make a name an organisation's ("… Ferry Company"); not "union", "federation"
+or "bank", which end countries and lands too ("Soviet Union", "West Bank")."""
+
+FACILITY_WORDS: frozenset[str] = frozenset(
+    """
+    street st road rd lane avenue square bridge station airport port harbour harbor hall lodge
+    castle palace abbey cathedral church chapel tower inn hotel mall gardens manor cottage
+    parsonage rectory grange house terrace crescent row wharf dock quay canal stadium museum
+    """.split()
+)
+"""Last words of buildings and works (spaCy's FAC: "Gracechurch Street", "Kellynch Hall")."""
+NATURE_WORDS: frozenset[str] = frozenset(
+    """
+    river lake sea ocean mountain mountains mount hill hills island islands isle bay valley
+    forest wood woods desert gulf cape coast heights point hollow moor marsh creek springs falls
+    """.split()
+)
+"""Words of natural places (spaCy's LOC: "the Volga river", "Bald Hills")."""
+
+
+@lru_cache(maxsize=16384)
+def place_kind(mention_text: str) -> str:
+    """spaCy's label for a place by its words: FAC for a building or road, LOC for a natural
+    place, else GPE."""
+    words = words_of(mention_text)
+    if len(words) > 1 and words[-1] in FACILITY_WORDS:
+        return "FAC"
+    if len(words) > 1 and (words[-1] in NATURE_WORDS or words[0] in NATURE_WORDS):
+        return "LOC"
+    return "GPE"
+
 
 _PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?—–-_*"
 _POSSESSIVE_MARKS = frozenset({"'s", "’s"})
@@ -101,6 +144,11 @@ class Evidence:
     """The share of ``person`` that only a person earns (not "X said", which news says of
     countries and companies)."""
     place: float = 0.0
+    ending: float = 0.0
+    """A place's last word in the name itself ("Kellynch Hall"): a person's surname may be one
+    ("Bill Gates"), so it never outvotes the model's PERSON on its own."""
+    building: float = 0.0
+    """A building's or estate's last word ("Kellynch Hall"): a place, unless an institution."""
     organisation: float = 0.0
     pronoun: str | None = None
     """"m" or "f": the first personal pronoun after the mention, if near."""
@@ -125,21 +173,24 @@ def title_before(text: str, start: int) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=65536)
-def inside(mention_text: str) -> tuple[float, float]:
-    """Cues in a name's own words: (place, organisation) — "Bald Hills", "Ferry Company"."""
+def inside(mention_text: str) -> tuple[float, float, float]:
+    """Cues in a name's own words: (place, building, organisation) — "Bald Hills", "Kellynch
+    Hall", "Ferry Company"."""
     words = words_of(mention_text)
     if len(words) > 1:
         if words[-1] in PLACE_ENDINGS or words[0] in PLACE_STARTS:
-            return 2.0, 0.0
+            return 2.0, 0.0, 0.0
+        if words[-1] in BUILDING_ENDINGS:
+            return 0.0, 2.0, 0.0
         if words[-1] in ORG_ENDINGS:
-            return 0.0, 2.0
-    return 0.0, 0.0
+            return 0.0, 0.0, 2.0
+    return 0.0, 0.0, 0.0
 
 
 def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     """Read the cues around ``text[start:end]`` (titles aside: see `title_before`)."""
     found = Evidence()
-    found.place, found.organisation = inside(mention_text)
+    found.ending, found.building, found.organisation = inside(mention_text)
     before = [w.strip(_PUNCTUATION).lower() for w in text[max(0, start - WINDOW) : start].split()]
     before = [w for w in before if w][-3:]
     if before and before[-1] in PERSONAL_TITLES:
@@ -159,6 +210,8 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
             found.place += 0.5
     elif last == "of" and previous in PLACE_OF:
         found.place += 2
+    elif last in ("st", "saint", "san", "santa", "sao", "fort", "port", "mount"):
+        found.place += 1  # "St. Louis" where the model took only "Louis"
 
     after = text[end : end + WINDOW].split()
     if after and after[0] in _POSSESSIVE_MARKS and len(after) > 1:
@@ -177,7 +230,7 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     elif word in HUMAN_AFTER:
         found.person += 1
         found.strict += 1
-    elif word in SPEECH_AFTER:
+    elif word in SPEECH_AFTER or word in LIVING_AFTER:
         found.person += 1
 
     pronoun = _PRONOUN.search(text, end, end + PRONOUN_WINDOW)

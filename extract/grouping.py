@@ -14,8 +14,15 @@ from dataclasses import replace
 from fractions import Fraction
 
 from extract.categories import category_of
+from extract.evidence import place_kind
 from extract.figures import figure_value
-from extract.linking import collectives, link_acronyms, link_people, link_to_people
+from extract.linking import (
+    collectives,
+    link_acronyms,
+    link_people,
+    link_to_people,
+    namesakes,
+)
 from extract.model import Entity, Mention
 from extract.names import acronym_of, as_acronym, display_name, fold, name_tokens
 from extract.spans import NAME_CATEGORIES
@@ -51,13 +58,18 @@ def group(
         (names if category in NAME_CATEGORIES or acronym_like else others).append(m)
 
     nodes = nodes_of(names, text, vote=vote)
+    person_words = frozenset(
+        n.tokens[0] for n in nodes.values() if len(n.tokens) == 1 and 2 * n.votes["person"] > n.size
+    )
     for node in nodes.values():
-        node.category = decide(node) if vote else category_of(node.mentions[0].label)
+        node.category = decide(node, person_words) if vote else category_of(node.mentions[0].label)
     if vote:
-        collectives(nodes.values())
+        collectives(nodes.values(), text)
     people = [n for n in nodes.values() if n.category == "person" and n.tokens]
     link_people(people)
     link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
+    if vote:
+        namesakes([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
     link_acronyms(nodes.values(), ordered, text)
 
     trees: dict[int, list[Node]] = defaultdict(list)
@@ -86,7 +98,8 @@ def _entity(root: Node, members: list[Node], *, vote: bool) -> Entity:
 
 def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
     """Every mention with a label of its entity's category: its own when it has one, else the
-    entity's most frequent label of that category. The user's labels are kept as they are."""
+    entity's most frequent label of that category (for a place no mention of which the model
+    called a place, its kind by its words: FAC, LOC or GPE). The user's labels stay."""
     own = Counter(
         label for m in mentions if category_of(label := m.model_label or m.label) == category
     )
@@ -98,7 +111,7 @@ def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
             continue
         label = m.model_label or m.label
         if category_of(label) != category:
-            label = fallback
+            label = place_kind(m.text) if category == "place" and not own else fallback
         if label == m.label:
             labelled.append(m)
         else:
@@ -118,15 +131,16 @@ def _name(root: Node, members: list[Node], category: str) -> str:
         return _without_possessive(titled)
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    person = category == "person"
     for node in members:
         for m in node.mentions:
-            form = display_name(m.text)
+            form = display_name(m.text, person)
             counts[form] += 1
             first_seen.setdefault(form, m.start)
             first_seen[form] = min(first_seen[form], m.start)
 
     def rank(form: str) -> tuple[int, int, int, int, int]:
-        words = len(name_tokens(form))
+        words = len(name_tokens(form, person))
         acronym = 1 if as_acronym(form) else 0
         return (acronym, -min(words, 2), -counts[form], -words, first_seen[form])
 

@@ -8,7 +8,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from extract.model import Mention
-from extract.names import FEMALE_CLASSES, acronym_of, as_acronym, classes_agree, fold
+from extract.names import (
+    FEMALE_CLASSES,
+    PERSONAL_TITLES,
+    acronym_of,
+    as_acronym,
+    classes_agree,
+    fold,
+)
 from extract.votes import VOTED, Node
 
 ONE_OFF_LIMIT = 10
@@ -49,7 +56,7 @@ def _female_candidates(node: Node, candidates: list[Node]) -> list[Node]:
     """For "Mrs. Bennet", "Miss Bingley" or "Ms Okafor": full names titled the same way; for
     "Ms" or "Lady", else the one untitled full name. A Mrs or a Miss alone never reaches an
     untitled full name: the family's daughters share it ("Mrs. Bennet" is not Elizabeth)."""
-    same = [c for c in candidates if c.cls == node.cls]
+    same = [c for c in candidates if c.cls == node.cls or set(c.tokens) == set(node.tokens)]
     if same or node.cls != "f":
         return same
     untitled = [c for c in candidates if c.cls is None and c.gender != "m"]
@@ -84,7 +91,7 @@ def _best(node: Node, candidates: list[Node], by_word: dict[str, list[Node]]) ->
 
     ranked = sorted(families.values(), key=strength, reverse=True)
     best = strength(ranked[0])
-    if len(ranked) > 1 and best < 2 * strength(ranked[1]):
+    if len(ranked) > 1 and (best < 2 * strength(ranked[1]) or best < 3):
         return None  # no clear winner: "Rostóv" may be any of the family
     # A titled name joins a fuller one of another kind, or a titled surname any fuller name
     # ("Miss Bennet", 54 times, is not "Miss Elizabeth Bennet", 3 times), only on good support.
@@ -123,14 +130,32 @@ def link_people(people: list[Node]) -> None:
             node.inherited = genders.get(node.tokens[0])
     targets: dict[int, Node] = {}
     for node in people:
+        # Candidates hold every word of the name: look among those of its rarest word.
+        rarest = min(set(node.tokens), key=lambda word: len(by_word[word]))
         candidates = [
             other
-            for other in by_word[node.tokens[0]]
+            for other in by_word[rarest]
             if other is not node and _fuller(other, node) and _may_be(node, other)
         ]
         if node.cls is not None and node.surnamed and len(node.tokens) == 1:
-            # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: a surname ends a full name.
-            candidates = [c for c in candidates if c.tokens[-1] == node.tokens[0]]
+            # "Colonel Fitzwilliam" is not Fitzwilliam Darcy: a surname ends a full name, unless
+            # the fuller name has the same title ("Mrs. Rachel", "Mrs. Rachel Lynde").
+            candidates = [
+                c for c in candidates if c.cls == node.cls or c.tokens[-1] == node.tokens[0]
+            ]
+        elif node.cls is not None and not node.surnamed:
+            # "Prince Harry" is not Harry Kane: such a title joins only names titled alike.
+            candidates = [c for c in candidates if c.cls == node.cls]
+        if len(node.tokens) > 1:
+            # "John Adams" is not "John Quincy Adams" unless the fuller name is the usual one
+            # (or both are written once: a middle name added in passing).
+            candidates = [
+                c
+                for c in candidates
+                if c.size > 2 * node.size
+                or c.size == node.size == 1
+                or len(c.tokens) == len(node.tokens)
+            ]
         if node.cls in FEMALE_CLASSES:
             candidates = _female_candidates(node, candidates)
         elif node.cls is None and node.gender is None:
@@ -165,20 +190,46 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
         holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]
         if node.category == "place":
             # A place joins a person only by a given name ("Charlotte", "Charlotte Temple"):
-            # towns are named after people's surnames ("Washington").
-            if len(node.tokens) > 1:
+            # towns are named after people's surnames ("Washington"); and never when the words
+            # around it say place ("born in Florence" is not Florence Nightingale).
+            if len(node.tokens) > 1 or node.cues["place"] >= 1:
                 continue
             holders = [p for p in holders if len(p.tokens) > 1 and p.tokens[0] == node.tokens[0]]
         best = _best(node, holders, by_word)
         if best is None:
             continue
-        # The smaller joins the bigger, unless the model itself called it a person at times.
-        if sizes[id(best)] >= node.size or node.votes["person"] >= 0.2 * node.size:
+        # The smaller joins the bigger, unless the model itself called it a person at times
+        # (never a place: "Jordan" the country is not Jordan Henderson).
+        if sizes[id(best)] >= node.size or (
+            node.category != "place" and node.votes["person"] >= 0.2 * node.size
+        ):
             node.parent = best
             node.category = "person"
 
 
-def collectives(nodes: Iterable[Node]) -> None:
+def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
+    """A name the model gave another kind that the document shows is a person's: the very
+    words of a person with an honorific ("St. Aubert" beside "Monsieur St. Aubert"), or a
+    rank before a person's name ("Prince Bagratión" beside "Bagratión")."""
+    by_words: dict[frozenset[str], list[Node]] = defaultdict(list)
+    for person in people:
+        by_words[frozenset(person.tokens)].append(person)
+    for node in nodes:
+        own = node.category if node.category in VOTED else "organisation"
+        if node.parent is not None or node.cues[own] >= 2:
+            continue
+        if any(m.source == "user" for m in node.mentions):
+            continue
+        target = next((p for p in by_words.get(frozenset(node.tokens), []) if p.honoured), None)
+        if target is None and len(node.tokens) > 1 and node.tokens[0] in PERSONAL_TITLES:
+            named = by_words.get(frozenset(node.tokens[1:]), [])
+            target = max(named, key=lambda p: p.size, default=None)
+        if target is not None:
+            node.parent = target
+            node.category = "person"
+
+
+def collectives(nodes: Iterable[Node], text: str | None) -> None:
     """Names of groups of people are not one person or a place: a nationality's "-man" words
     ("Frenchmen", beside "French") are a group's; a surname's plural ("the Rostóvs") is the
     family, a person entry of its own."""
@@ -194,8 +245,25 @@ def collectives(nodes: Iterable[Node]) -> None:
             continue
         if stem != word and len(stem) >= 3 and any(g.startswith(stem) for g in groups):
             node.category = "other"
-        elif node.category in ("organisation", "place") and word[:-1] in surnames:
+        elif (
+            node.category in ("organisation", "place")
+            and word[:-1] in surnames
+            # "the Rostóvs" is a family; "Lloyds" (no "the") may be a bank named for one.
+            and 2 * sum(_after_the(text, m) for m in node.mentions) > node.size
+        ):
             node.category = "person"
+
+
+def _after_the(text: str | None, mention: Mention) -> bool:
+    """Whether "the" goes before the mention (in its span or just outside it)."""
+    if mention.text[:4].lower() == "the ":
+        return True
+    return text is not None and text[max(0, mention.start - 4) : mention.start].lower() == "the "
+
+
+def _initials(node: Node) -> str | None:
+    """The initials of a long form's name, as acronyms are compared."""
+    return acronym_of(node.tokens, node.mentions[0].text)
 
 
 def link_acronyms(nodes: Iterable[Node], ordered: Sequence[Mention], text: str | None) -> None:
@@ -216,7 +284,11 @@ def link_acronyms(nodes: Iterable[Node], ordered: Sequence[Mention], text: str |
         if long_form is not None:
             long_forms.setdefault((owner.category, long_form), owner)
         if text is not None and (defined := _ALIAS.match(text, m.end)) is not None:
-            aliases.setdefault(fold(defined.group(1).replace(".", "")), owner)
+            alias = defined.group(1)
+            # An acronym after any long form; a one-word alias after a name of several
+            # ("Islamic State (Daesh)", not "Putney (Labour)").
+            if as_acronym(alias) or len(owner.tokens) > 1:
+                aliases.setdefault(fold(alias.replace(".", "")), owner)
     for node in all_nodes:
         if node.parent is not None:
             continue
@@ -224,8 +296,13 @@ def link_acronyms(nodes: Iterable[Node], ordered: Sequence[Mention], text: str |
         acronym = as_acronym(written)
         alias = aliases.get(fold(written.replace(".", "")))
         target: Node | None = None
+        # A bracket after a name defines it only when its letters are the name's initials
+        # ("(NSFC)") or it is a name of the same kind ("(Daesh)"); "WASHINGTON (AP)" is a
+        # dateline and "Putney (Labour)" a party.
         if alias is not None and (
-            acronym or alias.category == node.category or node.category in ("other", "figure")
+            (acronym is not None and _initials(alias) == acronym)
+            or alias.category == node.category
+            or (node.category in ("other", "figure") and alias.category == "organisation")
         ):
             target = alias
         elif acronym is not None:

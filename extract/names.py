@@ -39,24 +39,35 @@ PERSONAL_TITLES: frozenset[str] = (
 )
 """Words before a name that make it a person's ("Prince Andrew", "Ms Okafor")."""
 
-TITLES: frozenset[str] = PERSONAL_TITLES | frozenset(
-    "vice prime minister secretary saint st".split()
+HONORIFICS: frozenset[str] = frozenset(
+    """
+    mr mrs ms miss mx dr mister missus monsieur madame mme mlle mademoiselle herr frau signor
+    signora signorina senor senora senorita dona sir dame lady lord madam
+    """.split()
 )
+"""Titles that only ever stand before a person's name ("Ms Okafor"), unlike ranks and offices
+("General Motors", "Duke Energy", "King County", "Prince George")."""
+
+TITLES: frozenset[str] = PERSONAL_TITLES | frozenset("vice prime minister secretary".split())
 """Words dropped from the front of a name before comparing (honorifics, ranks, offices)."""
 
-ADDRESS_WORDS: frozenset[str] = TITLES | frozenset(
+ADDRESS_WORDS: frozenset[str] = HONORIFICS | frozenset(
     """
     mamma mama mamá maman papa papá pa ma mum mummy mom mommy dad daddy father mother uncle aunt
     auntie granny grandmother grandfather grandmamma grandpapa grandma grandpa nurse nanny nana
-    cousin son daughter wife husband baby darling dear sweetheart madam sire ma'am mistress
-    excellency highness majesty lordship ladyship honour honor reverence eminence holiness
-    sovereign your his her my our their grand serene imperial royal little old young poor
-    the a an good sir i you he she it we they me him us them thou thee thy thine ye
-    oh ah ay aye nay yes no hush hark lo pray well why come go look see alas hurrah bravo adieu
-    farewell amen hello goodbye sing down up esq esquire jr sr
+    cousin son daughter wife husband baby darling sweetheart sire ma'am mistress excellency
+    highness majesty lordship ladyship honour honor reverence eminence holiness sovereign
+    i you he she it we they me him us them thou thee thy thine ye
+    oh ah ay aye nay yes no hush hark lo pray alas hurrah bravo adieu farewell amen hello
+    goodbye esq esquire jr sr well why come go look see sing down up
     """.split()
 )
-"""Words that address or describe a person without naming them ("Mamma", "Your Excellency")."""
+"""Words that address or stand for a person without naming them ("Mamma", "Excellency")."""
+
+FILLER_WORDS: frozenset[str] = frozenset(
+    "your his her my our their grand serene imperial royal little old young poor dear good the a an".split()
+)
+"""Words that go with those ("Your Excellency", "poor Mamma"), names on their own ("Young")."""
 
 PARTICLES: frozenset[str] = frozenset(
     "al el de del della di da van von der den la le du des bin ibn ben abu ul".split()
@@ -88,11 +99,15 @@ def words_of(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
-def name_tokens(text: str) -> tuple[str, ...]:
-    """The words that identify a name: folded, without titles, particles or a possessive."""
+def name_tokens(text: str, titles: bool = True) -> tuple[str, ...]:
+    """The words that identify a name: folded, without titles (unless ``titles`` is off, for
+    "General Motors"), particles or a possessive."""
     words = list(words_of(text))
     while words and words[0] in ARTICLES:
         words = words[1:]
+    if not titles:
+        named = [w for w in words if w not in PARTICLES]
+        return tuple(named or words)
     core = list(words)
     while len(core) > 1 and core[0] in TITLES:
         core = core[1:]
@@ -150,12 +165,14 @@ FEMALE_CLASSES: frozenset[str] = frozenset({"f", "mrs", "miss"})
 
 
 @lru_cache(maxsize=65536)
-def display_name(text: str) -> str:
-    """A mention's text as a name: whitespace collapsed, no possessive, no leading title."""
+def display_name(text: str, titles: bool = True) -> str:
+    """A mention's text as a name: whitespace collapsed, no possessive, no leading article or
+    (unless ``titles`` is off, for "General Motors") title."""
     words = text.split()
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
-    while len(words) > 1 and fold(words[0]).rstrip(".") in TITLES | ARTICLES:
+    dropped = TITLES | ARTICLES if titles else ARTICLES
+    while len(words) > 1 and fold(words[0]).rstrip(".") in dropped:
         words = words[1:]
     if len(words) > 1 and words[0] == ".":
         words = words[1:]  # tokenised text: "Mr . Bennet"

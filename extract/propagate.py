@@ -10,15 +10,17 @@ from collections.abc import Sequence
 
 from extract.model import Mention
 from extract.names import PERSONAL_TITLES, fold
-from extract.spans import is_name_label
+from extract.spans import is_name_label, starts_sentence
 
 MIN_VOTES = 2
 """Labelled occurrences a name needs before it is spread (one stray label spreads nothing)."""
 
+_POSSESSIVE = re.compile(r"['’]s$|['’-]+$")
+_DETERMINER = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|its|their|our|every|each|any|no)\s+$", re.I
+)
 _CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-ЯЁ][\w'’-]*")
 """Words that may start with a capital (checked with str.isupper, the classes are broad)."""
-_ABBREVIATIONS = frozenset("mr mrs ms dr st mt jr sr prof gen col capt lt sgt rev messrs".split())
-_OPENERS = frozenset("\"'“‘«([{—–-_*")
 
 
 def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
@@ -53,7 +55,8 @@ def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     taken_until = -1
     for word in _CAPITALISED.finditer(text):
         first = word.group()
-        options = by_first.get(first) or by_first.get(first.rstrip("'’-")) or []
+        bare = _POSSESSIVE.sub("", first)  # "Biden's" is Biden, spread as the name alone
+        options = by_first.get(first) or by_first.get(bare) or []
         if not options or word.start() < taken_until or not first[:1].isupper():
             continue
         start = word.start()
@@ -61,10 +64,12 @@ def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             end = start + len(name)
             if not text.startswith(name, start) or (end < len(text) and _wordish(text[end])):
                 continue
-            if _covered(starts, reach, start, end) or _sentence_start(text, start):
+            if _covered(starts, reach, start, end) or starts_sentence(text, start):
                 break
             if _capitalised_beside(text, start, end):
                 break
+            if label == "PERSON" and _DETERMINER.search(text, max(0, start - 8), start):
+                break  # "the Bill", "a Will": a thing, not the person
             found.append(Mention(start, end, label, name, "model", ""))
             taken_until = end
             break
@@ -88,23 +93,6 @@ def _covered(starts: list[int], reach: list[int], start: int, end: int) -> bool:
     """Whether ``[start, end)`` overlaps a mention (``reach``: running max of their ends)."""
     position = bisect_right(starts, end - 1)
     return position > 0 and reach[position - 1] > start
-
-
-def _sentence_start(text: str, start: int) -> bool:
-    """Whether a word at ``start`` begins a sentence, a line of dialogue or a paragraph."""
-    position = start - 1
-    while position >= 0 and (text[position] in " \t\r" or text[position] in _OPENERS):
-        if text[position] in _OPENERS and text[position] not in " \t\r":
-            return True
-        position -= 1
-    if position < 0 or text[position] == "\n":
-        return True
-    if text[position] in "!?:;":
-        return True
-    if text[position] == ".":
-        word = re.search(r"(\w+)\s*\.$", text[max(0, position - 12) : position + 1])
-        return word is None or fold(word.group(1)) not in _ABBREVIATIONS
-    return False
 
 
 def _capitalised_beside(text: str, start: int, end: int) -> bool:

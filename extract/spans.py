@@ -9,10 +9,21 @@ from functools import lru_cache
 
 from extract.categories import category_of
 from extract.model import Mention
-from extract.names import ADDRESS_WORDS, PARTICLES, fold, words_of
+from extract.names import (
+    ADDRESS_WORDS,
+    FILLER_WORDS,
+    HONORIFICS,
+    PARTICLES,
+    PERSONAL_TITLES,
+    fold,
+    words_of,
+)
 
 NAME_CATEGORIES: frozenset[str] = frozenset({"person", "place", "organisation", "other"})
 """Categories whose mentions are names (figures and dates are not)."""
+PLACE_LABELS: frozenset[str] = frozenset({"GPE", "LOC", "FAC"})
+TITLE_LABELS: frozenset[str] = frozenset({"WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+"""Labels of names that are titles: they may hold any word or mark."""
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _EDGE = "\"'“”„‘’«»‹›`*_#~|,;:!?¡¿·•…–—‒―-"
@@ -20,7 +31,7 @@ _EDGE_CHARS = frozenset(_EDGE)
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 CONNECTORS: frozenset[str] = PARTICLES | frozenset(
-    "of the and for on upon y e i und et sur am an".split()
+    "of the and for on upon y e i und et sur am an at in ten ter zu zum zur op af av do dos das".split()
 )
 """Lower-case words that may stand inside a name ("Bank of England", "Ludwig van Beethoven")."""
 
@@ -38,20 +49,22 @@ LEADING_WORDS: frozenset[str] = frozenset(
     in at on from to near of by with for after before under into through towards toward
     across behind beyond since during until like outside inside within without among between
     against upon beside besides around via and but or nor then when while if as so yet now
-    here there where yes no oh ah well dear poor did does do was is are were has had have
+    here there where dear
     """.split()
 )
 """Capitalised words that begin a sentence, not a name ("In Kiev", "Then Natásha")."""
 
 _HEADING = re.compile(
     r"^(?:chapter|book|part|volume|vol|section|act|scene|canto|letter|stave|epilogue|prologue)"
-    r"(?:\s+(?:[ivxlcdm]+|\d+|[a-z]+))?\.?$",
+    r"(?:\s+(?:[ivxlcdm]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|"
+    r"third|fourth|fifth|last|the\s+\w+))?\.?$",
     re.IGNORECASE,
 )
 _LEADING_HEADING = re.compile(
     r"^(?:CHAPTER|BOOK|PART|VOLUME|Chapter|Book|Part|Volume)\s+(?:[IVXLCDM]+|\d+)\.?\s+"
 )
-_ROMAN = re.compile(r"^(?=[IVXLCDM]*[IVX])[IVXLCDM]+\.?$")
+_ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})\.?$")
+"""A chapter number in roman numerals ("IX", "XII"): up to 39, so "LIV" or "MCI" stay names."""
 _ABBREVIATION = re.compile(r"(?:^|[\s.])(?:[^\W\d_]{1,3}|[^\W\d_](?:\.[^\W\d_])+)\.$")
 """A final full stop that belongs to the name: "St.", "Co.", "Jr.", "U.S."."""
 
@@ -71,10 +84,12 @@ def repair(text: str, mention: Mention) -> list[Mention]:
     if _PLAIN_WORD.fullmatch(mention.text):
         return [mention]  # one clean word: most mentions
     name = is_name_label(mention.label)
+    # A title may hold anything ("Gone with the Wind", "Star Wars: The Force Awakens").
+    splits = name and mention.label not in TITLE_LABELS
     found: list[Mention] = []
-    for start, end in _pieces(text, mention.start, mention.end, name=name):
+    for start, end in _pieces(text, mention.start, mention.end, name=splits):
         begins_paragraph = start > mention.start and text[start - 1] == "\n"
-        start, end = _trim(text, start, end, name=name)
+        start, end = _trim(text, start, end, name=name, person=mention.label == "PERSON")
         if name and begins_paragraph and len(text[start:end].split()) == 1:
             continue  # "CHAPTER IX\n\nHaving": a paragraph's first word, not a name
         if start < end and any(c.isalnum() for c in text[start:end]):
@@ -105,26 +120,40 @@ def _between_words(text: str, start: int, end: int, *, name: bool) -> Iterator[t
     yield position, end
 
 
+SPLIT_WORDS: frozenset[str] = (
+    frozenset(
+        """
+    to if or but then when while was is are were had has have said says told asked as so than
+    who whom which that this these those there here also again not never would could should
+    will shall may might must did does do
+    """.split()
+    )
+    - CONNECTORS
+)
+"""Lower-case words that never stand inside a person's, a place's or a company's name: a span
+holding one holds two names ("Dólokhov to Denísov", "Longbourn if Lydia")."""
+
 _INSIDE_BREAK = re.compile(
-    r"\s+(?!(?:" + "|".join(sorted(CONNECTORS)) + r")\b)[^\W\d_A-Z][^\W\d_]+(?=\s)"
-    r"|[!?;:]+(?:--|—|\s)|--+|—"
+    r"\s+(?:" + "|".join(sorted(SPLIT_WORDS)) + r")(?=\s)"
+    r"|[!?;:]+(?:--|—|\s+(?=[^\W\d_A-Z]))|--+|—"
 )
 """Where a name's span holds two names: a plain lower-case word between them ("Dólokhov to
 Denísov"), or punctuation that ends a sentence or a clause ("Darcy!--and")."""
 
 
-def _trim(text: str, start: int, end: int, *, name: bool) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, *, name: bool, person: bool = False) -> tuple[int, int]:
     while True:
         before = (start, end)
         start, end = _trim_marks(text, start, end)
         if name and start < end:
-            start, end = _trim_words(text, start, end)
+            start, end = _trim_words(text, start, end, person=person)
         if (start, end) == before:
             return start, end
 
 
 def _trim_marks(text: str, start: int, end: int) -> tuple[int, int]:
-    """Whitespace, quotes, dashes and stray punctuation off both ends; unmatched brackets too."""
+    """Whitespace, quotes, dashes and stray punctuation off both ends; unmatched brackets too
+    ("World Health Organization (WHO" ends before its bracket)."""
     while start < end and (text[start].isspace() or text[start] in _EDGE_CHARS):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_CHARS):
@@ -137,15 +166,18 @@ def _trim_marks(text: str, start: int, end: int) -> tuple[int, int]:
             start += 1
         elif piece[-1:] == closer and piece.count(closer) > piece.count(opener):
             end -= 1
+        elif opener == "(" and piece.count("(") > piece.count(")") and piece.rfind("(") > 0:
+            end = start + piece.rfind("(")
     return start, end
 
 
 _WORD = re.compile(r"\S+")
+_CONTRACTION = re.compile(r"(?:n['’]t|['’](?:ll|re|ve|d|m))$")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 """One word of letters and digits (an apostrophe inside): nothing to mend."""
 
 
-def _trim_words(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tuple[int, int]:
     """Words that are not part of a name off the ends of a name's span."""
     piece = text[start:end]
     heading = _LEADING_HEADING.match(piece)
@@ -157,13 +189,21 @@ def _trim_words(text: str, start: int, end: int) -> tuple[int, int]:
     last = piece[spans[-1][0] : spans[-1][1]]
     if "-" in last and not last.startswith("-"):
         head, _, tail = last.rpartition("-")
-        if _is_lower_word(tail) and _has_upper(head):
+        # "Dimmler-isn’t" ends in a contraction; "Kim Jong-un's" ends in a name.
+        if _is_lower_word(tail) and _CONTRACTION.search(tail) and _has_upper(head):
             return start, start + spans[-1][0] + len(head)
     if len(spans) < 2:
         return start, end
     first = piece[spans[0][0] : spans[0][1]]
-    if re.match(r"^(?:['’]?s|\d+\.?|[IVXLC]+\.)$", first) or (
-        fold(first) in LEADING_WORDS and piece[spans[1][0] : spans[1][0] + 1].isupper()
+    if (
+        re.match(r"^(?:['’]?s|[IVX]{2,}\.)$", first)
+        or (person and re.match(r"^\d+\.?$", first))
+        or (
+            # "In Kiev" at a sentence's start; "To Lam" or "Under Armour" in the middle of one.
+            fold(first) in LEADING_WORDS
+            and piece[spans[1][0] : spans[1][0] + 1].isupper()
+            and starts_sentence(text, start)
+        )
     ):
         return start + spans[1][0], end
     if _is_lower_word(first) and _has_upper(piece[spans[1][0] :]):
@@ -187,18 +227,51 @@ def _has_upper(piece: str) -> bool:
     return any(c.isupper() for c in piece)
 
 
+_ABBREVIATIONS = frozenset("mr mrs ms dr st mt jr sr prof gen col capt lt sgt rev messrs".split())
+_QUOTES_AND_DASHES = frozenset("\"'“‘«([{—–-_*")
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether a word at ``start`` begins a sentence, a line of dialogue or a paragraph (a
+    single line break inside a sentence, as in hard-wrapped text, is only a space)."""
+    position = start - 1
+    breaks = 0
+    while position >= 0 and (text[position] in " \t\r\n" or text[position] in _QUOTES_AND_DASHES):
+        if text[position] in _QUOTES_AND_DASHES:
+            return True
+        if text[position] == "\n":
+            breaks += 1
+            before = text[max(0, position - 8) : position].rstrip(" \t\r")[-1:]
+            # A paragraph break, or a line that ended a heading ("CHAPTER IX") or a sentence.
+            if breaks > 1 or not (before.islower() or before in ",;-–—"):
+                return True
+        position -= 1
+    if position < 0:
+        return True
+    if text[position] in "!?:;":
+        return True
+    if text[position] == ".":
+        word = re.search(r"(\w+)\s*\.$", text[max(0, position - 12) : position + 1])
+        return word is None or fold(word.group(1)) not in _ABBREVIATIONS
+    return False
+
+
 def is_cased(text: str) -> bool:
-    """Whether a text uses capitals the usual way, so a name without one is no name."""
-    sample = text[:200_000]
-    upper = sum(1 for c in set(sample) if c.isupper())
-    return upper > 0 and any(c.islower() for c in sample)
+    """Whether a text uses capitals the usual way (a name has them, a common word not), so a
+    name without one is no name: not all in capitals, not all in lower case but for "I"."""
+    words = text[:200_000].split()
+    if not words:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() and w[1:2].islower())
+    lower = sum(1 for w in words if w[:1].islower())
+    return capitalised >= max(2, 0.02 * len(words)) and lower >= 0.3 * len(words)
 
 
 @lru_cache(maxsize=65536)
-def names_nobody(mention_text: str, cased: bool = True) -> bool:
+def names_nobody(mention_text: str, cased: bool = True, label: str = "") -> bool:
     """Whether a name-labelled span names nothing: only words of address ("Mamma", "Your
-    Excellency", "the Prince"), a chapter heading, a roman numeral, or (in a text that uses
-    capitals) no capital at all."""
+    Excellency", "Mr" alone), a chapter heading or number, or (in a text that uses capitals)
+    no capital at all."""
     stripped = mention_text.strip()
     if _HEADING.match(" ".join(stripped.split())) or _ROMAN.match(stripped):
         return True
@@ -208,6 +281,14 @@ def names_nobody(mention_text: str, cased: bool = True) -> bool:
     characters = sum(1 for c in stripped if c.isalnum())
     if characters < 2:
         return True
-    if cased and stripped.isupper() and len(words) == 1:
-        return False  # an acronym ("US", "IT") is not the word it spells
-    return all(word in ADDRESS_WORDS for word in words)
+    if not cased or (stripped.isupper() and len(words) == 1):
+        return False  # "US" is not "us"; in a text without case, nothing tells them apart
+    if len(words) == 1 and words[0] in PERSONAL_TITLES and label in PLACE_LABELS:
+        return True  # "the Tsar", "the Countess" as a place: a title, no name
+    if len(words) > 1 and words[0] in HONORIFICS:
+        words = words[1:]  # "Mr Major" is a name; "Mr" alone is not
+        if not all(word in ADDRESS_WORDS for word in words):
+            return False
+    return all(w in ADDRESS_WORDS or w in FILLER_WORDS or w in PERSONAL_TITLES for w in words) and (
+        any(w in ADDRESS_WORDS for w in words)
+    )

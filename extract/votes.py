@@ -3,14 +3,22 @@ words around them can outvote the model when they clearly agree."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from extract.categories import category_of
 from extract.evidence import Evidence, evidence, inside, title_before
 from extract.model import Mention
-from extract.names import SURNAME_TITLES, fold, gender_of, leading_title, name_tokens, title_class
-from extract.spans import NAME_CATEGORIES
+from extract.names import (
+    HONORIFICS,
+    SURNAME_TITLES,
+    fold,
+    gender_of,
+    leading_title,
+    name_tokens,
+    title_class,
+)
+from extract.spans import NAME_CATEGORIES, TITLE_LABELS
 
 CUE_SHARE = 0.15
 """Cues must speak for at least this share of a name's mentions to outvote the model."""
@@ -18,6 +26,8 @@ STRICT_SHARE = 0.1
 """A person needs less: cues only a person earns, for at least this share of its mentions."""
 GROUP_STRICT_SHARE = 0.25
 """Or more, against the model's word that it is a group ("American" before a noun)."""
+ORG_PLACE_SHARE = 0.25
+"""More, to make a place of what the model calls an organisation."""
 SAMPLE = 48
 """Mentions of a name whose surroundings are read: a big name's are sampled evenly."""
 VOTED = ("person", "place", "organisation")
@@ -27,11 +37,14 @@ class Node:
     """The mentions of one name (its words and title class): the unit of votes and links."""
 
     __slots__ = (
+        "building",
         "category",
         "cls",
         "cues",
+        "ending",
         "first",
         "groups",
+        "honoured",
         "inherited",
         "mentions",
         "parent",
@@ -48,16 +61,21 @@ class Node:
         self.cls = cls
         self.tokens = tokens
         self.mentions: list[Mention] = []
-        self.votes: Counter[str] = Counter()
+        self.votes: dict[str, float] = defaultdict(float)
+        """The model's labels of its mentions, by category."""
         self.groups = 0
         """Mentions the model labelled a group of people (NORP: "American", "the French")."""
         self.cues: dict[str, float] = {"person": 0.0, "place": 0.0, "organisation": 0.0}
         self.strict = 0.0
+        self.ending = 0.0
+        self.building = 0.0
         self.pronouns: Counter[str] = Counter()
         self.titles: Counter[str] = Counter()
         self.titled = 0
         self.surnamed = True
         """Whether every title it has goes before a surname ("Mr.", "Colonel")."""
+        self.honoured = False
+        """Whether a title it has is an honorific ("Mr", "Madame"), never a town's or firm's."""
         self.category = "other"
         self.parent: Node | None = None
         self.first = -1
@@ -68,12 +86,14 @@ class Node:
             self.first = mention.start
         self.mentions.append(mention)
         label = mention.model_label or mention.label
-        self.votes[category_of(label)] += 1
+        # The small model calls unknown names works or products at random: half a vote.
+        self.votes[category_of(label)] += 0.5 if label in TITLE_LABELS else 1
         if label == "NORP":
             self.groups += 1
         if title is not None:
             self.titled += 1
             self.surnamed = self.surnamed and title in SURNAME_TITLES
+            self.honoured = self.honoured or title in HONORIFICS
         if title_text:
             self.titles[title_text] += 1
 
@@ -84,12 +104,14 @@ class Node:
         scale = len(self.mentions) / len(sample)
         for m in sample:
             if text is None:
-                place, organisation = inside(m.text)
-                found = Evidence(place=place, organisation=organisation)
+                ending, building, organisation = inside(m.text)
+                found = Evidence(ending=ending, building=building, organisation=organisation)
             else:
                 found = evidence(text, m.start, m.end, m.text)
             self.cues["person"] += found.person * scale
             self.cues["place"] += found.place * scale
+            self.ending += found.ending * scale
+            self.building += found.building * scale
             self.cues["organisation"] += found.organisation * scale
             self.strict += found.strict * scale
             if found.pronoun:
@@ -121,14 +143,32 @@ class Node:
 
 
 def nodes_of(names: Sequence[Mention], text: str | None, *, vote: bool) -> dict[object, Node]:
+    """The mentions of each name, a name being its words and its title's class.
+
+    An honorific ("Mr", "Ms") always makes a title; a rank or an office ("General", "Prince",
+    "King") only where the model saw a person or the rest is a name written alone too
+    ("Emperor Napoleon" and "Napoleon"): "General Motors" and "Duke Energy" keep their first
+    word.
+    """
     nodes: dict[object, Node] = {}
+    alone = {name_tokens(m.text, False) for m in names}
     for m in names:
         title = leading_title(m.text)
         title_text: str | None = None
         if title is None and text is not None and (found := title_before(text, m.start)):
             title, title_text = found
+        titled = title is not None and (
+            title in HONORIFICS
+            or (m.model_label or m.label) == "PERSON"
+            or m.source == "user"
+            or title_text is not None
+            or name_tokens(m.text) in alone  # "Emperor Napoleon", with "Napoleon" alone too
+        )
+        keep_title_word = title is not None and not titled
+        if not titled:
+            title = title_text = None
         cls = title_class(title)
-        tokens = name_tokens(m.text) or (fold(m.text),)
+        tokens = name_tokens(m.text, not keep_title_word) or (fold(m.text),)
         key: object = (cls, tokens) if vote else (category_of(m.label), cls, tokens)
         node = nodes.get(key)
         if node is None:
@@ -140,20 +180,37 @@ def nodes_of(names: Sequence[Mention], text: str | None, *, vote: bool) -> dict[
     return nodes
 
 
-def decide(node: Node) -> str:
+def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
     """A name's category: the user's labels if any; else the model's majority unless the
-    words around its mentions clearly say otherwise (weak evidence stays with the model)."""
+    words around its mentions clearly say otherwise (weak evidence stays with the model).
+    ``person_words`` are the one-word names the model mostly calls people (surnames)."""
     users = Counter(category_of(m.label) for m in node.mentions if m.source == "user")
     if users:
         return users.most_common(1)[0][0]
-    cues = node.cues
     votes = node.votes
-    base = max(votes, key=lambda c: (votes[c], cues.get(c, 0.0), c == "person"))
+    cues = dict(node.cues)
+    # A place's word ending the name counts; a building's never against the model's ORG
+    # ("Tammany Hall"); either against its PERSON only for a name written more than once,
+    # with no sign of a person, whose last word is no one's surname here ("Kellynch Hall",
+    # not "Bill Gates").
+    if 2 * votes["person"] <= node.size or (
+        node.size > 1 and cues["person"] == 0 and node.tokens[-1] not in person_words
+    ):
+        cues["place"] += node.ending
+        if 2 * votes["organisation"] <= node.size:
+            cues["place"] += node.building
+    first = category_of(node.mentions[0].model_label or node.mentions[0].label)
+    # A tie goes by what only each kind earns (for a person, not "X said"), then by the
+    # model's first word on it.
+    tied = {**cues, "person": node.strict}
+    base = max(votes, key=lambda c: (votes[c], tied.get(c, 0.0), c == first))
     if (
         2 * votes[base] <= node.size
         and votes["person"] >= 0.2 * node.size
         and node.cls is None
         and node.gender is not None
+        and cues["place"] < 1
+        and cues["organisation"] < 1
     ):
         return "person"  # the model is split, and "he" or "she" keeps following the name
     best = max(VOTED, key=lambda c: cues[c])
@@ -168,7 +225,11 @@ def decide(node: Node) -> str:
         if node.strict >= max(2.0, share * node.size) and strength >= 1.5 * against:
             return best
         return base
-    enough = strength >= 2 and strength >= CUE_SHARE * node.size
+    # An organisation takes "in", "at" and "into" too ("a stake in Arm", "analysts at X"):
+    # against a model sure of one, more is needed.
+    sure_org = base == "organisation" and votes[base] >= 0.75 * node.size
+    share, least = (ORG_PLACE_SHARE, 3) if sure_org else (CUE_SHARE, 2)
+    enough = strength >= least and strength >= share * node.size
     return best if enough and strength >= 2 * against else base
 
 

@@ -20,6 +20,7 @@ from extract.document import Document
 from extract.model import Entity
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
+from tui.frames import stamp
 from tui.reading import snap_to_words
 from tui.screens.chooser import Chooser, entity_choices, label_choices, section_choices
 from tui.screens.confirm import Confirm
@@ -51,6 +52,7 @@ class ReaderScreen(DocumentScreen):
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
         self._panels_ready = False
+        self._stamps: set[str] = set()
 
     def compose(self) -> ComposeResult:
         model = self.annotator.info.name if self.annotator else "no model (--no-ner)"
@@ -77,6 +79,19 @@ class ReaderScreen(DocumentScreen):
             Sidebar(id="sidebar").data_bind(ReaderScreen.reading),
             MentionsPanel(id="mentions").data_bind(ReaderScreen.reading),
         )
+        self._stamp_drawn()
+
+    def watch_reading(self) -> None:
+        self._stamp_drawn()
+
+    def _stamp_drawn(self) -> None:
+        """For the first-paint benchmark: entities (with the sidebar) and the end, once drawn."""
+        if not self._stamps and self._panels_ready and self.reading.view.entities:
+            self._stamps.add("entities")
+            self.call_after_refresh(stamp, "entities")
+        if "done" not in self._stamps and self.reading.progress.finished:
+            self._stamps.add("done")
+            self.call_after_refresh(stamp, "done")
 
     @property
     def article(self) -> ArticleView:
@@ -87,6 +102,7 @@ class ReaderScreen(DocumentScreen):
         return self.query_one(Sidebar)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(stamp, "first-frame")
         self.call_after_refresh(self._mount_panels)
         article = self.article
         article.focus()

@@ -1,0 +1,188 @@
+"""First screen of entity-reader against a bare Textual viewer, cold and cached, in tmux.
+
+    python bench/first_paint.py PATH [--runs 7] [--width 140] [--height 45]
+
+Each program runs in a fresh tmux pane and writes its own timestamps (no screen polling):
+$ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
+
+    bare     bench/bare_viewer.py: the file's lines through the Line API, nothing else;
+             "first-frame" once its first screen is drawn
+    cold     entity-reader with an empty cache: "first-frame" (the text), "entities" (the
+             first entities drawn), "done" (every entity in)
+    cached   entity-reader again on the same cache: "first-frame", and "entities" once the
+             screen shows the highlighted text and the filled sidebar
+
+Start times come from the shell that starts each program (date +%s.%N), so tmux's own start
+is not counted. After each cached run the pane is captured with its colours to check that the
+first screen really shows highlighted text and a filled sidebar. Prints the median and the
+spread (min-max) of each figure and the ratios of the medians to the bare viewer's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+class Pane:
+    """One tmux server with one pane, for one program run."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.socket = f"first-paint-{uuid.uuid4().hex[:8]}"
+        self.width, self.height = width, height
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        return done.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux(
+            "new-session", "-d", "-s", "bench", "-x", str(self.width), "-y", str(self.height),
+            command,
+        )  # fmt: skip
+
+    def capture(self, colours: bool = False) -> str:
+        return self.tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", "bench")
+
+    def stop(self) -> None:
+        self.tmux("kill-server")
+
+
+def run(
+    program: str,
+    log: Path,
+    wanted: tuple[str, ...],
+    env: dict[str, str],
+    size: tuple[int, int],
+    timeout: float,
+) -> tuple[dict[str, float], str]:
+    """Start ``program`` in a pane; seconds from its start to each wanted event, and the
+    screen (with colours) once the last one came."""
+    log.unlink(missing_ok=True)
+    stamp = log.with_suffix(".start")
+    stamp.unlink(missing_ok=True)
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    command = (
+        f"date +%s.%N > {shlex.quote(str(stamp))}; "
+        f"exec env ENTITY_READER_FRAME_LOG={shlex.quote(str(log))} {exports} {program}"
+    )
+    pane = Pane(*size)
+    pane.start(command)
+    deadline = time.monotonic() + timeout
+    events: dict[str, float] = {}
+    try:
+        while time.monotonic() < deadline:
+            if log.exists():
+                for line in log.read_text().splitlines():
+                    name, _, at = line.partition(" ")
+                    events.setdefault(name, float(at))
+                if all(name in events for name in wanted):
+                    break
+            time.sleep(0.01)
+        time.sleep(0.05)
+        screen = pane.capture(colours=True)
+    finally:
+        pane.stop()
+    started = float(stamp.read_text()) if stamp.exists() else float("nan")
+    return {name: at - started for name, at in events.items()}, screen
+
+
+def summary(values: list[float]) -> str:
+    good = [v for v in values if v == v]
+    if not good:
+        return "     n/a"
+    return f"{statistics.median(good):8.3f}  ({min(good):.3f}-{max(good):.3f})"
+
+
+def highlighted(screen: str) -> bool:
+    """Whether the captured screen shows text with a background colour (a highlight) and a
+    sidebar with a section of People counted."""
+    has_colour = "\x1b[48;" in screen or ";48;" in screen
+    plain = "".join(ch for ch in screen if ch >= " " or ch == "\n")
+    return has_colour and ("People" in plain)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--width", type=int, default=140)
+    parser.add_argument("--height", type=int, default=45)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is needed", file=sys.stderr)
+        return 2
+    python = sys.executable
+    reader = os.environ.get("READER") or str(Path(python).parent / "entity-reader")
+    path = shlex.quote(str(args.path.resolve()))
+    size = (args.width, args.height)
+    figures: dict[str, list[float]] = {
+        k: [] for k in ("bare", "cold", "cold_entities", "cold_done", "cached", "cached_entities")
+    }
+    checked = 0
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        log = work / "frames.log"
+        for _ in range(args.runs):
+            bare, _ = run(
+                f"{python} {HERE / 'bare_viewer.py'} {path}", log, ("first-frame",), {}, size, 30
+            )
+            figures["bare"].append(bare.get("first-frame", float("nan")))
+
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            shutil.rmtree(work / "data", ignore_errors=True)
+            env = {
+                "ENTITY_READER_CACHE_DIR": str(work / "cache"),
+                "ENTITY_READER_DATA_DIR": str(work / "data"),
+            }
+            cold, _ = run(f"{reader} {path}", log, ("first-frame", "done"), env, size, 900)
+            figures["cold"].append(cold.get("first-frame", float("nan")))
+            figures["cold_entities"].append(cold.get("entities", float("nan")))
+            figures["cold_done"].append(cold.get("done", float("nan")))
+
+            shutil.rmtree(work / "data", ignore_errors=True)  # no remembered position
+            cached, screen = run(
+                f"{reader} {path}", log, ("first-frame", "entities"), env, size, 60
+            )
+            figures["cached"].append(cached.get("first-frame", float("nan")))
+            figures["cached_entities"].append(cached.get("entities", float("nan")))
+            checked += highlighted(screen)
+
+    bare = statistics.median(v for v in figures["bare"] if v == v)
+    print(f"file: {args.path} ({args.path.stat().st_size:,} bytes), {args.runs} runs")
+    print(f"{'':44} median    (min-max), seconds")
+    rows = (
+        ("bare viewer: first screen", "bare", True),
+        ("entity-reader cold: first screen", "cold", True),
+        ("entity-reader cold: first entities drawn", "cold_entities", False),
+        ("entity-reader cold: every entity in", "cold_done", False),
+        ("entity-reader cached: first screen", "cached", True),
+        ("entity-reader cached: highlights + sidebar", "cached_entities", True),
+    )
+    for title, key, ratio in rows:
+        line = f"{title:44} {summary(figures[key])}"
+        good = [v for v in figures[key] if v == v]
+        if ratio and good and key != "bare":
+            line += f"   {statistics.median(good) / bare:.2f}x bare"
+        print(line)
+    print(
+        f"cached screens checked with colours: {checked}/{args.runs} showed highlights and People"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Timestamps of what the reader has drawn, for the first-paint benchmark (bench/first_paint.py).
+
+Written only when ``$ENTITY_READER_FRAME_LOG`` names a file: one "EVENT UNIX-TIME" line each,
+at most once per event. Costs nothing otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+FRAME_LOG = "ENTITY_READER_FRAME_LOG"
+_written: set[str] = set()
+
+
+def stamp(event: str) -> None:
+    """Note that ``event`` ("first-frame", "entities", "done") is on screen now."""
+    path = os.environ.get(FRAME_LOG)
+    if not path or event in _written:
+        return
+    _written.add(event)
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{event} {time.time():.6f}\n")
+    except OSError:
+        pass  # a benchmark aid must never disturb the reader

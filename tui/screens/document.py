@@ -21,8 +21,24 @@ from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
+from extract.views import DocumentViews
 from tui.messages import AnnotationFailed, MentionsFound, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span, View, derive
+
+
+def views_for(
+    annotator: Annotator | None, document: Document, document_pass: bool
+) -> DocumentViews | None:
+    """The kept views of a document read by an annotator with a cache (None otherwise)."""
+    cache = getattr(annotator, "cache", None)
+    if annotator is None or cache is None or not hasattr(annotator, "key"):
+        return None
+    from extract.views import ViewCache
+
+    return DocumentViews(
+        ViewCache(cache.folder), annotator.key(document.sha256), document_pass=document_pass
+    )
+
 
 DERIVE_PAUSE = 0.25
 """Least seconds between two derivations while the model streams."""
@@ -62,6 +78,10 @@ class DocumentScreen(Screen[None]):
         self._derive_worker: Worker[None] | None = None
         self._document_pass: bool = getattr(annotator, "document_pass", True)
         """Whether the mentions go through the document-level pass (not imported ones)."""
+        self._views = views_for(annotator, document, self._document_pass)
+        """Where derived views of this document are kept (None without a cache)."""
+        self._kept_key = ""
+        self._mentions_read = True
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -109,8 +129,12 @@ class DocumentScreen(Screen[None]):
 
     def read_cached(self) -> bool:
         """Show the model's mentions from the cache at once; False when they are not there
-        (then `annotate` finds them)."""
+        (then `annotate` finds them). A view derived before with the same corrections is
+        shown as it was kept, without deriving it again (the model's mentions, needed only
+        for the next correction, are read then)."""
         if self.annotator is None:
+            return True
+        if self._views is not None and self._show_kept_view():
             return True
         cached = self.annotator.cached(self.document.text, self.document.sha256)
         if self.annotator.cache is not None:
@@ -235,6 +259,7 @@ class DocumentScreen(Screen[None]):
             self._derive_timer.stop()
             self._derive_timer = None
         self._deriving = self._stale = False
+        self._read_mentions()
         log = list(self.store.log) if self.store is not None else []
         view = derive(
             self.document.text,
@@ -245,7 +270,54 @@ class DocumentScreen(Screen[None]):
         )
         self._take(view, complete=self._all_found)
 
+    def _show_kept_view(self) -> bool:
+        assert self._views is not None
+        log = list(self.store.log) if self.store is not None else []
+        kept = self._views.get(self.document.text, log)
+        for problem in self._views.cache.problems:
+            self.notify(problem, title="Cache", severity="warning", timeout=8)
+        if kept is None:
+            return False
+        entities, unplaced_ids = kept
+        missing = set(unplaced_ids)
+        unplaced = tuple(c for c in log if c.id in missing)
+        total = len(self.document.text)
+        self._all_found = True
+        self._mentions_read = False
+        self._kept_key = self._views.key(log)
+        self.reading = self.reading.with_progress(Progress("done", total, total, True))
+        view = View(entities, MentionIndex(entities, self.shown), self.shown, unplaced)
+        self._take(view, complete=True)
+        return True
+
+    def _read_mentions(self) -> None:
+        """The model's mentions, read from the cache when a kept view was shown instead."""
+        if self._mentions_read or self.annotator is None:
+            return
+        self._mentions_read = True
+        cached = self.annotator.cached(self.document.text, self.document.sha256)
+        if cached is None:  # the view outlived its mentions: take the model's part of it
+            cached = [
+                Mention(m.start, m.end, m.model_label, m.text)
+                for e in self.entities
+                for m in e.mentions
+                if m.source == "model" and m.model_label
+            ]
+        self.model_mentions = cached
+
+    @work(thread=True, group="keep-view", exit_on_error=False)
+    def _keep_view(self, view: View, log: tuple[Correction, ...]) -> None:
+        """Keep a complete view for the next time this document is opened (best effort)."""
+        if self._views is not None:
+            self._views.put(view.entities, self.document.text, log, [c.id for c in view.unplaced])
+
     def _take(self, view: View, *, complete: bool) -> None:
+        if complete and self._views is not None:
+            log = tuple(self.store.log) if self.store is not None else ()
+            key = self._views.key(log)
+            if key != self._kept_key:
+                self._kept_key = key
+                self._keep_view(view, log)
         reading = self.reading.with_view(view)
         if complete and reading.progress.state == "running":
             reading = reading.with_progress(replace(reading.progress, state="done"))

@@ -1,0 +1,195 @@
+"""A store of derived views: a text's entities, as the document-level pass and the user's
+corrections made them, so a book opened again shows them at once instead of deriving them.
+
+The key covers everything the entities depend on: the model's mentions (text, model, version,
+settings: the mention cache's key), the pass's version, whether the pass runs at all, and the
+corrections. An entry is compact JSON: a table of labels, one row per entity, and every
+mention as six numbers, sorted by position. A corrupt or stale entry is set aside and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from extract.atomic import aside_path, write_atomic
+from extract.cache import default_cache_dir
+from extract.document_pass import PASS_VERSION
+from extract.model import Entity, Mention
+
+VIEW_FORMAT = 1
+_CATEGORIES = ("person", "organisation", "place", "figure", "date", "other")
+
+
+def view_key(mentions_key: str, corrections: Sequence[Any], *, document_pass: bool) -> str:
+    """The name a derived view is stored under: the model's mentions (their cache key), the
+    document-level pass (its version, or none), and the corrections applied over them."""
+    edits = json.dumps([c.as_data() for c in corrections], sort_keys=True, ensure_ascii=False)
+    material = "\x1f".join(
+        (
+            str(VIEW_FORMAT),
+            mentions_key,
+            f"pass={PASS_VERSION if document_pass else 'off'}",
+            hashlib.sha256(edits.encode("utf-8", "surrogatepass")).hexdigest(),
+        )
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class ViewCache:
+    """Derived views per key, as compact JSON files under one folder."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else default_cache_dir()
+        self.problems: list[str] = []
+        """Notes about entries that could not be used (shown by the reader, not raised)."""
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "views" / f"{key}.json"
+
+    def get(self, key: str, text: str) -> tuple[list[Entity], list[str]] | None:
+        """The stored entities and the ids of the corrections that could not be placed, or
+        None when missing, corrupt or not of ``text``."""
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            return _parse(raw, key, text)
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            aside = aside_path(path.with_suffix(""))
+            try:
+                os.replace(path, aside)
+                self.problems.append(f"corrupt view cache entry moved to {aside} ({error})")
+            except OSError:
+                self.problems.append(f"corrupt view cache entry {path} ignored ({error})")
+            return None
+
+    def put(
+        self,
+        key: str,
+        entities: Sequence[Entity],
+        text_length: int,
+        unplaced: Sequence[str] = (),
+    ) -> None:
+        """Store entities (and the ids of corrections not placed) under ``key``; a failure to
+        write only loses the cache."""
+        labels = sorted(
+            {m.label for e in entities for m in e.mentions}
+            | {m.model_label for e in entities for m in e.mentions}
+        )
+        number = {label: position for position, label in enumerate(labels)}
+        rows = [
+            [e.id, e.name, _CATEGORIES.index(e.category), None if e.value is None else str(e.value)]
+            for e in entities
+        ]
+        flat: list[int] = []
+        placed = sorted(
+            (
+                (m.start, m.end, position, m)
+                for position, e in enumerate(entities)
+                for m in e.mentions
+            ),
+            key=lambda item: item[:3],
+        )
+        for start, end, position, m in placed:
+            source = 1 if m.source == "user" else 0
+            flat += (start, end, position, number[m.label], number[m.model_label], source)
+        payload = {
+            "format": VIEW_FORMAT,
+            "key": key,
+            "length": text_length,
+            "labels": labels,
+            "entities": rows,
+            "mentions": flat,
+            "unplaced": list(unplaced),
+        }
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+        try:
+            write_atomic(self._path(key), data)
+        except OSError as error:
+            self.problems.append(f"could not write the view cache: {error}")
+
+
+def _parse(raw: bytes, key: str, text: str) -> tuple[list[Entity], list[str]]:
+    """Entities from a stored entry; anything not exactly as `ViewCache.put` writes raises."""
+    data = json.loads(raw)
+    if not isinstance(data, dict) or data.get("format") != VIEW_FORMAT:
+        raise ValueError(f"not a format {VIEW_FORMAT} entry")
+    if data["key"] != key or data["length"] != len(text):
+        raise ValueError("stored for another text or settings")
+    labels: list[str] = data["labels"]
+    rows: list[list[Any]] = data["entities"]
+    flat: list[int] = data["mentions"]
+    if not all(isinstance(label, str) for label in labels) or len(flat) % 6:
+        raise ValueError("labels or mentions malformed")
+    owned: list[list[Mention]] = [[] for _ in rows]
+    length = len(text)
+    for i in range(0, len(flat), 6):
+        start, end, owner, label, model_label, source = flat[i : i + 6]
+        if not 0 <= start < end <= length:
+            raise ValueError(f"offsets {start}-{end} outside the text")
+        if owner < 0 or label < 0 or model_label < 0:
+            raise ValueError("a negative reference")
+        owned[owner].append(
+            Mention(
+                start,
+                end,
+                labels[label],
+                text[start:end],
+                "user" if source else "model",
+                labels[model_label],
+            )
+        )
+    entities = []
+    for (entity_id, name, category, value), mentions in zip(rows, owned, strict=True):
+        if not mentions or not isinstance(entity_id, str) or not isinstance(name, str):
+            raise ValueError(f"entity {entity_id!r} malformed")
+        entities.append(
+            Entity(
+                entity_id,
+                name,
+                _CATEGORIES[category],
+                tuple(mentions),
+                None if value is None else Fraction(value),
+            )
+        )
+    unplaced = data["unplaced"]
+    if not isinstance(unplaced, list) or not all(isinstance(i, str) for i in unplaced):
+        raise ValueError("unplaced is not a list of ids")
+    return entities, unplaced
+
+
+class DocumentViews:
+    """The stored views of one document read by one model: looked up and kept by the
+    corrections they were made with."""
+
+    def __init__(self, cache: ViewCache, mentions_key: str, *, document_pass: bool) -> None:
+        self.cache = cache
+        self.mentions_key = mentions_key
+        self.document_pass = document_pass
+
+    def key(self, corrections: Sequence[Any]) -> str:
+        return view_key(self.mentions_key, corrections, document_pass=self.document_pass)
+
+    def get(self, text: str, corrections: Sequence[Any]) -> tuple[list[Entity], list[str]] | None:
+        """The entities derived before with these corrections, if kept."""
+        return self.cache.get(self.key(corrections), text)
+
+    def put(
+        self,
+        entities: Sequence[Entity],
+        text: str,
+        corrections: Sequence[Any],
+        unplaced: Sequence[str] = (),
+    ) -> None:
+        """Keep the entities derived with these corrections (best effort)."""
+        self.cache.put(self.key(corrections), entities, len(text), unplaced)

@@ -1,16 +1,33 @@
 """entity-reader's extraction core: documents, NER, grouping, storage and exporters.
 
-Plain Python and spaCy only; nothing here imports Textual or Rich.
+Plain Python and spaCy only; nothing here imports Textual or Rich. The names below are loaded
+on first use, so importing one module (the reader's first screen needs only the document)
+does not import the rest.
 """
 
-from extract.annotations import Annotations, annotate
-from extract.categories import CATEGORIES, Category, category_of
-from extract.document import Document, Section, load
-from extract.errors import DocumentError, EntityReaderError, ModelError
-from extract.grouping import group
-from extract.model import Entity, Mention
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_WHERE: dict[str, str] = {
+    "Annotations": "extract.annotations",
+    "annotate": "extract.annotations",
+    "CATEGORIES": "extract.categories",
+    "Category": "extract.categories",
+    "category_of": "extract.categories",
+    "Document": "extract.document",
+    "Section": "extract.document",
+    "load": "extract.document",
+    "DocumentError": "extract.errors",
+    "EntityReaderError": "extract.errors",
+    "ModelError": "extract.errors",
+    "group": "extract.grouping",
+    "Entity": "extract.model",
+    "Mention": "extract.model",
+}
 
 __all__ = [
     "CATEGORIES",
@@ -29,3 +46,19 @@ __all__ = [
     "group",
     "load",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from extract.annotations import Annotations, annotate
+    from extract.categories import CATEGORIES, Category, category_of
+    from extract.document import Document, Section, load
+    from extract.errors import DocumentError, EntityReaderError, ModelError
+    from extract.grouping import group
+    from extract.model import Entity, Mention

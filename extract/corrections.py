@@ -24,9 +24,7 @@ from typing import Any, Literal
 
 from extract.atomic import aside_path, remove_leftovers, write_atomic
 from extract.categories import ALL_LABELS, category_of
-from extract.document_pass import prepare
 from extract.errors import EntityReaderError
-from extract.grouping import group
 from extract.model import Entity, Mention
 from extract.names import display_name, fold, name_tokens
 from extract.storage import data_dir
@@ -268,6 +266,10 @@ def apply(
     """The entities a reader sees: the model's mentions, mended and voted on by the
     document-level pass (unless ``document_pass`` is off, for annotations taken as they are),
     with the user's edits, grouped. The user's edits win over everything."""
+    # Imported here: the store (opened before the reader's first frame) needs none of it.
+    from extract.document_pass import prepare
+    from extract.grouping import group
+
     base = prepare(text, mentions) if document_pass else list(mentions)
     by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in base}
 

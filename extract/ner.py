@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -77,7 +78,18 @@ def resolve_model(requested: str | None = None) -> ModelInfo:
 
 
 def _spacy_version() -> str:
-    import importlib.metadata  # slow to import; only needed once a model is resolved
+    """spaCy's version, for cache keys: read from its about.py, which is much quicker than
+    importing spaCy or importlib.metadata before the reader's first frame."""
+    package = _package_folder("spacy")
+    if package is not None:
+        try:
+            about = (package / "about.py").read_text(encoding="utf-8")
+        except OSError:
+            about = ""
+        found = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", about, re.MULTILINE)
+        if found:
+            return found.group(1)
+    import importlib.metadata
 
     try:
         return importlib.metadata.version("spacy")

@@ -126,12 +126,12 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
         calls.append(1)
         return real_apply(*args, **kwargs)  # type: ignore[arg-type]
 
-    import tui.reading
+    import extract.corrections
 
     store = open_for(sample_document.source, sample_document.sha256, tmp_path / "edits.json")
     again = ReaderApp(sample_document, sample_annotator, store=store)
-    original = tui.reading.apply
-    tui.reading.apply = counting  # type: ignore[assignment]
+    original = extract.corrections.apply
+    extract.corrections.apply = counting  # type: ignore[assignment]
     try:
         async with again.run_test(size=(120, 40)) as pilot:
             screen = again.screen
@@ -146,6 +146,6 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
                 "organisation"
             )
     finally:
-        tui.reading.apply = original  # type: ignore[assignment]
+        extract.corrections.apply = original  # type: ignore[assignment]
     kept = json.loads(next((cache_dir / "views").glob("*.json")).read_text(encoding="utf-8"))
     assert kept["format"] == 1

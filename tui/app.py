@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.command import Provider
@@ -11,13 +11,15 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from extract.annotator import Annotator
-from extract.corrections import CorrectionStore, describe
 from extract.document import Document
 from extract.positions import Positions
 from tui.bindings import KEYS, remapped
 from tui.commands import ReaderCommands
 from tui.layout import plain
 from tui.screens.reader import ReaderScreen
+
+if TYPE_CHECKING:
+    from extract.corrections import CorrectionStore
 
 
 class ReaderApp(App[None]):
@@ -91,6 +93,8 @@ class ReaderApp(App[None]):
                 )
             lost = self.store.unplaced(self.document.text)
             if lost:
+                from extract.corrections import describe
+
                 listed = "\n".join(describe(c) for c in lost[:5])
                 more = f"\n… and {len(lost) - 5} more" if len(lost) > 5 else ""
                 self.notify(

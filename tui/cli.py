@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,8 +18,29 @@ PROG = "entity-reader"
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr."""
 
+    epilog_later: Callable[[], str] | None = None
+    """Makes the epilog when help is printed (it lists formats and keys, slow to import)."""
+
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+    def format_help(self) -> str:
+        if self.epilog_later is not None:
+            self.epilog = self.epilog_later()
+        return super().format_help()
+
+
+class _Later:
+    """Choices read from a registry only when an option is used or help is printed."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
 
 
 def _version() -> str:
@@ -80,16 +101,20 @@ def _add_import_options(parser: argparse.ArgumentParser, *, what: str) -> None:
     _add_import_format_option(parser, "the --import file")
 
 
-def _add_import_format_option(parser: argparse.ArgumentParser, what: str) -> None:
+def _import_formats() -> list[str]:
     from extract.importers import IMPORTERS
 
-    names = ["auto", *IMPORTERS]
+    return ["auto", *IMPORTERS]
+
+
+def _add_import_format_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--import-format",
         default="auto",
-        choices=names,
-        metavar="{" + ",".join(names) + "}",
-        help=f"read {what} as this format (default: auto, by extension and content)",
+        choices=_Later(_import_formats),
+        metavar="F",
+        help=f"read {what} as this format: auto (the default: by extension and content), or "
+        "one of the export formats but csv and html",
     )
 
 
@@ -102,20 +127,24 @@ def _formats_help() -> str:
 
 def reader_parser() -> argparse.ArgumentParser:
     """Arguments of ``entity-reader FILE``."""
-    from tui.bindings import keys_help
+
+    def keys_help() -> str:
+        from tui.bindings import keys_help
+
+        return keys_help()
 
     parser = _Parser(
         prog=PROG,
         description="Read a text with its named entities highlighted, listed and navigable.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=(
-            f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
-            f"  (see {PROG} export --help)\n\n"
-            f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
-            f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
-            f"formats:\n{_formats_help()}\n\n"
-            f"keys in the reader:\n{keys_help()}"
-        ),
+    )
+    parser.epilog_later = lambda: (
+        f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
+        f"  (see {PROG} export --help)\n\n"
+        f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
+        f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
+        f"formats:\n{_formats_help()}\n\n"
+        f"keys in the reader:\n{keys_help()}"
     )
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(

@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from extract.categories import CATEGORIES, CATEGORY_BY_KEY
-from extract.corrections import Correction, apply
 from extract.index import MentionIndex, next_of
 from extract.model import Entity, Mention
 
@@ -27,6 +26,9 @@ Span = tuple[int, int]
 """Offsets into the text, end exclusive."""
 
 Severity = Literal["information", "warning", "error"]
+
+if TYPE_CHECKING:
+    from extract.corrections import Correction
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -67,6 +69,8 @@ def derive(
     indexed for the shown categories. The one place entities are made for the screen; exports
     make theirs with the same `apply` (``document_pass`` off for annotations taken as they are,
     as imported ones)."""
+    from extract.corrections import apply  # the document-level pass: after the first frame
+
     applied = apply(text, model_mentions, corrections, document_pass=document_pass)
     entities = list(applied.entities)
     return View(entities, MentionIndex(entities, shown), shown, tuple(applied.unplaced))

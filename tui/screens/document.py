@@ -7,7 +7,7 @@ import gc
 import threading
 import time
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.reactive import var
@@ -16,14 +16,16 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from extract.annotator import Annotator
-from extract.corrections import Correction, CorrectionStore
 from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
-from extract.views import DocumentViews
 from tui.messages import AnnotationFailed, MentionsFound, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span, View, derive
+
+if TYPE_CHECKING:
+    from extract.corrections import Correction, CorrectionStore
+    from extract.views import DocumentViews
 
 
 def views_for(
@@ -33,7 +35,7 @@ def views_for(
     cache = getattr(annotator, "cache", None)
     if annotator is None or cache is None or not hasattr(annotator, "key"):
         return None
-    from extract.views import ViewCache
+    from extract.views import DocumentViews, ViewCache
 
     return DocumentViews(
         ViewCache(cache.folder), annotator.key(document.sha256), document_pass=document_pass

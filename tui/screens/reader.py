@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,10 +12,8 @@ from textual.events import Key as KeyEvent
 from textual.events import Resize
 from textual.widgets import Footer, Input
 
-from extract import corrections
 from extract.annotator import Annotator
 from extract.categories import CATEGORIES
-from extract.corrections import CorrectionStore
 from extract.document import Document
 from extract.model import Entity
 from extract.positions import Positions
@@ -31,6 +29,18 @@ from tui.widgets.bars import StatusBar, TopBar
 from tui.widgets.density import DensityStrip
 from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from extract.corrections import CorrectionStore
+
+
+def _edits() -> ModuleType:
+    """The corrections module, imported on the first correction (not before the first frame)."""
+    import extract.corrections
+
+    return extract.corrections
 
 
 class ReaderScreen(DocumentScreen):
@@ -86,7 +96,7 @@ class ReaderScreen(DocumentScreen):
 
     def _stamp_drawn(self) -> None:
         """For the first-paint benchmark: entities (with the sidebar) and the end, once drawn."""
-        if not self._stamps and self._panels_ready and self.reading.view.entities:
+        if "entities" not in self._stamps and self._panels_ready and self.reading.view.entities:
             self._stamps.add("entities")
             self.call_after_refresh(stamp, "entities")
         if "done" not in self._stamps and self.reading.progress.finished:
@@ -253,7 +263,7 @@ class ReaderScreen(DocumentScreen):
         def chosen(label: str | None) -> None:
             if label:
                 said = f"{entity.name}: every mention is now {label}."
-                self.correct(corrections.relabel(entity, label), said)
+                self.correct(_edits().relabel(entity, label), said)
 
         self.app.push_screen(Chooser(f"Relabel {entity.name}", label_choices()), chosen)
 
@@ -262,14 +272,14 @@ class ReaderScreen(DocumentScreen):
         entity = self._need_entity()
         if entity is not None:
             said = f"Removed {entity.name} ({len(entity.mentions)} mentions). u undoes."
-            self.correct(corrections.remove(entity), said)
+            self.correct(_edits().remove(entity), said)
 
     def action_remove_mention(self) -> None:
         """Remove only the current mention."""
         current = self.current
         if self._need_entity() is not None and current is not None:
             said = f"Removed this mention of {current.text!r}. u undoes."
-            self.correct(corrections.remove_mention(self.document.text, current), said)
+            self.correct(_edits().remove_mention(self.document.text, current), said)
 
     def action_add(self) -> None:
         """Mark the search match or the mouse selection as an entity."""
@@ -290,7 +300,7 @@ class ReaderScreen(DocumentScreen):
         def chosen(label: str | None) -> None:
             if not label:
                 return
-            others = [o for o in corrections.occurrences(text, piece) if o != snapped]
+            others = [o for o in _edits().occurrences(text, piece) if o != snapped]
             if not others:
                 self._add(start, end, label, everywhere=False)
                 return
@@ -309,7 +319,7 @@ class ReaderScreen(DocumentScreen):
         self.article.clear_selection()
         text = self.document.text
         where = " everywhere" if everywhere else ""
-        edit = corrections.add(text, start, end, label, everywhere=bool(everywhere))
+        edit = _edits().add(text, start, end, label, everywhere=bool(everywhere))
         self.correct(edit, f"Added {text[start:end]!r} as {label}{where}.")
         reading = self.reading.leave_search()
         found = reading.view.index.find(start, end)
@@ -326,7 +336,7 @@ class ReaderScreen(DocumentScreen):
             target = next((e for e in self.entities if e.id == target_id), None)
             if target is not None:
                 said = f"Merged {entity.name} into {target.name}."
-                self.correct(corrections.merge(entity, target), said)
+                self.correct(_edits().merge(entity, target), said)
 
         title = f"Merge {entity.name} into…"
         self.app.push_screen(Chooser(title, entity_choices(others)), chosen)
@@ -341,7 +351,7 @@ class ReaderScreen(DocumentScreen):
             self.notify(f"{entity.name} has only this mention.", timeout=3)
             return
         said = f"Split this mention out of {entity.name}."
-        self.correct(corrections.split(self.document.text, current), said)
+        self.correct(_edits().split(self.document.text, current), said)
 
     def action_undo(self) -> None:
         """Take back the last correction."""

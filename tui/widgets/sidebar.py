@@ -19,8 +19,8 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from extract.categories import CATEGORIES
-from extract.grouping import fold
 from extract.model import Entity
+from extract.names import fold
 from tui.bindings import bindings_for
 from tui.layout import plain
 from tui.reading import Reading, View

@@ -306,6 +306,22 @@ def test_an_unreadable_corrections_file_is_an_error_and_left_alone(
     assert [p.name for p in path.parent.iterdir() if "corrupt" in p.name] == []
 
 
+def test_eval_only_reads_a_corrupt_corrections_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    assert export(short_text(tmp_path), "-f", "jsonl", "-o", gold) == 0
+    kept = default_path(str(gold))
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("{not json", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["eval", str(gold), "--json"]) == 0
+    err = capsys.readouterr().err
+    assert f"entity-reader: warning: corrections file {kept} is corrupt" in err
+    assert kept.read_text(encoding="utf-8") == "{not json"
+    assert not Path(f"{kept}.corrupt").exists()
+
+
 def test_a_folder_in_the_way_of_the_corrections_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -681,7 +697,7 @@ def _non_utf8_name(folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["json", "jsonl", "spacy"])
+@pytest.mark.parametrize("name", ["json", "jsonl", "spacy", "labelstudio"])
 def test_a_file_name_that_is_not_utf8_exports(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -696,6 +712,8 @@ def test_a_file_name_that_is_not_utf8_exports(
         assert json.loads(data.decode("utf-8"))["source"] == shown
     elif name == "jsonl":
         assert json.loads(data.decode("utf-8").splitlines()[0])["meta"]["source"] == shown
+    elif name == "labelstudio":
+        assert json.loads(data.decode("utf-8"))[0]["data"]["source"] == shown
     else:
         (doc,) = DocBin().from_bytes(data).get_docs(vocab())
         assert doc.user_data["entity_reader"]["source"] == shown

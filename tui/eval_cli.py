@@ -45,7 +45,7 @@ def evaluate(args: argparse.Namespace) -> int:
     model = {"name": annotator.info.name, "version": annotator.info.version}
     if args.json:
         data = {"model": model, "gold": list(args.gold), **scores.as_data()}
-        write_stdout((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     _print_table(scores, f"{model['name']} {model['version']}", args.gold)
     return 0

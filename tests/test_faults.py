@@ -569,6 +569,24 @@ async def test_a_dialog_survives_a_tiny_terminal(
     assert app._exception is None
 
 
+@pytest.mark.asyncio
+async def test_the_sidebar_outlives_its_tree_while_the_reader_closes(
+    sample_document: Document, sample_annotator: Annotator
+) -> None:
+    # Closing takes the tree down before the sidebar: a late rebuild (its timer, the theme,
+    # a reading bound late) must not raise, or the reader dies with a traceback on exit.
+    from tui.widgets.sidebar import EntityTree, Sidebar
+
+    app = ReaderApp(sample_document, sample_annotator, store=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_annotated(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        await sidebar.query_one(EntityTree).remove()
+        app.theme = "textual-light"  # the sidebar rebuilds on a theme change
+        await pilot.pause(0.2)
+        assert app._exception is None and app.is_running
+
+
 # == crashes and silent loss ==================================================================
 
 

@@ -31,17 +31,33 @@ def reader_pid(pid_file: Path) -> int:
     return int(pid_file.read_text())
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["settled", "early"])
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
 def test_a_signal_gives_the_terminal_back(
-    number: signal.Signals, terminal: Terminal, tmp_path: Path, cache_dir: Path, data_dir: Path
+    number: signal.Signals,
+    early: bool,
+    terminal: Terminal,
+    tmp_path: Path,
+    cache_dir: Path,
+    data_dir: Path,
 ) -> None:
+    """Settled: the sidebar lists entities. Early: as soon as the text shows, while the side
+    panels are still being put up."""
     pid_file = tmp_path / "pid"
+    script = tmp_path / "run.sh"
     # exec keeps the shell's pid, so the pid written is the reader's own.
     reader = command(cache_dir, data_dir, str(SAMPLE)).removesuffix("; echo EXIT=$?")
-    terminal.start(f"sh -c 'echo $$ > {pid_file}; exec {reader}'; echo EXIT=$?; sleep 60", 120, 30)
-    terminal.wait_for(lambda s: "Haider al-Abadi" in s, "the reader and its sidebar")
-    assert pane(terminal, "alternate_on") == "1"
-    assert pane(terminal, "mouse_any_flag") == "1" or pane(terminal, "mouse_sgr_flag") == "1"
+    script.write_text(f'echo $$ > "{pid_file}"\nexec {reader}\n', encoding="utf-8")
+    terminal.start(f"sh {script}; echo EXIT=$?; sleep 60", 120, 30)
+    if early:
+        terminal.wait_for(lambda s: "Iraqi air strike" in s, "the text")
+    else:
+        terminal.wait_for(
+            lambda s: "filter entities" in s and "Haider al-Abadi" in s,
+            "the reader and its sidebar",
+        )
+        assert pane(terminal, "alternate_on") == "1"
+        assert pane(terminal, "mouse_any_flag") == "1" or pane(terminal, "mouse_sgr_flag") == "1"
 
     os.kill(reader_pid(pid_file), number)
     shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to exit", timeout=20)

@@ -90,7 +90,9 @@ class ProcessPool:
         context = multiprocessing.get_context("spawn")
         with _real_standard_streams():
             pool = context.Pool(
-                self.jobs, initializer=_worker_start, initargs=(recognizer, self.nice)
+                self.jobs,
+                initializer=_worker_start,
+                initargs=(recognizer, self.nice, os.getpid()),
             )
         try:
             yield from pool.imap(_worker_run, batches)
@@ -103,10 +105,12 @@ class ProcessPool:
 _worker_recognizer: Recognizer | None = None
 
 
-def stop_with_parent() -> None:
-    """End this worker process as soon as the process that started it ends, however it ends
-    (a killed reader must not leave workers annotating for nobody)."""
-    parent = os.getppid()
+def stop_with_parent(parent: int) -> None:
+    """End this worker process as soon as ``parent``, the process that started it, ends,
+    however it ends (a killed reader must not leave workers annotating for nobody).
+
+    ``parent`` comes from the parent itself: read here, after the worker's start-up, it could
+    already be whatever process adopted the orphan."""
     with contextlib.suppress(Exception):  # Linux only: the kernel signals us when it goes
         import ctypes
 
@@ -123,9 +127,9 @@ def stop_with_parent() -> None:
     threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
 
 
-def _worker_start(recognizer: Recognizer, nice: int) -> None:
+def _worker_start(recognizer: Recognizer, nice: int, parent: int) -> None:
     global _worker_recognizer
-    stop_with_parent()
+    stop_with_parent(parent)
     _silence_output()
     with contextlib.suppress(OSError):
         os.nice(nice)

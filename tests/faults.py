@@ -11,10 +11,14 @@ import errno
 import os
 import stat
 import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from extract.recognizer import Found, ModelInfo
 
 NULL = (1, 3)
 """Major and minor numbers of Linux's null device."""
@@ -69,3 +73,15 @@ class FifoReader:
             os.close(descriptor)
             raise AssertionError(f"nothing closed {self.path} within {timeout} s")
         return self.data
+
+
+class SleepyRecognizer:
+    """A recogniser that takes ten minutes over any batch: a worker busy for good."""
+
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo("sleepy", "1", "nowhere")
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        time.sleep(600)
+        return [[] for _ in texts]

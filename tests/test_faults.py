@@ -495,6 +495,19 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _niced(pids: set[int]) -> set[int]:
+    """Those of ``pids`` running niced: workers whose start-up has run."""
+    found = set()
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[16]) > 0:  # field 19 of stat, counted after the command's name
+            found.add(pid)
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -524,10 +537,10 @@ def test_workers_stop_with_their_parent(how: str, tmp_path: Path, long_text: str
         stderr=subprocess.PIPE,
     )
     try:
-        # Two spawned workers (the resource tracker may be a third child).
-        _wait(lambda: len(_children(process.pid)) >= 2, "the workers to start", 120)
-        workers = _children(process.pid)
-        time.sleep(0.5)  # loading the model: left alone, they would load it and read a batch
+        # Two spawned workers, started once they run niced (the resource tracker may be a
+        # third child): left alone, they would load the model and read a batch or two.
+        _wait(lambda: len(_niced(_children(process.pid))) >= 2, "the workers to start", 120)
+        workers = _niced(_children(process.pid))
         process.send_signal(signal.SIGKILL if how == "kill" else signal.SIGTERM)
         status = process.wait(timeout=60)
         # The kernel tells them at once; two seconds is ample even on a loaded machine.
@@ -541,6 +554,29 @@ def test_workers_stop_with_their_parent(how: str, tmp_path: Path, long_text: str
         assert status == 143 and "Traceback" not in err
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["long.txt"]  # no temporary file left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_a_busy_worker_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from faults import SleepyRecognizer\n"
+        "from extract.recognizer import ProcessPool\n"
+        "for _ in ProcessPool(1).run(SleepyRecognizer(), [['Angela Merkel']]):\n"
+        "    pass\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL)
+    try:
+        _wait(lambda: _niced(_children(process.pid)), "the worker to start", 120)
+        (worker,) = _niced(_children(process.pid))
+        time.sleep(0.5)  # asleep in its batch: left alone it would sleep ten minutes
+        process.kill()
+        process.wait(timeout=60)
+        _wait(lambda: not _alive(worker), "the worker to stop", 2)
+    finally:
+        if process.poll() is None:
+            process.kill()
 
 
 SMALL = (1, 1), (5, 3), (2, 10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -203,11 +204,11 @@ def _run_job(job: _Job) -> _Outcome:
         )
 
 
-def _batch_worker_start() -> None:
+def _batch_worker_start(parent: int) -> None:
     """A batch worker: stops with its parent, and a termination removes what it was writing."""
     from extract.recognizer import stop_with_parent
 
-    stop_with_parent()
+    stop_with_parent(parent)
 
     def terminated(number: int, frame: object) -> NoReturn:
         raise SystemExit(128 + number)  # unwinds through write_atomic, which cleans up
@@ -416,7 +417,12 @@ def _run_pooled(
     context = multiprocessing.get_context("spawn")
 
     def pool(size: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(size, mp_context=context, initializer=_batch_worker_start)
+        return ProcessPoolExecutor(
+            size,
+            mp_context=context,
+            initializer=_batch_worker_start,
+            initargs=(os.getpid(),),
+        )
 
     def outcomes(executor: ProcessPoolExecutor, jobs: Iterable[_Job]) -> list[_Job]:
         """Report the outcome of each job; return those whose worker died."""

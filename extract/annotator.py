@@ -63,11 +63,23 @@ def _groups(ordered: Sequence[Chunk], first_chars: int, chars: int) -> Iterator[
         yield group
 
 
+def usable_cores() -> int:
+    """The processor cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def capped_jobs(jobs: int | None) -> int | None:
+    """``jobs`` worker processes, but never more than the cores (more only compete for them)."""
+    return None if jobs is None else min(jobs, usable_cores())
+
+
 def default_jobs(text_length: int) -> int:
     """Both cores (at most two workers) for long texts; in-process for short ones."""
     if text_length < LONG_TEXT:
         return 0
-    return max(1, min(2, os.cpu_count() or 1))
+    return max(1, min(2, usable_cores()))
 
 
 class Annotator:
@@ -97,7 +109,7 @@ class Annotator:
         engine = recognizer.info
         settings = f"chunks={CHUNKER_VERSION}/{cap}/{context};{engine.settings}"
         self.info = ModelInfo(engine.name, engine.version, engine.location, settings)
-        self.jobs = jobs
+        self.jobs = capped_jobs(jobs)
         self.executor = executor
         self.cache = cache
         self.cap = cap

@@ -22,8 +22,9 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any, Literal
 
-from extract.atomic import aside_path, remove_leftovers, write_atomic
+from extract.atomic import aside_path, read_regular, reason, remove_leftovers, write_atomic
 from extract.categories import ALL_LABELS, category_of
+from extract.document import utf8
 from extract.errors import EntityReaderError
 from extract.model import Entity, Mention
 from extract.names import display_name, fold, name_tokens
@@ -38,7 +39,11 @@ OPS: tuple[str, ...] = ("relabel", "remove", "remove_mention", "add", "merge", "
 
 
 class CorrectionsError(EntityReaderError):
-    """A corrections file that cannot be read."""
+    """A corrections file whose content is not corrections (it may be moved aside)."""
+
+
+class CorrectionsReadError(CorrectionsError):
+    """A corrections file that could not be read at all: never moved, never overwritten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,16 @@ class Correction:
             and "text" in anchor
         ):
             raise ValueError("an anchor has start and end (numbers), text, before, after")
+        if anchor is not None:
+            start, end, text = anchor["start"], anchor["end"], anchor["text"]
+            # Offsets outside the text would reach exports as they are (Python slices count
+            # negative ones from the end), and an empty span is no mention.
+            if start < 0 or end - start != len(text) or not text.strip():
+                raise ValueError(
+                    f"anchor {start}-{end} does not fit its text {text[:40]!r}"
+                    if text.strip()
+                    else "an anchor's text is empty"
+                )
         if not isinstance(data.get("everywhere", False), bool):
             raise ValueError("everywhere is true or false")
         made = cls(
@@ -472,18 +487,40 @@ def why_unplaced(correction: Correction) -> str:
 
 
 def open_for(
-    source: str, sha: str, explicit: str | os.PathLike[str] | None = None
+    source: str,
+    sha: str,
+    explicit: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
 ) -> CorrectionStore:
-    """The corrections of a document: ``explicit`` (``--annotations``) or the default place."""
-    path = Path(explicit) if explicit is not None else default_path(source)
+    """The corrections of a document: ``explicit`` (``--annotations``) or the default place.
+
+    ``read_only`` (export) never moves or writes anything: a corrupt file is only reported.
+    """
+    if explicit is not None:
+        path, fallback = Path(explicit), None
+    else:
+        path = default_path(source)
+        # Before links were resolved, the key was the path as given: still read from there.
+        fallback = _key_path(os.path.abspath(source))
     return CorrectionStore.open(
-        path, source=os.path.abspath(source), sha256=sha, explicit=explicit is not None
+        path,
+        source=os.path.realpath(source),
+        sha256=sha,
+        explicit=explicit is not None,
+        read_only=read_only,
+        fallback=fallback if fallback != path else None,
     )
 
 
 def default_path(source: str) -> Path:
-    """Where the corrections of a file live: the user data folder, keyed by its absolute path."""
-    key = sha256(os.path.abspath(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """Where the corrections of a file live: the user data folder, keyed by its real path (the
+    same file opened through a symbolic link finds the same corrections)."""
+    return _key_path(os.path.realpath(source))
+
+
+def _key_path(absolute: str) -> Path:
+    key = sha256(absolute.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return data_dir() / "corrections" / f"{key}.json"
 
 
@@ -494,10 +531,20 @@ class CorrectionStore:
     adds what this reader did, drops what it undid, and replaces the file in one rename.
     """
 
-    def __init__(self, path: Path, *, source: str, sha256: str, explicit: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        source: str,
+        sha256: str,
+        explicit: bool = False,
+        read_only: bool = False,
+    ) -> None:
         self.path = path
         self.explicit = explicit
         """Named by the user (``--annotations``): never moved aside, a bad one is an error."""
+        self.read_only = read_only
+        """Only read (export): nothing is ever moved or written."""
         self.source = source
         self.sha256 = sha256
         self.log: list[Correction] = []
@@ -507,36 +554,66 @@ class CorrectionStore:
         self.stored_sha256: str | None = None
         self.problems: list[str] = []
 
+    @property
+    def real_path(self) -> Path:
+        """The file itself: ``path`` with symbolic links resolved, so a link is written
+        through (never replaced) and every way of naming the file shares one lock."""
+        return Path(os.path.realpath(self.path))
+
     @classmethod
     def open(
-        cls, path: Path, *, source: str, sha256: str, explicit: bool = False
+        cls,
+        path: Path,
+        *,
+        source: str,
+        sha256: str,
+        explicit: bool = False,
+        read_only: bool = False,
+        fallback: Path | None = None,
     ) -> CorrectionStore:
-        """Load the corrections at ``path`` (none if it does not exist yet).
+        """Load the corrections at ``path`` (none if it does not exist yet; then those at
+        ``fallback``, if any, to be saved at ``path``).
 
-        A corrupt file in the data folder is moved aside (kept, never deleted) and reported in
-        ``problems``; one the user named (``explicit``) is left alone and raises
-        `CorrectionsError`.
+        A file that cannot be read (permissions, a folder in the way, any I/O error) raises
+        `CorrectionsReadError` and is left alone. A corrupt file in the data folder is moved
+        aside (kept, never deleted) and reported in ``problems``, unless ``read_only``; one
+        the user named (``explicit``) is left alone and raises `CorrectionsError`. Single
+        edits that do not make sense (an anchor outside the text, an unknown label) are
+        skipped and reported; they stay in the file.
         """
-        store = cls(path, source=source, sha256=sha256, explicit=explicit)
+        store = cls(path, source=source, sha256=sha256, explicit=explicit, read_only=read_only)
         try:
             data = store._read()
+            if data is None and fallback is not None:
+                data = store._read(fallback)
+        except CorrectionsReadError:
+            raise
         except CorrectionsError as error:
             if explicit:
                 raise CorrectionsError(
                     f"{error}; --annotations takes a corrections file (not an export)"
                 ) from None
-            store._set_aside(error)
+            if read_only:
+                store.problems.append(f"{error}; exported without its corrections")
+            else:
+                store._set_aside(error)
             data = None
         if data is not None:
-            store.log = data[0]
-            store.stored_sha256 = data[1]
+            store.log = data.log
+            store.stored_sha256 = data.sha256
+            store.problems.extend(data.skipped)
         return store
 
     def _set_aside(self, error: CorrectionsError) -> None:
         """Move a corrupt file out of the way (kept, never deleted) and report it."""
-        aside = aside_path(self.path)
-        with contextlib.suppress(OSError):
-            os.replace(self.path, aside)
+        real = self.real_path
+        aside = aside_path(real)
+        try:
+            os.replace(real, aside)
+        except OSError as failure:
+            raise CorrectionsReadError(
+                f"{error}; it could not be moved aside ({reason(failure)})"
+            ) from None
         self.problems.append(f"{error}; kept it as {aside} and started afresh")
 
     def unplaced(self, text: str) -> list[Correction]:
@@ -548,14 +625,17 @@ class CorrectionStore:
         """Whether the corrections were made on other content than the document now has."""
         return self.stored_sha256 is not None and self.stored_sha256 != self.sha256
 
-    def _read(self) -> tuple[list[Correction], str | None] | None:
+    def _read(self, path: Path | None = None) -> _Stored | None:
+        """The file's corrections; None if there is no file. Raises `CorrectionsReadError`
+        when it cannot be read, `CorrectionsError` when it is not a corrections file."""
+        path = path if path is not None else self.path
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(path, MAX_FILE)
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise CorrectionsError(
-                f"cannot read corrections {self.path}: {error.strerror}"
+            raise CorrectionsReadError(
+                f"cannot read corrections file {path}: {reason(error)}; it was left as it is"
             ) from None
         try:
             data = json.loads(raw)
@@ -563,11 +643,19 @@ class CorrectionStore:
                 raise ValueError("not an entity-reader corrections file")
             if not isinstance(data["corrections"], list):
                 raise ValueError("corrections is not a list")
-            log = [Correction.from_data(item) for item in data["corrections"]]
-            stored = data.get("sha256")
-            return log, stored if isinstance(stored, str) else None
         except (ValueError, KeyError, TypeError) as error:
-            raise CorrectionsError(f"corrections file {self.path} is corrupt ({error})") from None
+            raise CorrectionsError(f"corrections file {path} is corrupt ({error})") from None
+        stored = _Stored(sha256=data.get("sha256") if isinstance(data.get("sha256"), str) else None)
+        for number, item in enumerate(data["corrections"], start=1):
+            try:
+                stored.log.append(Correction.from_data(item))
+            except (ValueError, KeyError, TypeError) as error:
+                stored.kept.append(item)
+                stored.skipped.append(
+                    f"corrections file {path}: edit {number} skipped ({error}); "
+                    "it stays in the file"
+                )
+        return stored
 
     @contextlib.contextmanager
     def _all_or_nothing(self) -> Iterator[None]:
@@ -616,38 +704,65 @@ class CorrectionStore:
             return correction
 
     def save(self) -> None:
-        """Merge with what is on disk under a lock, then replace the file atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
+        """Merge with what is on disk under a lock, then replace the file atomically.
+
+        A symbolic link is written through (its target replaced). A file that cannot be
+        read raises `CorrectionsReadError` and is not written: what it holds is not lost.
+        """
+        if self.read_only:
+            raise CorrectionsError(f"corrections file {self.path} is open only for reading")
+        real = self.real_path
+        real.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = real.with_name(real.name + ".lock")
         with open(lock_path, "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 try:
                     stored = self._read()
+                except CorrectionsReadError:
+                    raise
                 except CorrectionsError as error:
                     if self.explicit:
                         raise
                     self._set_aside(error)
                     stored = None
+                kept: list[Any] = []
                 if stored is None:
                     merged = list(self.log)
                 else:
                     # The file's order is kept (edits apply in order); this reader adds only
                     # its own new edits, so what another reader undid stays undone.
-                    merged = [c for c in stored[0] if c.id not in self._withdrawn]
+                    merged = [c for c in stored.log if c.id not in self._withdrawn]
                     on_disk = {c.id for c in merged}
                     mine = set(self._mine)
                     merged.extend(c for c in self.log if c.id in mine and c.id not in on_disk)
+                    kept = stored.kept
                 self.log = merged
                 payload = {
                     "format": FORMAT,
-                    "source": self.source,
+                    "source": utf8(self.source),
                     "sha256": self.sha256,
-                    "corrections": [c.as_data() for c in merged],
+                    "corrections": [*(c.as_data() for c in merged), *kept],
                 }
                 text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
-                remove_leftovers(self.path)
-                write_atomic(self.path, text.encode("utf-8", "surrogatepass"))
+                remove_leftovers(real)
+                write_atomic(real, text.encode("utf-8"))
                 self.stored_sha256 = self.sha256
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+MAX_FILE = 64 * 2**20
+"""Corrections files larger than this are not read (a wrong path, not a log of edits)."""
+
+
+@dataclass
+class _Stored:
+    """What a corrections file holds: the edits understood, and those kept but skipped."""
+
+    sha256: str | None
+    log: list[Correction] = field(default_factory=list)
+    kept: list[Any] = field(default_factory=list)
+    """Edits that could not be understood, written back as they were."""
+    skipped: list[str] = field(default_factory=list)
+    """One report per edit skipped."""

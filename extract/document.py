@@ -1,4 +1,10 @@
-"""Reading a path or standard input into a `Document`: exact decoded text, nothing altered."""
+"""Reading a path or standard input into a `Document`: exact decoded text, nothing altered.
+
+Two things are made safe before any offset is counted: a lone surrogate (which extracted PDF
+or EPUB text can hold, and which no UTF-8 writer accepts) becomes U+FFFD, one character for
+one, so offsets are those of the cleaned text; and a stray undecodable byte in an otherwise
+UTF-8 file becomes U+FFFD instead of turning the whole file into a legacy encoding.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,20 @@ import bisect
 import codecs
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from extract.errors import DocumentError
+from extract.atomic import (
+    NotAFileError,
+    TooLargeError,
+    WouldBlockError,
+    read_regular,
+    reason,
+)
+from extract.errors import DocumentError, EntityReaderError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -23,6 +37,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger inputs are refused rather than read into memory."""
+
+MAX_CHARS = 256 * 1024 * 1024
+"""Extracted text longer than this is refused (a small EPUB or PDF can hold a great deal)."""
+MAX_CHARS_ENV = "ENTITY_READER_MAX_CHARS"
+
+STRAY_BYTES = 100
+"""A UTF-8 file may have one undecodable sequence in this many non-ASCII ones and stay UTF-8."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +71,77 @@ class Document:
     fmt: str = "text"
     sha256: str = field(default="")
     sections: tuple[Section, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the user should know about how the text was read (bytes replaced, …)."""
 
     def __post_init__(self) -> None:
+        try:
+            encoded = self.text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates (from a PDF's or a parser's text) cannot be written as UTF-8 by
+            # any exporter; one U+FFFD each keeps every offset where it was.
+            object.__setattr__(self, "text", clean_text(self.text))
+            encoded = self.text.encode("utf-8")
         if not self.sha256:
-            digest = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
-            object.__setattr__(self, "sha256", digest)
+            object.__setattr__(self, "sha256", hashlib.sha256(encoded).hexdigest())
 
     @property
     def name(self) -> str:
         """A short name for titles: the file name, or "<stdin>"."""
-        return "<stdin>" if self.source == "-" else Path(self.source).name
+        return "<stdin>" if self.source == "-" else utf8(Path(self.source).name)
+
+    @property
+    def source_utf8(self) -> str:
+        """``source`` as text any writer accepts: bytes of a file name that are not UTF-8
+        (held as surrogates by Python) become U+FFFD."""
+        return utf8(self.source)
 
     def section_at(self, offset: int) -> int | None:
         """Index in ``sections`` of the chapter or page holding ``offset``; None before the first."""
         found = bisect.bisect_right(self.sections, offset, key=lambda section: section.start)
         return found - 1 if found else None
+
+
+def clean_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length, same offsets)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def utf8(name: str) -> str:
+    """A file name as valid text: undecodable bytes (surrogate escapes) become U+FFFD."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
+def max_chars(given: int | None = None) -> int:
+    """The longest text read: ``given`` (``--max-chars``), else ``$ENTITY_READER_MAX_CHARS``,
+    else `MAX_CHARS`."""
+    if given is not None:
+        if given < 1:
+            raise EntityReaderError("--max-chars takes a whole number of at least 1")
+        return given
+    raw = os.environ.get(MAX_CHARS_ENV, "").strip()
+    if not raw:
+        return MAX_CHARS
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise EntityReaderError(f"${MAX_CHARS_ENV} takes a whole number of at least 1")
+    return value
+
+
+def check_length(length: int, limit: int, what: str) -> None:
+    """Refuse text longer than ``limit`` characters, saying how to allow more."""
+    if length > limit:
+        raise DocumentError(
+            f"{what} holds more than {limit:,} characters of text; "
+            f"raise the limit with --max-chars N or ${MAX_CHARS_ENV}"
+        )
 
 
 def text_document(text: str, source: str = "<text>") -> Document:
@@ -74,7 +153,20 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
     """Decode bytes exactly as they are; return the text and the encoding chosen.
 
     A byte-order mark decides when present and is not part of the text. Then strict UTF-8,
-    then charset detection. NUL bytes (outside UTF-16/32) and undecodable data mean binary.
+    then UTF-8 with a few stray bytes (see `decode_noting`), then charset detection. NUL
+    bytes (outside UTF-16/32) and undecodable data mean binary.
+    """
+    text, encoding, _ = decode_noting(data, what=what)
+    return text, encoding
+
+
+def decode_noting(data: bytes, *, what: str = "input") -> tuple[str, str, tuple[str, ...]]:
+    """`decode`, with a note when bytes had to be replaced.
+
+    A file with valid multi-byte UTF-8 in it whose undecodable sequences are at most one in
+    `STRAY_BYTES` of its non-ASCII ones is UTF-8 with a stray byte or two: each bad sequence
+    becomes U+FFFD (offsets index that text). A file whose only non-ASCII bytes are invalid
+    UTF-8 (a cp1252 "café") goes to charset detection.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -85,13 +177,19 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
                 raise DocumentError(
                     f"{what} has a {encoding} byte-order mark but {error.reason} at byte {error.start + len(bom)}"
                 ) from None
-            return text, encoding
+            return text, encoding, ()
     if b"\x00" in data:
         raise DocumentError(f"{what} looks binary (it contains NUL bytes), not text")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        which = "byte sequence that is" if bad == 1 else "byte sequences that are"
+        note = f"{what}: read as UTF-8; {bad} {which} not UTF-8 shown as \ufffd"
+        return text, "utf-8", (note,)
     detected = _detect(data)
     if detected is None:
         raise DocumentError(f"{what} looks binary: no text encoding decodes it")
@@ -100,7 +198,19 @@ def decode(data: bytes, *, what: str = "input") -> tuple[str, str]:
         raise DocumentError(
             f"{what} looks binary: it decodes as {detected} only to control characters"
         )
-    return text, detected
+    return text, detected, ()
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """The text and the count of bad sequences, if ``data`` is UTF-8 with a few stray bytes."""
+    text = data.decode("utf-8", "replace")
+    # Each undecodable sequence became one U+FFFD; the file's own U+FFFDs are EF BF BD.
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    good = non_ascii - bad
+    if good <= 0 or bad * STRAY_BYTES > good + bad:
+        return None
+    return text, bad
 
 
 WESTERN = "cp1252"
@@ -144,38 +254,45 @@ def _looks_binary(text: str) -> bool:
 
 
 def read_bytes(path: str | os.PathLike[str], *, stdin: BinaryIO | None = None) -> bytes:
-    """The bytes at a path, or of standard input for "-"; failures become `DocumentError`."""
+    """The bytes at a path, or of standard input for "-"; failures become `DocumentError`.
+
+    Only a regular file is read, and never by waiting: a FIFO, a device or a kernel file that
+    has nothing to give is refused at once.
+    """
     if str(path) == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(MAX_BYTES + 1)
+        try:
+            data = stream.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise DocumentError(f"standard input cannot be read: {reason(error)}") from None
         if len(data) > MAX_BYTES:
             raise DocumentError(f"standard input is larger than {MAX_BYTES // 2**20} MiB")
         return data
-    target = Path(path)
     shown = str(path)
     try:
-        if target.is_dir():
-            raise DocumentError(f"{shown} is a directory, not a text file")
-        if not target.exists():
-            raise DocumentError(f"{shown}: no such file")
-        if not target.is_file():
-            raise DocumentError(f"{shown} is not a regular file")
-        if target.stat().st_size > MAX_BYTES:
-            raise DocumentError(f"{shown} is larger than {MAX_BYTES // 2**20} MiB")
-        return target.read_bytes()
-    except PermissionError:
-        raise DocumentError(f"{shown}: permission denied") from None
+        return read_regular(path, MAX_BYTES)
+    except IsADirectoryError:
+        raise DocumentError(f"{shown} is a directory, not a text file") from None
+    except FileNotFoundError:
+        raise DocumentError(f"{shown}: no such file") from None
+    except (NotAFileError, TooLargeError, WouldBlockError) as error:
+        raise DocumentError(f"{shown} {error.strerror}") from None
     except OSError as error:
-        raise DocumentError(f"{shown}: {error.strerror or error}") from None
+        raise DocumentError(f"{shown}: {reason(error)}") from None
 
 
 def load(
-    path: str | os.PathLike[str], fmt: str = "auto", *, stdin: BinaryIO | None = None
+    path: str | os.PathLike[str],
+    fmt: str = "auto",
+    *,
+    stdin: BinaryIO | None = None,
+    limit: int | None = None,
 ) -> Document:
     """Read a path (or "-" for standard input) into a `Document`.
 
     ``fmt`` is one of `extract.formats.INPUT_FORMATS`; "auto" chooses by content and extension.
+    A text longer than ``limit`` characters (default: `max_chars`) is refused.
     """
     from extract.formats import read
 
-    return read(path, fmt, stdin=stdin)
+    return read(path, fmt, stdin=stdin, limit=limit)

@@ -34,6 +34,10 @@ _UNNEEDED = ("parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "mor
 
 
 def _package_folder(name: str) -> Path | None:
+    # Only a plain package name is looked up: finding "this.x" would import "this" (running
+    # its code, printing), and a model package is never inside another package.
+    if not name.isidentifier():
+        return None
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):

@@ -15,7 +15,8 @@ LIMIT = 500
 
 
 class Positions:
-    """Offsets of the top of the view, keyed by absolute path and checked by content hash."""
+    """Offsets of the top of the view, keyed by real path (links resolved) and checked by
+    content hash."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else data_dir() / "positions.json"
@@ -29,11 +30,13 @@ class Positions:
 
     @staticmethod
     def _key(source: str) -> str:
-        return os.path.abspath(source)
+        return os.path.realpath(source)
 
     def get(self, source: str, sha256: str) -> int | None:
         """The remembered offset in this file, if its content is unchanged."""
-        entry = self._read().get(self._key(source))
+        entries = self._read()
+        # Positions saved before links were resolved are keyed by the path as given.
+        entry = entries.get(self._key(source), entries.get(os.path.abspath(source)))
         if not isinstance(entry, dict) or entry.get("sha256") != sha256:
             return None
         offset = entry.get("offset")
@@ -44,6 +47,7 @@ class Positions:
         entries = self._read()
         key = self._key(source)
         entries.pop(key, None)
+        entries.pop(os.path.abspath(source), None)
         entries[key] = {"sha256": sha256, "offset": offset}
         while len(entries) > LIMIT:
             entries.pop(next(iter(entries)))

@@ -11,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -72,8 +75,9 @@ class InProcess:
 class ProcessPool:
     """Runs the recogniser in ``jobs`` spawned worker processes on this machine.
 
-    Workers run niced (the process that shows the text keeps the CPU it needs) and never
-    print: their output may be a terminal a reader is drawing on.
+    Workers run niced (the process that shows the text keeps the CPU it needs), never print
+    (their output may be a terminal a reader is drawing on), and end with the process that
+    started them, however it ends.
     """
 
     def __init__(self, jobs: int, *, nice: int = 5) -> None:
@@ -86,7 +90,9 @@ class ProcessPool:
         context = multiprocessing.get_context("spawn")
         with _real_standard_streams():
             pool = context.Pool(
-                self.jobs, initializer=_worker_start, initargs=(recognizer, self.nice)
+                self.jobs,
+                initializer=_worker_start,
+                initargs=(recognizer, self.nice, os.getpid()),
             )
         try:
             yield from pool.imap(_worker_run, batches)
@@ -99,8 +105,31 @@ class ProcessPool:
 _worker_recognizer: Recognizer | None = None
 
 
-def _worker_start(recognizer: Recognizer, nice: int) -> None:
+def stop_with_parent(parent: int) -> None:
+    """End this worker process as soon as ``parent``, the process that started it, ends,
+    however it ends (a killed reader must not leave workers annotating for nobody).
+
+    ``parent`` comes from the parent itself: read here, after the worker's start-up, it could
+    already be whatever process adopted the orphan."""
+    with contextlib.suppress(Exception):  # Linux only: the kernel signals us when it goes
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)  # it went before the signal was asked for
+
+    def watch() -> None:  # elsewhere, and as a fallback: the parent's pid changes
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
+
+
+def _worker_start(recognizer: Recognizer, nice: int, parent: int) -> None:
     global _worker_recognizer
+    stop_with_parent(parent)
     _silence_output()
     with contextlib.suppress(OSError):
         os.nice(nice)

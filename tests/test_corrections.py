@@ -564,46 +564,6 @@ ANCHOR = {"start": 0, "end": 5, "text": "Alice", "before": "", "after": " Smit"}
         pytest.param('{"format": 2, "corrections": []}', id="format-2"),
         pytest.param('{"format": 1}', id="no-corrections"),
         pytest.param('{"format": 1, "corrections": {}}', id="corrections-not-a-list"),
-        pytest.param(json.dumps({"format": 1, "corrections": [{**GOOD, "op": "rename"}]}), id="op"),
-        pytest.param(
-            json.dumps({"format": 1, "corrections": [{**GOOD, "label": "TOWN"}]}), id="label"
-        ),
-        pytest.param(
-            json.dumps({"format": 1, "corrections": [{**GOOD, "forms": []}]}), id="no-forms"
-        ),
-        pytest.param(
-            json.dumps({"format": 1, "corrections": [{**GOOD, "forms": "paris"}]}),
-            id="forms-string",
-        ),
-        pytest.param(
-            json.dumps({"format": 1, "corrections": [{"id": "2", "op": "split"}]}), id="no-anchor"
-        ),
-        pytest.param(
-            json.dumps(
-                {
-                    "format": 1,
-                    "corrections": [{"id": "2", "op": "split", "anchor": {**ANCHOR, "start": "x"}}],
-                }
-            ),
-            id="anchor-start",
-        ),
-        pytest.param(
-            json.dumps(
-                {
-                    "format": 1,
-                    "corrections": [
-                        {
-                            "id": "3",
-                            "op": "add",
-                            "label": "PERSON",
-                            "anchor": ANCHOR,
-                            "everywhere": "no",
-                        }
-                    ],
-                }
-            ),
-            id="everywhere-string",
-        ),
     ],
 )
 def test_a_file_of_another_shape_is_moved_aside_and_reported(content: str, tmp_path: Path) -> None:
@@ -618,6 +578,78 @@ def test_a_file_of_another_shape_is_moved_aside_and_reported(content: str, tmp_p
     assert Path(f"{path}.corrupt").read_text(encoding="utf-8") == content
     store.do(every_op()[0])
     jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), SCHEMA)
+
+
+def _split(anchor: dict[str, Any]) -> dict[str, Any]:
+    return {"id": "2", "op": "split", "anchor": anchor}
+
+
+BAD_EDITS = {
+    "op": {**GOOD, "op": "rename"},
+    "label": {**GOOD, "label": "TOWN"},
+    "no-forms": {**GOOD, "forms": []},
+    "forms-string": {**GOOD, "forms": "paris"},
+    "no-anchor": {"id": "2", "op": "split"},
+    "anchor-start": _split({**ANCHOR, "start": "x"}),
+    "everywhere-string": {"id": "3", "op": "add", "label": "PERSON", "anchor": ANCHOR, "everywhere": "no"},
+    "negative-anchor": _split({**ANCHOR, "start": -5, "end": 0}),
+    "anchor-past-the-text": {"id": "4", "op": "add", "label": "PERSON", "anchor": {**ANCHOR, "start": 10**6, "end": 10**6, "text": ""}},
+    "anchor-length": _split({**ANCHOR, "end": 9}),
+    "blank-anchor": _split({**ANCHOR, "start": 5, "end": 6, "text": " "}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_EDITS))
+def test_an_edit_that_makes_no_sense_is_skipped_reported_and_kept(
+    kind: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.json"
+    good = {**GOOD, "id": "good"}
+    path.write_text(
+        json.dumps({"format": 1, "corrections": [good, BAD_EDITS[kind]]}), encoding="utf-8"
+    )
+    store = store_at(path)
+    assert [c.id for c in store.log] == ["good"]  # the others still apply
+    [problem] = store.problems
+    assert problem.startswith(f"corrections file {path}: edit 2 skipped (")
+    assert problem.endswith("it stays in the file")
+    store.do(every_op()[1])
+    # Saving keeps the edit it could not read, as it was: nothing the user wrote is lost.
+    saved = json.loads(path.read_text(encoding="utf-8"))["corrections"]
+    assert saved[0] == good and saved[-1] == BAD_EDITS[kind] and len(saved) == 3
+    assert not Path(f"{path}.corrupt").exists()
+
+
+def test_a_shared_file_with_bad_anchors_exports_what_it_can(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "t.txt"
+    source.write_text("Alice Smith met Bob in Paris.\n", encoding="utf-8")
+    shared = tmp_path / "shared.json"
+    bad = [
+        {"id": "n", "op": "add", "label": "PERSON", "anchor": {"start": -4, "end": -1, "text": "is."}},
+        {"id": "p", "op": "add", "label": "ORG", "anchor": {"start": 40, "end": 40, "text": ""}},
+    ]  # fmt: skip
+    ok = {
+        "id": "k",
+        "op": "add",
+        "label": "GPE",
+        "anchor": {"start": 25, "end": 30, "text": "Paris"},
+    }
+    shared.write_text(json.dumps({"format": 1, "corrections": [*bad, ok]}), encoding="utf-8")
+    before = shared.read_bytes()
+    for name in ("json", "conll", "jsonl"):
+        assert main(["export", str(source), "-f", name, "--annotations", str(shared)]) == 0
+        out, err = capsys.readouterr()
+        assert [line.split(" skipped")[0] for line in err.splitlines()] == [
+            f"entity-reader: warning: corrections file {shared}: edit 1",
+            f"entity-reader: warning: corrections file {shared}: edit 2",
+        ]
+        if name == "json":
+            data = json.loads(out)
+            spans = [(m["start"], m["end"]) for e in data["entities"] for m in e["mentions"]]
+            assert (23, 28) in spans and all(0 <= a < b <= len(data["text"]) for a, b in spans)
+    assert shared.read_bytes() == before  # an export never writes corrections
 
 
 def test_a_file_spoilt_while_open_is_kept_aside_at_the_next_save(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from faults import refuse_open
 
 from extract.document import Document, decode, load
 from extract.errors import DocumentError
@@ -136,10 +137,7 @@ class TestRefused:
         finally:
             path.chmod(0o644)
 
-        def refuse(self: Path) -> bytes:
-            raise PermissionError(13, "Permission denied", str(self))
-
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        refuse_open(monkeypatch, path)
         with pytest.raises(DocumentError, match="permission denied") as caught:
             load(path)
         assert str(caught.value) == f"{path}: permission denied"

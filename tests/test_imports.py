@@ -46,7 +46,8 @@ def on_disk(annotations: Annotations, folder: Path) -> Annotations:
 
 def export(name: str, annotations: Annotations, folder: Path, split: str | None = None) -> Path:
     target = folder / f"export-{name}{FORMATS[name].extension}"
-    write(name, annotations, target, ExportOptions(split=split))
+    # Each case replaces the last one's export, companion .txt included.
+    write(name, annotations, target, ExportOptions(split=split), force=True)
     return target
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.command import Provider
@@ -54,6 +57,7 @@ class ReaderApp(App[None]):
         """The keys in force: what help and the palette show."""
         if keymap:
             self.set_keymap(dict(keymap))
+        self._signals: dict[int, Any] = {}
 
     def notify(
         self,
@@ -80,7 +84,39 @@ class ReaderApp(App[None]):
             keys=self.keys,
         )
 
+    STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+    """Signals that end the reader the way ``q`` does, so the terminal is given back as it was
+    (main screen, cursor shown, mouse reporting off) and the position is remembered."""
+
+    def _catch_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self.STOPPING_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                previous = signal.getsignal(number)
+                loop.add_signal_handler(number, self._stop_on_signal, number)
+                self._signals[number] = previous
+
+    def _release_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number, previous in self._signals.items():
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, TypeError):
+                loop.remove_signal_handler(number)
+                signal.signal(number, previous)
+        self._signals.clear()
+
+    def _stop_on_signal(self, number: int) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.save_position()
+        self.exit(return_code=128 + number)
+
+    def on_unmount(self) -> None:
+        self._release_signals()
+
     def on_mount(self) -> None:
+        self._catch_signals()
+        for told in self.document.notes:
+            self.notify(told, title="Reading the file", severity="warning", timeout=10)
         if self.store is not None:
             for problem in self.store.problems:
                 self.notify(problem, title="Corrections", severity="warning", timeout=10)

@@ -7,12 +7,66 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+from tui.visible import visible
+
 PROG = "entity-reader"
+
+
+def say(line: str) -> None:
+    """One line on standard error, every control character in it made visible: paths and
+    document text never reach the terminal as escape sequences."""
+    print(visible(line), file=sys.stderr, flush=True)
+
+
+def warn(message: str) -> None:
+    """``entity-reader: warning: …``"""
+    say(f"{PROG}: warning: {message}")
+
+
+def write_stdout(data: bytes | str) -> None:
+    """Write to standard output; a failure (a full disk, a closed stream) is one error line.
+    A reader that went away (``| head``) raises `BrokenPipeError`, which ends quietly."""
+    from extract.atomic import reason
+    from extract.errors import EntityReaderError
+
+    stream = sys.stdout
+    if stream is None:
+        raise EntityReaderError("cannot write to standard output: it is closed")
+    try:
+        if isinstance(data, str):
+            stream.write(data)
+            stream.flush()
+        else:
+            stream.buffer.write(data)
+            stream.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _discard_stdout()
+        raise EntityReaderError(f"cannot write to standard output: {reason(error)}") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at nothing, so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real stream (a test's capture): nothing to flush at exit
+    finally:
+        os.close(devnull)
+
+
+def note(message: str) -> None:
+    """``entity-reader: note: …``"""
+    say(f"{PROG}: note: {message}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,7 +76,7 @@ class _Parser(argparse.ArgumentParser):
     """Makes the epilog when help is printed (it lists formats and keys, slow to import)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, visible(f"{PROG}: error: {message} (see {self.prog} --help)") + "\n")
 
     def format_help(self) -> str:
         if self.epilog_later is not None:
@@ -73,6 +127,17 @@ def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="corrections file to use instead of the one kept for FILE in the user data "
         "folder (JSON, documented in the README); share it or keep it in version control",
+    )
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    _add_format_in_option(parser)
+    parser.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a text longer than N characters once extracted (default: "
+        "$ENTITY_READER_MAX_CHARS, else 268435456, 256 Mi)",
     )
 
 
@@ -153,7 +218,7 @@ def reader_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="the text to read: plain text, Markdown, HTML, EPUB or PDF (with --import, optional)",
     )
-    _add_format_in_option(parser)
+    _add_input_options(parser)
     _add_model_options(parser)
     _add_annotations_option(parser)
     parser.add_argument(
@@ -220,7 +285,13 @@ def export_parser() -> argparse.ArgumentParser:
         default="predictions",
         help="labelstudio: results as predictions to review (default) or as annotations",
     )
-    _add_format_in_option(parser)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a companion file that exists with other content (brat's NAME.txt "
+        "beside NAME.ann); the file -o names is always replaced",
+    )
+    _add_input_options(parser)
     _add_model_options(parser)
     _add_annotations_option(parser)
     _add_import_options(parser, what="export")
@@ -260,8 +331,34 @@ def eval_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, status: int = 1) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    say(f"{PROG}: error: {message}")
     return status
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like an interrupt, so temporary files and workers are cleaned."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.status = 128 + number
+
+
+@contextmanager
+def _terminable() -> Iterator[None]:
+    """Turn SIGTERM into `Terminated` while the command runs (in the main thread only)."""
+
+    def terminated(number: int, frame: object) -> NoReturn:
+        raise Terminated(number)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,35 +367,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     from extract.errors import EntityReaderError
 
     try:
-        if args[:1] == ["export"]:
-            return run_export(export_parser().parse_args(args[1:]))
-        if args[:1] == ["eval"]:
-            return run_eval(eval_parser().parse_args(args[1:]))
-        return run_reader(reader_parser().parse_args(args))
+        with _terminable():
+            if args[:1] == ["export"]:
+                return run_export(export_parser().parse_args(args[1:]))
+            if args[:1] == ["eval"]:
+                return run_eval(eval_parser().parse_args(args[1:]))
+            return run_reader(reader_parser().parse_args(args))
     except EntityReaderError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except Terminated as stop:
+        return stop.status
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`); that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
         return 1
 
 
-def _annotator(args: argparse.Namespace, jobs: int | None = None) -> object:
+def check_jobs(jobs: int | None) -> int | None:
+    """``--jobs``, capped at the cores (with a note when that lowers it)."""
+    from extract.annotator import capped_jobs, usable_cores
+    from extract.errors import EntityReaderError
+
+    if jobs is None:
+        return None
+    if jobs < 1:
+        raise EntityReaderError("--jobs takes a whole number of at least 1")
+    capped = capped_jobs(jobs)
+    if capped != jobs:
+        note(f"--jobs {jobs} is more than the {usable_cores()} cores here: using {capped}")
+    return capped
+
+
+def _annotator(args: argparse.Namespace) -> object:
     from extract.cache import MentionCache
     from extract.ner import Annotator
 
-    if args.jobs is not None and args.jobs < 1:
-        from extract.errors import EntityReaderError
-
-        raise EntityReaderError("--jobs takes a whole number of at least 1")
     return Annotator(
         args.model,
-        jobs=jobs if jobs is not None else args.jobs,
+        jobs=check_jobs(args.jobs),
         cache=None if args.no_cache else MentionCache(),
     )
+
+
+STREAMS = (("input", "stdin"), ("output", "stdout"), ("error", "stderr"))
+
+
+def _need_terminal() -> None:
+    """The reader takes keys from standard input, sizes itself by standard output and draws on
+    standard error: each must be a terminal (a pipe would be read as keys, edits included)."""
+    from extract.errors import EntityReaderError
+
+    for name, attribute in STREAMS:
+        stream = getattr(sys, attribute)
+        try:
+            terminal = stream is not None and stream.isatty()
+        except (OSError, ValueError):
+            terminal = False
+        if not terminal:
+            raise EntityReaderError(
+                f"the reader needs a terminal (standard {name} is not one); "
+                f"use {PROG} export FILE to write the annotations"
+            )
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -318,31 +449,33 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def run_reader(args: argparse.Namespace) -> int:
     """``entity-reader FILE``: open the reader."""
-    from extract.document import load
+    from extract.document import load, max_chars
     from extract.errors import EntityReaderError, ModelError
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
     if args.file is None and args.import_path is None:
         reader_parser().error("the following arguments are required: FILE")
+    limit = max_chars(args.max_chars)
     annotator: object
     if args.import_path is not None:
         from extract.importers import ImportedAnnotator, read_annotations
 
         if args.no_ner or args.model:
             raise EntityReaderError("--import shows annotations from a file: no model runs")
-        given = None if args.file is None else load(args.file, args.format_in)
+        given = None if args.file is None else load(args.file, args.format_in, limit=limit)
         imported = read_annotations(args.import_path, args.import_format, given)
         document = imported.document
         annotator = ImportedAnnotator(imported)
     else:
-        document = load(args.file, args.format_in)
+        document = load(args.file, args.format_in, limit=limit)
         try:
             annotator = None if args.no_ner else _annotator(args)
         except ModelError as error:
             raise ModelError(
                 f"{error}; or read the text without entities: {PROG} --no-ner FILE"
             ) from None
+    _need_terminal()
     from extract.corrections import open_for
 
     store = open_for(document.source, document.sha256, args.annotations)

@@ -5,38 +5,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from extract.annotations import Annotations, annotate
 from extract.cache import MentionCache
 from extract.corrections import open_for
 from extract.document import Document, load
-from extract.errors import EntityReaderError
 from extract.evaluation import Comparison, Scores, compare, read_label_map
 from extract.importers import Imported, read_annotations
 from extract.ner import Annotator
+from tui.cli import check_jobs, warn, write_stdout
 
 
 def _shown(document: Document, annotator: Annotator) -> Annotations:
-    """What the reader shows for a document: the model's mentions with its corrections."""
-    store = open_for(document.source, document.sha256)
-    for problem in store.problems:
-        print(f"entity-reader: warning: {problem}", file=sys.stderr)
+    """What the reader shows for a document: the model's mentions with its corrections
+    (only read: eval never moves or writes them)."""
+    store = open_for(document.source, document.sha256, read_only=True)
+    for told in (*document.notes, *store.problems):
+        warn(told)
     return annotate(document, annotator, corrections=store.log)
 
 
 def evaluate(args: argparse.Namespace) -> int:
     """Carry out an eval command; return the exit status."""
-    if args.jobs is not None and args.jobs < 1:
-        raise EntityReaderError("--jobs takes a whole number of at least 1")
+    jobs = check_jobs(args.jobs)
     label_map = read_label_map(args.label_map) if args.label_map else None
     given = load(args.text, args.format_in) if args.text else None
     golds: list[Imported] = [
         read_annotations(path, args.import_format, given) for path in args.gold
     ]
-    annotator = Annotator(
-        args.model, jobs=args.jobs, cache=None if args.no_cache else MentionCache()
-    )
+    annotator = Annotator(args.model, jobs=jobs, cache=None if args.no_cache else MentionCache())
     comparison = Comparison((m.label for gold in golds for m in gold.mentions), label_map)
     scores = Scores(comparison.compared_by)
     from rich.console import Console
@@ -48,7 +45,7 @@ def evaluate(args: argparse.Namespace) -> int:
     model = {"name": annotator.info.name, "version": annotator.info.version}
     if args.json:
         data = {"model": model, "gold": list(args.gold), **scores.as_data()}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     _print_table(scores, f"{model['name']} {model['version']}", args.gold)
     return 0

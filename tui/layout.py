@@ -7,12 +7,12 @@ terminal goes through `display_text`, which makes control characters visible.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from bisect import bisect_right
-from functools import lru_cache
 
 from rich.cells import get_character_cell_size
+
+from tui.visible import char_display as _char_display
 
 TAB_SIZE = 8
 _NEWLINE = re.compile(r"\n")
@@ -23,34 +23,12 @@ _PLAIN = re.compile(
 """Characters shown as themselves in one cell each (ASCII, Latin, Greek, Cyrillic,
 punctuation): the fast path for wrapping and drawing."""
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
 
 def line_starts(text: str) -> array[int]:
     """Offsets where each line starts ("\\n" ends a line; a "\\r" before it is part of the break)."""
     starts = array("q", [0])
     starts.extend(match.end() for match in _NEWLINE.finditer(text))
     return starts
-
-
-@lru_cache(maxsize=4096)
-def _char_display(char: str) -> str:
-    """What a single non-printable-ASCII character looks like on screen."""
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␟, e.g. ␛ for ESC
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    if 0x80 <= code < 0xA0:
-        return "\ufffd"
-    if char in _BIDI_CONTROLS:
-        return ""  # would reorder the terminal's line; dropped on screen only
-    category = unicodedata.category(char)
-    if category in ("Cs", "Co", "Cn"):
-        return "\ufffd"
-    if category == "Zl" or category == "Zp":
-        return "\u21b5"  # ↵ for U+2028/U+2029
-    return char
 
 
 def display_text(piece: str, column: int = 0) -> str:

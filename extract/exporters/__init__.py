@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.annotations import Annotations
-from extract.atomic import write_atomic
+from extract.atomic import PathError, read_regular, write_atomic
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,26 @@ class ExportFormat:
     splits: bool = False
     """Whether ``--split paragraph`` applies."""
     suffixes: tuple[str, ...] = ("",)
-    """The keys ``render`` returns: "" for the target itself, else the suffix of a sibling."""
+    """The keys ``render`` returns: the first is written to the target itself, whatever its
+    name; each other is a companion beside it, the target's name with that suffix. (A key
+    starting with `SHARED` is a file of the folder, not a suffix.)"""
     merge_shared: Merger | None = None
     """How a shared file ``render`` returns joins one already in the folder."""
 
     def paths(self, target: Path) -> list[Path]:
-        """The files an export to ``target`` writes."""
-        return [_path_for(target, suffix) for suffix in self.suffixes]
+        """The files an export to ``target`` writes: the target, then its companions."""
+        paths = [
+            _path_for(target, suffix, index == 0) for index, suffix in enumerate(self.suffixes)
+        ]
+        if len(set(paths)) < len(paths):
+            companion = next(p for p in paths[1:] if p == target)
+            raise PathError(
+                errno.EINVAL,
+                f"{self.name} writes {companion} beside it: name the export otherwise "
+                f"(for instance {target.with_suffix(self.extension).name})",
+                str(target),
+            )
+        return paths
 
 
 FORMATS: dict[str, ExportFormat] = {}
@@ -68,10 +81,10 @@ def register(export_format: ExportFormat) -> ExportFormat:
     return export_format
 
 
-def _path_for(target: Path, suffix: str) -> Path:
+def _path_for(target: Path, suffix: str, primary: bool = False) -> Path:
     if suffix.startswith(SHARED):
         return target.parent / suffix[len(SHARED) :]
-    return target if suffix == "" else target.with_suffix(suffix)
+    return target if primary or suffix == "" else target.with_suffix(suffix)
 
 
 def files_for(
@@ -82,9 +95,11 @@ def files_for(
     A shared file already in the folder is merged with, or left as it is.
     """
     export_format = FORMATS[name]
+    export_format.paths(target)  # a companion that would take the target's own name raises
+    primary = export_format.suffixes[0]
     files: dict[Path, bytes] = {}
     for suffix, data in export_format.render(annotations, options).items():
-        path = _path_for(target, suffix)
+        path = _path_for(target, suffix, suffix == primary)
         if suffix.startswith(SHARED) and export_format.merge_shared is not None:
             try:
                 existing = path.read_bytes()
@@ -99,6 +114,34 @@ def files_for(
     return files
 
 
+class CompanionExistsError(PathError):
+    """Companion files (named after the target, not by the user) already there with other
+    content: they are not the tool's to overwrite without being told."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        listed = ", ".join(str(path) for path in paths)
+        super().__init__(errno.EEXIST, f"{listed} already exists with other content", listed)
+        self.paths = paths
+
+
+def clobbered(name: str, files: dict[Path, bytes], target: Path) -> list[Path]:
+    """The companions of ``target`` among ``files`` (brat's ``.txt``; not a shared file,
+    which is merged) that exist with other content than theirs."""
+    found = []
+    for path in FORMATS[name].paths(target)[1:]:
+        if path not in files or not os.path.lexists(path):
+            continue
+        try:
+            same = read_regular(path, len(files[path])) == files[path]
+        except FileNotFoundError:
+            continue  # a link to nothing yet: writing creates its target
+        except OSError:
+            same = False
+        if not same:
+            found.append(path)
+    return found
+
+
 def _is_source(path: Path, source: str) -> bool:
     """Whether writing ``path`` would overwrite the document's own file."""
     try:
@@ -108,19 +151,28 @@ def _is_source(path: Path, source: str) -> bool:
 
 
 def write(
-    name: str, annotations: Annotations, target: Path, options: ExportOptions | None = None
+    name: str,
+    annotations: Annotations,
+    target: Path,
+    options: ExportOptions | None = None,
+    *,
+    force: bool = False,
 ) -> list[Path]:
     """Write an export atomically, file by file; return the paths written.
 
-    Refuses (with `OSError`), before writing anything, to overwrite the document it exports:
-    brat's ``.txt`` beside ``-o notes.ann`` would otherwise replace ``notes.txt``.
+    Refuses (with `OSError`), before writing anything, to overwrite the document it exports
+    (brat's ``.txt`` beside ``-o notes.ann`` would otherwise replace ``notes.txt``), and,
+    unless ``force``, a companion file that exists with other content (`CompanionExistsError`).
+    The target itself is the caller's to overwrite.
     """
     files = files_for(name, annotations, target, options or ExportOptions())
     for path in files:
         if _is_source(path, annotations.document.source):
             # An OSError, so every caller's "cannot write" handling reports it.
             message = f"{path} is the document being exported; choose another name"
-            raise OSError(errno.EEXIST, message, str(path))
+            raise PathError(errno.EEXIST, message, str(path))
+    if not force and (taken := clobbered(name, files, target)):
+        raise CompanionExistsError(taken)
     for path, data in files.items():
         write_atomic(path, data)
     return list(files)
@@ -172,8 +224,10 @@ _load_builtin()
 __all__ = [
     "FORMATS",
     "SHARED",
+    "CompanionExistsError",
     "ExportFormat",
     "ExportOptions",
+    "clobbered",
     "default_target",
     "files_for",
     "overwrites_source",

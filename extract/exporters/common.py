@@ -154,7 +154,7 @@ def meta(annotations: Annotations) -> dict[str, str]:
     """Where the annotations came from, for a record's metadata."""
     document = annotations.document
     return {
-        "source": document.source,
+        "source": document.source_utf8,
         "sha256": document.sha256,
         "model": annotations.model_name,
         "model_version": annotations.model_version,

@@ -52,7 +52,7 @@ def render(annotations: Annotations, options: ExportOptions) -> dict[str, bytes]
                     },
                 }
             )
-        data: dict[str, Any] = {"text": segment.text, "source": annotations.document.source}
+        data: dict[str, Any] = {"text": segment.text, "source": annotations.document.source_utf8}
         if options.split is not None:
             data["offset"] = segment.offset
         layer: dict[str, Any] = {"result": results}

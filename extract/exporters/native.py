@@ -36,7 +36,7 @@ def as_data(annotations: Annotations) -> dict[str, Any]:
     """The native document record, entities in order of first mention."""
     document = annotations.document
     return {
-        "source": document.source,
+        "source": document.source_utf8,
         "format": document.fmt,
         "encoding": document.encoding,
         "sha256": document.sha256,

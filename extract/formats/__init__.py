@@ -14,7 +14,7 @@ import zipfile
 from pathlib import PurePath
 from typing import BinaryIO
 
-from extract.document import _BOMS, Document, Section, read_bytes
+from extract.document import _BOMS, Document, Section, max_chars, read_bytes
 from extract.errors import DocumentError
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "text", "html", "markdown", "epub", "pdf")
@@ -82,8 +82,19 @@ def _looks_like_html(data: bytes) -> bool:
     return _HTML_START.match(start[position:].lstrip()) is not None
 
 
-def from_bytes(data: bytes, source: str, fmt: str = "auto", *, what: str | None = None) -> Document:
-    """Read bytes that came from ``source`` as ``fmt`` (or the format they look like)."""
+def from_bytes(
+    data: bytes,
+    source: str,
+    fmt: str = "auto",
+    *,
+    what: str | None = None,
+    limit: int | None = None,
+) -> Document:
+    """Read bytes that came from ``source`` as ``fmt`` (or the format they look like).
+
+    Text longer than ``limit`` characters (default: `extract.document.max_chars`) is refused,
+    as soon as a reader finds it has that much.
+    """
     if fmt not in INPUT_FORMATS:
         choices = ", ".join(INPUT_FORMATS)
         raise DocumentError(f"unknown input format {fmt!r} (choose from {choices})")
@@ -93,28 +104,33 @@ def from_bytes(data: bytes, source: str, fmt: str = "auto", *, what: str | None 
     if fmt == "pdf":
         from extract.formats.pdf import read_pdf
 
-        return read_pdf(data, source, shown)
+        return read_pdf(data, source, shown, limit)
     if fmt == "epub":
         from extract.formats.epub import read_epub
 
-        return read_epub(data, source, shown)
+        return read_epub(data, source, shown, limit)
     if fmt == "html":
         from extract.formats.html import read_html
 
-        return read_html(data, source, shown)
+        return read_html(data, source, shown, limit)
     from extract.formats.text import read_text
 
-    return read_text(data, source, shown, fmt=fmt)
+    return read_text(data, source, shown, fmt=fmt, limit=limit)
 
 
 def read(
-    path: str | os.PathLike[str], fmt: str = "auto", *, stdin: BinaryIO | None = None
+    path: str | os.PathLike[str],
+    fmt: str = "auto",
+    *,
+    stdin: BinaryIO | None = None,
+    limit: int | None = None,
 ) -> Document:
     """Read a path (or "-" for standard input) as ``fmt``, or as the format it looks like."""
     if fmt not in INPUT_FORMATS:
         choices = ", ".join(INPUT_FORMATS)
         raise DocumentError(f"unknown input format {fmt!r} (choose from {choices})")
+    limit = max_chars(limit)  # a bad $ENTITY_READER_MAX_CHARS is found before any reading
     data = read_bytes(path, stdin=stdin)
     source = str(path)
     what = "standard input" if source == "-" else source
-    return from_bytes(data, source, fmt, what=what)
+    return from_bytes(data, source, fmt, what=what, limit=limit)

@@ -10,10 +10,11 @@ the chapter's first line; else the start of its first line.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from extract.document import Document, Section
+from extract.document import MAX_BYTES, Document, Section, check_length, max_chars
 from extract.errors import DocumentError
 from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
 
@@ -21,10 +22,12 @@ CHAPTER_BREAK = "\n\n"
 """What separates two chapters (and two blocks within a chapter)."""
 
 
-def read_epub(data: bytes, source: str, what: str) -> Document:
+def read_epub(data: bytes, source: str, what: str, limit: int | None = None) -> Document:
     """An EPUB's chapters as one text, with a `Section` at the start of each."""
     from ebooklib import ITEM_DOCUMENT, epub
 
+    most = max_chars(limit)
+    _check_unpacked_size(data, what)
     try:
         with quiet("ebooklib"):
             book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": False})
@@ -33,6 +36,7 @@ def read_epub(data: bytes, source: str, what: str) -> Document:
     titles = _toc_titles(getattr(book, "toc", ()))
     parts: list[str] = []
     sections: list[Section] = []
+    notes: list[str] = []
     length = 0
     encoding = ""
     for idref, _linear in book.spine:
@@ -40,12 +44,14 @@ def read_epub(data: bytes, source: str, what: str) -> Document:
         if item is None or isinstance(item, epub.EpubNav) or item.get_type() != ITEM_DOCUMENT:
             continue
         try:
-            tree = parse_xhtml(item.content)
+            tree, dropped = parse_xhtml(item.content, f"{what}: chapter {item.file_name}")
             blocks = blocks_of(tree)
-        except Exception as error:  # lxml on a damaged chapter, or nesting too deep to walk
+        except Exception as error:  # lxml on a damaged chapter
             raise DocumentError(
                 f"{what}: chapter {item.file_name} cannot be read ({reason(error)})"
             ) from None
+        if dropped is not None:
+            notes.append(dropped)
         encoding = encoding or str(tree.getroottree().docinfo.encoding or "")
         if not blocks:
             continue  # a cover picture, a blank page
@@ -64,6 +70,7 @@ def read_epub(data: bytes, source: str, what: str) -> Document:
         sections.append(Section("chapter", title, length))
         parts.append(chapter)
         length += len(chapter)
+        check_length(length, most, what)
     if not parts:
         raise DocumentError(f"{what}: this EPUB has no text in its chapters")
     return Document(
@@ -72,7 +79,22 @@ def read_epub(data: bytes, source: str, what: str) -> Document:
         encoding=(encoding or "utf-8").lower(),
         fmt="epub",
         sections=tuple(sections),
+        notes=tuple(notes),
     )
+
+
+def _check_unpacked_size(data: bytes, what: str) -> None:
+    """Refuse a book whose files unpack to more than `MAX_BYTES` (a zip bomb), before any is
+    unpacked. Sizes are the archive's own; a member larger than it says fails its check."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return  # the EPUB reader says what is wrong with it
+    if unpacked > MAX_BYTES:
+        raise DocumentError(
+            f"{what} unpacks to {unpacked // 2**20:,} MiB, more than {MAX_BYTES // 2**20} MiB"
+        )
 
 
 def _toc_titles(toc: Any) -> dict[str, str]:

@@ -3,33 +3,49 @@
 The page is decoded like a text file (byte-order mark, UTF-8, then charset detection), then
 trafilatura finds the main content and drops navigation, scripts, styles and boilerplate. The
 text is the title, a blank line, then the article's blocks (paragraphs, headings, list items,
-table rows) with a blank line between them.
+table rows) with a blank line between them. The page is parsed with the parser's limits on
+text size and nesting lifted (the input is already capped); what still cannot be parsed is
+reported in the document's notes, never dropped silently.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from extract.document import Document, decode
+from extract.document import Document, check_length, decode_noting, max_chars
 from extract.errors import DocumentError
 from extract.formats.markup import (
     TRAFILATURA_BLOCKS,
     TRAFILATURA_SKIPPED,
     blocks_of,
+    parse_xhtml,
     quiet,
     reason,
 )
 
 
-def read_html(data: bytes, source: str, what: str) -> Document:
+def read_html(data: bytes, source: str, what: str, limit: int | None = None) -> Document:
     """An HTML page's title and main text."""
-    markup, encoding = decode(data, what=what)
-    return Document(text=html_text(markup, what), source=source, encoding=encoding, fmt="html")
+    markup, encoding, notes = decode_noting(data, what=what)
+    text, dropped = html_text_noting(markup, what)
+    check_length(len(text), max_chars(limit), what)
+    return Document(
+        text=text, source=source, encoding=encoding, fmt="html", notes=(*notes, *dropped)
+    )
 
 
 def html_text(markup: str, what: str = "the page") -> str:
     """The title and main text of an HTML page, blocks separated by a blank line."""
-    extracted = _extract(markup, what)
+    return html_text_noting(markup, what)[0]
+
+
+def html_text_noting(markup: str, what: str = "the page") -> tuple[str, tuple[str, ...]]:
+    """`html_text`, and a note on any part of the page the parser could not read."""
+    try:
+        tree, dropped = parse_xhtml(markup, what)
+    except Exception as error:  # lxml on untrusted input may raise anything
+        raise DocumentError(f"{what} cannot be read as HTML ({reason(error)})") from None
+    extracted = _extract(tree, what)
     body = getattr(extracted, "body", None)
     blocks = (
         [block.text for block in blocks_of(body, TRAFILATURA_BLOCKS, TRAFILATURA_SKIPPED)]
@@ -43,16 +59,17 @@ def html_text(markup: str, what: str = "the page") -> str:
         if blocks[0] == title:
             blocks = blocks[1:]  # the page's own heading repeats the title
         blocks.insert(0, title)
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), (() if dropped is None else (dropped,))
 
 
-def _extract(markup: str, what: str) -> Any:
+def _extract(tree: Any, what: str) -> Any:
     import trafilatura
 
     try:
         with quiet("trafilatura", "htmldate", "courlan", "justext"):
+            # Given the tree, trafilatura parses nothing itself: none of its size limits apply.
             return trafilatura.bare_extraction(
-                markup,
+                tree,
                 with_metadata=True,
                 include_comments=False,
                 include_tables=True,

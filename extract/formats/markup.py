@@ -101,25 +101,34 @@ class _Collector:
         if text.strip():
             self.blocks.append(Block(tag, text))
 
-    def walk(self, element: Any) -> None:
-        tag = _local(element.tag)
-        if not tag or tag in self.skipped:
-            return
-        block = tag in self.block_tags
-        if block:
-            self.flush()
-            self.open.append(tag)
-        if tag in ("br", "lb"):
-            self.pieces.append(_BREAK)
-        elif tag in ("td", "th", "cell") and any(piece.strip() for piece in self.pieces):
-            self.pieces.append(_CELL)
-        self.add(element.text)
-        for child in element:
-            self.walk(child)
-            self.add(child.tail)
-        if block:
-            self.flush()
-            self.open.pop()
+    def walk(self, root: Any) -> None:
+        """Visit the tree in document order without recursion (books nest thousands deep)."""
+        # Each step is an element to enter, or the close of one entered (with its tail).
+        steps: list[tuple[Any, bool]] = [(root, False)]
+        while steps:
+            element, leaving = steps.pop()
+            if leaving:
+                if _local(element.tag) in self.block_tags:
+                    self.flush()
+                    self.open.pop()
+                if element is not root:
+                    self.add(element.tail)
+                continue
+            tag = _local(element.tag)
+            if not tag or tag in self.skipped:
+                if element is not root:
+                    self.add(element.tail)
+                continue
+            if tag in self.block_tags:
+                self.flush()
+                self.open.append(tag)
+            if tag in ("br", "lb"):
+                self.pieces.append(_BREAK)
+            elif tag in ("td", "th", "cell") and any(piece.strip() for piece in self.pieces):
+                self.pieces.append(_CELL)
+            self.add(element.text)
+            steps.append((element, True))
+            steps.extend((child, False) for child in reversed(element))
 
 
 def blocks_of(
@@ -132,17 +141,39 @@ def blocks_of(
     return collector.blocks
 
 
-def parse_xhtml(content: bytes | str) -> Any:
-    """An lxml tree of an (X)HTML document, read leniently as browsers do.
+def parse_xhtml(content: bytes | str, what: str = "the page") -> tuple[Any, str | None]:
+    """An lxml tree of an (X)HTML document, read leniently as browsers do, and a note on what
+    was dropped, if anything.
 
     lxml's HTML parser copes with what real books contain: XHTML self-closing tags, HTML
     entities such as ``&nbsp;`` (which an XML parser drops without a DTD), and broken markup.
+    Its safety limits are lifted (``huge_tree``: text nodes over 10 MB, nesting over 256
+    deep), since the input is already capped in size; past the parser's last limit (nesting
+    thousands deep) the rest of the document is lost, and the note says from where.
     """
     from lxml import html
 
     if isinstance(content, bytes) and not content.strip():
         raise ValueError("the document is empty")
-    return html.document_fromstring(content)
+    parser = html.HTMLParser(
+        huge_tree=True, collect_ids=False, default_doctype=False, remove_pis=True
+    )
+    try:
+        tree = html.document_fromstring(content, parser=parser)
+    except ValueError:
+        if not isinstance(content, str):
+            raise
+        # "Unicode strings with encoding declaration are not supported"
+        tree = html.document_fromstring(content.encode("utf-8"), parser=parser)
+    fatal = next((e for e in parser.error_log if e.level_name == "FATAL"), None)
+    note = None
+    if fatal is not None:
+        why = "nested too deep" if "depth" in fatal.message.lower() else fatal.message.strip()
+        note = (
+            f"{what}: the markup is {why} at line {fatal.line}, column {fatal.column}; "
+            "the text after that point was left out"
+        )
+    return tree, note
 
 
 def cut_title(text: str, limit: int = 80) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from extract.document import Document, Section
+from extract.document import Document, Section, check_length, max_chars
 from extract.errors import DocumentError
 from extract.formats.markup import quiet, reason
 
@@ -18,11 +18,12 @@ PAGE_BREAK = "\n\n"
 """What separates the text of two pages."""
 
 
-def read_pdf(data: bytes, source: str, what: str) -> Document:
+def read_pdf(data: bytes, source: str, what: str, limit: int | None = None) -> Document:
     """A PDF's text, page by page, with a `Section` at the start of each page."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
+    most = max_chars(limit)
     try:
         with quiet("pypdf"):
             reader = PdfReader(io.BytesIO(data))
@@ -31,7 +32,15 @@ def read_pdf(data: bytes, source: str, what: str) -> Document:
                     f"{what} is an encrypted PDF that needs a password; "
                     "save an unlocked copy to read it"
                 )
-            pages = [_page_text(page) for page in reader.pages]
+            pages: list[str] = []
+            length = 0
+            for pdf_page in reader.pages:
+                pages.append(_page_text(pdf_page))
+                if pages[-1]:
+                    length += (len(PAGE_BREAK) if length else 0) + len(pages[-1])
+                # Checked page by page: a few megabytes of PDF can draw a hundred million
+                # characters, which should be refused before they are all in memory.
+                check_length(length, most, what)
     except DocumentError:
         raise
     except (DependencyError, FileNotDecryptedError) as error:

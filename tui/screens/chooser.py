@@ -76,7 +76,7 @@ class Chooser(ModalScreen[str | None]):
         margin-top: 2; border: round $accent; background: $surface;
     }
     Chooser Input { border: none; height: 1; margin: 0 1 1 1; }
-    Chooser OptionList { height: auto; max-height: 24; border: none; }
+    Chooser OptionList { height: auto; max-height: 24; border: none; min-width: 8; }
     """
 
     def __init__(self, title: str, choices: list[Choice]) -> None:

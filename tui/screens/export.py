@@ -42,7 +42,7 @@ class ExportScreen(ModalScreen[Path | None]):
         width: 84; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $surface;
     }
-    ExportScreen OptionList { height: auto; max-height: 12; margin-bottom: 1; }
+    ExportScreen OptionList { height: auto; max-height: 12; margin-bottom: 1; min-width: 8; }
     ExportScreen Input { margin-bottom: 1; }
     ExportScreen #export-note { color: $warning; height: auto; }
     ExportScreen Horizontal { height: auto; }
@@ -134,11 +134,15 @@ class ExportScreen(ModalScreen[Path | None]):
         if target.is_dir():
             self.notify(f"{target} is a folder: give a file name.", severity="error")
             return
-        clash = overwrites_source(fmt.name, target, self.document.source)
+        try:
+            clash = overwrites_source(fmt.name, target, self.document.source)
+            existing = [p for p in fmt.paths(target) if os.path.lexists(p)]
+        except OSError as error:  # a name its companion would take (brat to NAME.txt)
+            self.notify(f"{error.strerror}.", severity="error", timeout=8)
+            return
         if clash is not None:
             self.notify(f"{clash} is the document itself: choose another name.", severity="error")
             return
-        existing = [p for p in fmt.paths(target) if p.exists()]
         if existing and not await self.app.push_screen_wait(
             Confirm(
                 f"Replace {', '.join(str(p) for p in existing)}?",
@@ -154,7 +158,7 @@ class ExportScreen(ModalScreen[Path | None]):
             model_version=self.annotator.info.version if self.annotator else "",
         )
         try:
-            written = write(fmt.name, annotations, target)
+            written = write(fmt.name, annotations, target, force=True)  # asked above
         except OSError as error:
             self.notify(
                 f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8

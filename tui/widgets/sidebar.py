@@ -102,8 +102,8 @@ class Sidebar(Vertical):
         self.watch(self.app, "theme", self._rebuild, init=False)
 
     def watch_reading(self, old: Reading | None, new: Reading | None) -> None:
-        if new is None:
-            return
+        if new is None or not self.query(EntityTree):
+            return  # not composed yet, or taken down already (the reader is closing)
         before = self._listed
         if before is None or new.view is not before[0] or new.by_first != before[1]:
             reordered = before is not None and new.by_first != before[1]
@@ -180,6 +180,8 @@ class Sidebar(Vertical):
             self.post_message(self.EntityChosen(data[1]))
 
     def _rebuild(self) -> None:
+        if not self.query(EntityTree):
+            return  # a timer or the theme after the reader began closing
         tree = self.entity_tree
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         dark = self.app.current_theme.dark

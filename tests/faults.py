@@ -1,0 +1,87 @@
+"""Helpers for fault tests: refused opens, FIFOs and device nodes made inside the test's folder.
+
+Tests never point at the machine's real /dev/null, /dev/full or /proc/kmsg: a failing test run
+as root would replace them. Device nodes are made with mknod in the test's temporary folder
+(only root may), and everything that could block has a timeout.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.recognizer import Found, ModelInfo
+
+NULL = (1, 3)
+"""Major and minor numbers of Linux's null device."""
+FULL = (1, 7)
+"""Major and minor numbers of Linux's full device (every write fails: no space left)."""
+
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can make device nodes"
+)
+
+
+def refuse_open(monkeypatch: pytest.MonkeyPatch, path: Path, number: int = errno.EACCES) -> None:
+    """Opening ``path`` fails with ``number`` (tests may run as root, who opens anything)."""
+    real = os.open
+    target = os.path.abspath(path)
+
+    def opening(name: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.path.abspath(os.fsdecode(name)) == target:
+            raise OSError(number, os.strerror(number), str(name))
+        return real(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", opening)
+
+
+def device(folder: Path, name: str, numbers: tuple[int, int]) -> Path:
+    """A character device node in ``folder`` (root only: see `needs_root`)."""
+    path = folder / name
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(*numbers))
+    return path
+
+
+class FifoReader:
+    """A FIFO in a folder with a thread reading everything written to it, with a deadline."""
+
+    def __init__(self, folder: Path, name: str = "pipe") -> None:
+        self.path = folder / name
+        os.mkfifo(self.path)
+        self.data = b""
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with open(self.path, "rb") as stream:  # blocks until a writer opens it
+            self.data = stream.read()
+
+    def result(self, timeout: float = 120) -> bytes:
+        """What was written, once the writer closed the FIFO."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            # Unblock the reading thread so the test run can end.
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            os.close(descriptor)
+            raise AssertionError(f"nothing closed {self.path} within {timeout} s")
+        return self.data
+
+
+class SleepyRecognizer:
+    """A recogniser that takes ten minutes over any batch: a worker busy for good."""
+
+    @property
+    def info(self) -> ModelInfo:
+        return ModelInfo("sleepy", "1", "nowhere")
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        time.sleep(600)
+        return [[] for _ in texts]

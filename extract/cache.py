@@ -61,6 +61,10 @@ class MentionCache:
     def _path(self, key: str) -> Path:
         return self.folder / "mentions" / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (it may still turn out corrupt)."""
+        return self._path(key).is_file()
+
     def get(self, key: str, text: str) -> list[Mention] | None:
         """The stored mentions, or None when missing, corrupt or not matching ``text``."""
         path = self._path(key)

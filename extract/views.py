@@ -52,6 +52,10 @@ class ViewCache:
     def _path(self, key: str) -> Path:
         return self.folder / "views" / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (it may still turn out corrupt)."""
+        return self._path(key).is_file()
+
     def get(self, key: str, text: str) -> tuple[list[Entity], list[str]] | None:
         """The stored entities and the ids of the corrections that could not be placed, or
         None when missing, corrupt or not of ``text``."""
@@ -179,6 +183,10 @@ class DocumentViews:
 
     def key(self, corrections: Sequence[Any]) -> str:
         return view_key(self.mentions_key, corrections, document_pass=self.document_pass)
+
+    def exists(self, corrections: Sequence[Any]) -> bool:
+        """Whether a view derived with these corrections is kept (not whether it is sound)."""
+        return self.cache.has(self.key(corrections))
 
     def get(self, text: str, corrections: Sequence[Any]) -> tuple[list[Entity], list[str]] | None:
         """The entities derived before with these corrections, if kept."""

@@ -149,3 +149,32 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
         extract.corrections.apply = original  # type: ignore[assignment]
     kept = json.loads(next((cache_dir / "views").glob("*.json")).read_text(encoding="utf-8"))
     assert kept["format"] == 1
+
+
+@pytest.mark.asyncio
+async def test_the_reader_sets_a_corrupt_kept_view_aside_and_derives_again(
+    sample_document: Document, sample_annotator: Annotator, cache_dir: Path
+) -> None:
+    from reader_support import record_notifications
+
+    from tui.app import ReaderApp
+    from tui.screens.document import DocumentScreen
+
+    app = ReaderApp(sample_document, sample_annotator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DocumentScreen)
+        await wait_for(pilot, lambda: any((cache_dir / "views").glob("*.json")), "a kept view")
+        first = screen.entities
+    (kept,) = (cache_dir / "views").glob("*.json")
+    kept.write_bytes(b'{"format": 1, "key": "')
+    again = ReaderApp(sample_document, sample_annotator)
+    told = record_notifications(again)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = again.screen
+        assert isinstance(screen, DocumentScreen)
+        await wait_for(pilot, lambda: screen.annotation_done, "the entities")
+        assert screen.entities == first
+        assert any(m.startswith("corrupt view cache entry moved to") for m in told)
+        await wait_for(pilot, lambda: kept.exists(), "the view kept again")
+    assert list((cache_dir / "views").glob("*.corrupt*"))

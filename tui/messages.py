@@ -39,3 +39,7 @@ class ViewDerived(Message):
     """Seconds it took."""
     complete: bool
     """Whether it holds every mention the model will find."""
+
+
+class NothingCached(Message):
+    """The cache held nothing usable for the text after all: the model must run."""

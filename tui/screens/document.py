@@ -20,7 +20,7 @@ from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
-from tui.messages import AnnotationFailed, MentionsFound, ViewDerived
+from tui.messages import AnnotationFailed, MentionsFound, NothingCached, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span, View, derive
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ class DocumentScreen(Screen[None]):
         """Where derived views of this document are kept (None without a cache)."""
         self._kept_key = ""
         self._mentions_read = True
+        self._told: dict[int, int] = {}
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -130,26 +131,72 @@ class DocumentScreen(Screen[None]):
     # -- the model ----------------------------------------------------------------------------
 
     def read_cached(self) -> bool:
-        """Show the model's mentions from the cache at once; False when they are not there
-        (then `annotate` finds them). A view derived before with the same corrections is
-        shown as it was kept, without deriving it again (the model's mentions, needed only
-        for the next correction, are read then)."""
+        """Whether this text was read before: then its entities come from the cache just
+        after the first frame (False: `start_annotation` runs the model). A view derived
+        before with the same corrections comes back as it was kept, without deriving it
+        again; else the model's mentions are read and derived off this thread."""
         if self.annotator is None:
             return True
-        if self._views is not None and self._show_kept_view():
-            return True
-        cached = self.annotator.cached(self.document.text, self.document.sha256)
-        if self.annotator.cache is not None:
-            for problem in self.annotator.cache.problems:
-                self.notify(problem, title="Cache", severity="warning", timeout=8)
-        if cached is None:
+        log = tuple(self.store.log) if self.store is not None else ()
+        kept = self._views is not None and self._views.exists(log)
+        key = getattr(self.annotator, "key", None)
+        cache = getattr(self.annotator, "cache", None)
+        if not kept and (cache is None or key is None or not cache.has(key(self.document.sha256))):
             return False
         total = len(self.document.text)
-        self.model_mentions = cached
+        self.reading = self.reading.with_progress(Progress("running", 0, total, True))
         self._all_found = True
-        self.reading = self.reading.with_progress(Progress("done", total, total, True))
-        self.derive_now()
+        self._deriving = True
+        self._derive_worker = self._open_cached(log, self.shown)
         return True
+
+    def start_annotation(self) -> None:
+        """Run the model on the text, from its start (the reader starts from what is shown)."""
+        self.annotate((0, 4000))
+
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    def _open_cached(self, log: tuple[Correction, ...], shown: frozenset[str]) -> None:
+        """The view of a text read before, off the UI thread: kept, or derived from the
+        model's cached mentions; if neither can be read after all, the model runs."""
+        assert self.annotator is not None
+        worker = get_current_worker()
+        started = time.monotonic()
+        kept = self._views.get(self.document.text, log) if self._views is not None else None
+        if kept is not None and self._views is not None:
+            entities, unplaced_ids = kept
+            missing = set(unplaced_ids)
+            unplaced = tuple(c for c in log if c.id in missing)
+            view = View(entities, MentionIndex(entities, shown), shown, unplaced)
+            self._mentions_read = False
+            self._kept_key = self._views.key(log)
+        else:
+            cached = self.annotator.cached(self.document.text, self.document.sha256)
+            if cached is None:
+                self.post_message(NothingCached())
+                return
+            self.model_mentions = cached
+            view = derive(self.document.text, cached, log, shown, document_pass=self._document_pass)
+        if not worker.is_cancelled:
+            self.post_message(ViewDerived(view, worker, time.monotonic() - started, True))
+
+    @on(NothingCached)
+    def _nothing_cached(self) -> None:
+        self._deriving = False
+        self._all_found = False
+        total = len(self.document.text)
+        self.reading = self.reading.with_progress(Progress("running", 0, total))
+        self.start_annotation()
+
+    def _cache_problems(self) -> None:
+        """Say once what could not be read from the caches (set aside, rebuilt)."""
+        caches = [getattr(self.annotator, "cache", None)]
+        caches.append(self._views.cache if self._views is not None else None)
+        for cache in caches:
+            if cache is None:
+                continue
+            for problem in cache.problems[self._told.get(id(cache), 0) :]:
+                self.notify(problem, title="Cache", severity="warning", timeout=8)
+            self._told[id(cache)] = len(cache.problems)
 
     @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
     def annotate(self, first: Span) -> None:
@@ -248,6 +295,7 @@ class DocumentScreen(Screen[None]):
         # Grouping holds the interpreter: keep it a small share of the time.
         self._next_derive = time.monotonic() + max(DERIVE_PAUSE, message.spent * 4)
         self._take(message.view, complete=message.complete)
+        self._cache_problems()
         if self._stale:
             self._derive_soon()
 
@@ -271,26 +319,6 @@ class DocumentScreen(Screen[None]):
             document_pass=self._document_pass,
         )
         self._take(view, complete=self._all_found)
-
-    def _show_kept_view(self) -> bool:
-        assert self._views is not None
-        log = list(self.store.log) if self.store is not None else []
-        kept = self._views.get(self.document.text, log)
-        for problem in self._views.cache.problems:
-            self.notify(problem, title="Cache", severity="warning", timeout=8)
-        if kept is None:
-            return False
-        entities, unplaced_ids = kept
-        missing = set(unplaced_ids)
-        unplaced = tuple(c for c in log if c.id in missing)
-        total = len(self.document.text)
-        self._all_found = True
-        self._mentions_read = False
-        self._kept_key = self._views.key(log)
-        self.reading = self.reading.with_progress(Progress("done", total, total, True))
-        view = View(entities, MentionIndex(entities, self.shown), self.shown, unplaced)
-        self._take(view, complete=True)
-        return True
 
     def _read_mentions(self) -> None:
         """The model's mentions, read from the cache when a kept view was shown instead."""

@@ -125,10 +125,10 @@ class ReaderScreen(DocumentScreen):
         self._scrolled()
         if not self.document.text.strip():
             self.notify("This file is empty: there is nothing to read.", title="Empty")
-        if not self.read_cached():  # from the cache, entities are in the first frame
-            self.call_after_refresh(self._start)
+        if not self.read_cached():  # read before: its entities follow the first frame
+            self.call_after_refresh(self.start_annotation)
 
-    def _start(self) -> None:
+    def start_annotation(self) -> None:
         start, end = self.article.visible_range()
         self.annotate((start, end + 2000))
 

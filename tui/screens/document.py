@@ -147,8 +147,12 @@ class DocumentScreen(Screen[None]):
         self.reading = self.reading.with_progress(Progress("running", 0, total, True))
         self._all_found = True
         self._deriving = True
-        self._derive_worker = self._open_cached(log, self.shown)
+        # After the first frame: the thread would hold the interpreter while it is drawn.
+        self.call_after_refresh(self._begin_open, log)
         return True
+
+    def _begin_open(self, log: tuple[Correction, ...]) -> None:
+        self._derive_worker = self._open_cached(log, self.shown)
 
     def start_annotation(self) -> None:
         """Run the model on the text, from its start (the reader starts from what is shown)."""

@@ -63,9 +63,9 @@ def test_a_new_pass_version_keys_views_anew(monkeypatch: pytest.MonkeyPatch) -> 
     "damage",
     [
         pytest.param(lambda d: b"{not json", id="not-json"),
-        pytest.param(lambda d: d.replace(b'"format":1', b'"format":9'), id="format"),
+        pytest.param(lambda d: d.replace(b"\"format\":2", b"\"format\":9"), id="format"),
         pytest.param(lambda d: d.replace(b'"length":85', b'"length":84'), id="length"),
-        pytest.param(lambda d: d.replace(b'"mentions":[0,', b'"mentions":[-5,'), id="offset"),
+        pytest.param(lambda d: d.replace(b"\"starts\":[0,", b"\"starts\":[-5,"), id="offset"),
         pytest.param(lambda d: d.replace(b'"unplaced":[]', b'"unplaced":3'), id="unplaced"),
     ],
 )
@@ -148,7 +148,7 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
     finally:
         extract.corrections.apply = original  # type: ignore[assignment]
     kept = json.loads(next((cache_dir / "views").glob("*.json")).read_text(encoding="utf-8"))
-    assert kept["format"] == 1
+    assert kept["format"] == views.VIEW_FORMAT
 
 
 @pytest.mark.asyncio

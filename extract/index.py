@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from itertools import accumulate
+from operator import attrgetter
 
 from extract.model import Entity, Mention
 
@@ -17,17 +18,16 @@ class MentionIndex:
 
     def __init__(self, entities: Sequence[Entity], shown: Collection[str] | None = None) -> None:
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
-        pairs = [
-            (m, e.id) for e in entities if shown is None or e.category in shown for m in e.mentions
-        ]
-        # Sorting on plain int keys is several times faster than comparing dataclasses.
-        pairs.sort(key=lambda pair: (pair[0].start, pair[0].end))
-        self.mentions: list[Mention] = [m for m, _ in pairs]
-        self.starts: list[int] = [m.start for m in self.mentions]
-        self._ends_max: list[int] = list(accumulate((m.end for m in self.mentions), max))
+        listed = [e for e in entities if shown is None or e.category in shown]
         self._entity_of: dict[tuple[int, int], str] = {
-            (m.start, m.end): owner for m, owner in pairs
+            (m.start, m.end): e.id for e in listed for m in e.mentions
         }
+        # Sorting on plain int keys is several times faster than comparing dataclasses.
+        self.mentions: list[Mention] = sorted(
+            (m for e in listed for m in e.mentions), key=attrgetter("start", "end")
+        )
+        self.starts: list[int] = list(map(attrgetter("start"), self.mentions))
+        self._ends_max: list[int] = list(accumulate(map(attrgetter("end"), self.mentions), max))
 
     def __len__(self) -> int:
         return len(self.mentions)

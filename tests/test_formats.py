@@ -19,9 +19,9 @@ from pypdf import PdfReader, PdfWriter
 from textual.pilot import Pilot
 from textual.widgets import Label
 
-from extract.document import Document, Section, load
+from extract.document import Document, Section, check_length, load
 from extract.errors import DocumentError
-from extract.formats import from_bytes, sniff
+from extract.formats import FORMATS, InputFormat, choices, formats_help, from_bytes, sniff
 from tui.app import ReaderApp
 from tui.cli import main
 from tui.screens.chooser import Chooser
@@ -188,6 +188,52 @@ class TestSniff:
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
         with pytest.raises(DocumentError, match="looks binary"):
             load(path)
+
+
+class TestRegistry:
+    """A format added to the registry is chosen, read and offered like the built-in ones."""
+
+    @pytest.fixture
+    def tsv(self, monkeypatch: pytest.MonkeyPatch) -> InputFormat:
+        def read_tsv(data: bytes, source: str, what: str, limit: int) -> Document:
+            text = data.decode("utf-8").removeprefix("#tsv\n").replace("\t", " ")
+            check_length(len(text), limit, what)
+            return Document(text=text, source=source, encoding="utf-8", fmt="tsv")
+
+        tsv = InputFormat(
+            "tsv", "TSV", "cells as words", read_tsv, (".tsv",), lambda d: d.startswith(b"#tsv")
+        )
+        monkeypatch.setitem(FORMATS, "tsv", tsv)
+        return tsv
+
+    def test_the_built_in_formats_in_order(self) -> None:
+        assert choices() == ["auto", "text", "html", "markdown", "epub", "pdf"]
+        assert FORMATS["text"].sniff is None and not FORMATS["text"].extensions
+
+    @pytest.mark.usefixtures("tsv")
+    def test_chosen_by_content_then_by_extension(self) -> None:
+        assert sniff(b"#tsv\na\tb", "cells.txt") == "tsv"
+        assert sniff(b"a\tb", "CELLS.TSV") == "tsv"
+        assert sniff(b"a\tb", "cells.txt") == "text"
+        assert "tsv" in choices() and "by extension: .tsv" in formats_help()
+
+    @pytest.mark.usefixtures("tsv")
+    def test_read_through_load_with_its_limit(self, tmp_path: Path) -> None:
+        path = tmp_path / "cells.tsv"
+        path.write_bytes(b"Angela\tMerkel")
+        document = load(path)
+        assert (document.fmt, document.text) == ("tsv", "Angela Merkel")
+        assert load(path, "text").text == "Angela\tMerkel"
+        with pytest.raises(DocumentError, match="holds more than 5 characters"):
+            load(path, "tsv", limit=5)
+
+    def test_an_unknown_name_is_refused_before_reading(self, tmp_path: Path) -> None:
+        with pytest.raises(
+            DocumentError, match=r"unknown input format 'docx' \(choose from auto, text"
+        ):
+            load(tmp_path / "missing.docx", "docx")
+        with pytest.raises(DocumentError, match="unknown input format 'docx'"):
+            from_bytes(b"text", "notes.docx", "docx")
 
 
 # -- each format ------------------------------------------------------------------------------

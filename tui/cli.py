@@ -141,17 +141,23 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_format_in_option(parser: argparse.ArgumentParser) -> None:
-    from extract.formats import INPUT_FORMATS
+def _add_format_in_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    from extract.formats import choices
 
     parser.add_argument(
         "--format-in",
         default="auto",
-        choices=INPUT_FORMATS,
-        metavar="{" + ",".join(INPUT_FORMATS) + "}",
-        help="read FILE as this format (default: auto, by content, then by extension: "
-        "PDF, EPUB, HTML, .md/.markdown as Markdown, else text)",
+        choices=choices(),
+        metavar="{" + ",".join(choices()) + "}",
+        help=f"read {what} as this format (default: auto: by content, then by extension, "
+        "else text; the input formats are listed below)",
     )
+
+
+def _input_formats_help() -> str:
+    from extract.formats import formats_help
+
+    return f"input formats (--format-in; auto: by content, then by extension):\n{formats_help()}"
 
 
 def _add_import_options(parser: argparse.ArgumentParser, *, what: str) -> None:
@@ -192,6 +198,7 @@ def _formats_help() -> str:
 
 def reader_parser() -> argparse.ArgumentParser:
     """Arguments of ``entity-reader FILE``."""
+    from extract.formats import titles
 
     def keys_help() -> str:
         from tui.bindings import keys_help
@@ -208,7 +215,8 @@ def reader_parser() -> argparse.ArgumentParser:
         f"  (see {PROG} export --help)\n\n"
         f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
         f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
-        f"formats:\n{_formats_help()}\n\n"
+        f"{_input_formats_help()}\n\n"
+        f"export formats:\n{_formats_help()}\n\n"
         f"keys in the reader:\n{keys_help()}"
     )
     parser.add_argument("--version", action="version", version=_version())
@@ -216,7 +224,7 @@ def reader_parser() -> argparse.ArgumentParser:
         "file",
         metavar="FILE",
         nargs="?",
-        help="the text to read: plain text, Markdown, HTML, EPUB or PDF (with --import, optional)",
+        help=f"the text to read: {titles()} (with --import, optional)",
     )
     _add_input_options(parser)
     _add_model_options(parser)
@@ -236,7 +244,10 @@ def export_parser() -> argparse.ArgumentParser:
         prog=f"{PROG} export",
         description="Write the annotations of one or more texts in a format NLP tools read.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"formats:\n{_formats_help()}\n\nFILE may be - for standard input.",
+    )
+    parser.epilog_later = lambda: (
+        f"formats:\n{_formats_help()}\n\n{_input_formats_help()}\n\n"
+        "FILE may be - for standard input."
     )
     parser.add_argument(
         "files",
@@ -251,7 +262,7 @@ def export_parser() -> argparse.ArgumentParser:
         default="json",
         choices=list(FORMATS),
         metavar="F",
-        help="output format (default: json; listed below)",
+        help="output format (default: json; the formats are listed below)",
     )
     parser.add_argument(
         "-o",
@@ -306,10 +317,13 @@ def eval_parser() -> argparse.ArgumentParser:
         "corrections) against gold annotations: precision, recall and F1 per label and "
         "overall, strict (same span and label) and lenient (overlapping span, same label).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Gold files may be in any format --import reads; each carries its text, or give "
+    )
+    parser.epilog_later = lambda: (
+        "Gold files may be in any format --import reads; each carries its text, or give "
         "--text FILE (CoNLL carries none). Gold labels the model does not use (CoNLL-2003's "
         "PER/LOC/ORG/MISC, LitBank's PER/GPE/LOC/FAC/VEH, …) are compared by category "
-        "(person, place, organisation, …); --label-map sets another mapping.",
+        "(person, place, organisation, …); --label-map sets another mapping.\n\n"
+        f"{_input_formats_help()}"
     )
     parser.add_argument("gold", metavar="GOLD", nargs="+", help="gold annotation files")
     parser.add_argument(
@@ -325,7 +339,7 @@ def eval_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     _add_import_format_option(parser, "the gold files")
-    _add_format_in_option(parser)
+    _add_format_in_option(parser, "the --text FILE")
     _add_model_options(parser)
     return parser
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from export_support import tricky_annotations
 from reader_support import (
     SIZE,
     MakeApp,
@@ -73,6 +74,15 @@ def sample_document() -> Document:
 def sample_annotations(ner_pipeline: Language) -> Annotations:
     """The sample with the small model's entities, as an export takes them."""
     return annotate(load(SAMPLE), Annotator(jobs=0, cache=None, pipeline=ner_pipeline))
+
+
+@pytest.fixture(params=["sample", "tricky"])
+def annotations(request: pytest.FixtureRequest) -> Annotations:
+    """What the export tests write: the sample as the small model annotates it, and a
+    document of tricky text (`export_support.tricky_annotations`)."""
+    if request.param == "tricky":
+        return tricky_annotations()
+    return request.getfixturevalue("sample_annotations")  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -16,6 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
+from export_support import (
+    as_parsed,
+    check_task,
+    entities_from_bio,
+    parse_html,
+    read_conll,
+    read_csv,
+    read_jsonl,
+    shown_text,
+    unguard,
+)
 from faults import refuse_open
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,17 +44,6 @@ from sample import SAMPLE
 from spacy.tokens import DocBin
 from test_cli import BINARY, assert_one_error_line
 from test_export_cli import one_error_line
-from test_exporters import (
-    as_parsed,
-    check_task,
-    entities_from_bio,
-    parse_html,
-    read_conll,
-    read_csv,
-    read_jsonl,
-    shown_text,
-    unguard,
-)
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Label

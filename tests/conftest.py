@@ -25,6 +25,7 @@ from reader_support import (
 )
 from sample import SAMPLE, ReplayRecognizer, sample_mentions
 
+from extract import ner
 from extract.annotations import Annotations, annotate
 from extract.annotator import Annotator
 from extract.cache import MentionCache
@@ -145,6 +146,18 @@ def make_reader(make_app: MakeApp) -> MakeReader:
 def ner_pipeline() -> Language:
     """The resolved model's NER-only pipeline, loaded once for the whole session."""
     return load_ner(resolve_model().location)
+
+
+@pytest.fixture
+def one_model_load(ner_pipeline: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotators the command line makes share the session's pipeline of the default model."""
+    default = resolve_model().location
+    real = ner.load_ner
+
+    def load_ner(location: str) -> Language:
+        return ner_pipeline if location == default else real(location)
+
+    monkeypatch.setattr(ner, "load_ner", load_ner)
 
 
 @pytest.fixture(scope="session")

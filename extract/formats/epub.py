@@ -17,7 +17,6 @@ from typing import Any
 from extract.document import MAX_BYTES, Document, Section, check_length
 from extract.errors import DocumentError
 from extract.formats import InputFormat, register
-from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
 
 CHAPTER_BREAK = "\n\n"
 """What separates two chapters (and two blocks within a chapter)."""
@@ -43,6 +42,8 @@ def is_epub(data: bytes) -> bool:
 def read_epub(data: bytes, source: str, what: str, limit: int) -> Document:
     """An EPUB's chapters as one text, with a `Section` at the start of each."""
     from ebooklib import ITEM_DOCUMENT, epub
+
+    from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
 
     _check_unpacked_size(data, what)
     try:

@@ -16,14 +16,6 @@ from typing import Any
 from extract.document import BOMS, Document, check_length, decode_noting
 from extract.errors import DocumentError
 from extract.formats import InputFormat, register
-from extract.formats.markup import (
-    TRAFILATURA_BLOCKS,
-    TRAFILATURA_SKIPPED,
-    blocks_of,
-    parse_xhtml,
-    quiet,
-    reason,
-)
 
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html)[\s>]")
 _PREAMBLE = re.compile(r"\s*(?:<\?xml[^>]*\?>|<!--.*?-->)", re.S)
@@ -63,6 +55,14 @@ def html_text(markup: str, what: str = "the page") -> str:
 
 def html_text_noting(markup: str, what: str = "the page") -> tuple[str, tuple[str, ...]]:
     """`html_text`, and a note on any part of the page the parser could not read."""
+    from extract.formats.markup import (
+        TRAFILATURA_BLOCKS,
+        TRAFILATURA_SKIPPED,
+        blocks_of,
+        parse_xhtml,
+        reason,
+    )
+
     try:
         tree, dropped = parse_xhtml(markup, what)
     except Exception as error:  # lxml on untrusted input may raise anything
@@ -86,6 +86,8 @@ def html_text_noting(markup: str, what: str = "the page") -> tuple[str, tuple[st
 
 def _extract(tree: Any, what: str) -> Any:
     import trafilatura
+
+    from extract.formats.markup import quiet, reason
 
     try:
         with quiet("trafilatura", "htmldate", "courlan", "justext"):

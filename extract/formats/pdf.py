@@ -13,7 +13,6 @@ import io
 from extract.document import Document, Section, check_length
 from extract.errors import DocumentError
 from extract.formats import InputFormat, register
-from extract.formats.markup import quiet, reason
 
 PAGE_BREAK = "\n\n"
 """What separates the text of two pages."""
@@ -23,6 +22,8 @@ def read_pdf(data: bytes, source: str, what: str, limit: int) -> Document:
     """A PDF's text, page by page, with a `Section` at the start of each page."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    from extract.formats.markup import quiet, reason
 
     try:
         with quiet("pypdf"):

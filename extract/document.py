@@ -27,13 +27,15 @@ from extract.atomic import (
 )
 from extract.errors import DocumentError, EntityReaderError
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+"""Byte-order marks and the encodings they announce (UTF-32 before UTF-16, whose mark it
+starts with)."""
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger inputs are refused rather than read into memory."""
@@ -61,7 +63,7 @@ class Section:
 class Document:
     """A decoded text and where it came from. Offsets everywhere index into ``text``.
 
-    ``fmt`` is the source format (text, html, markdown, epub, pdf); ``sections`` are the
+    ``fmt`` is the input format read (a name in `extract.formats.FORMATS`); ``sections`` are the
     chapters of an EPUB or the pages of a PDF, in order, each with its start in ``text``.
     """
 
@@ -168,7 +170,7 @@ def decode_noting(data: bytes, *, what: str = "input") -> tuple[str, str, tuple[
     becomes U+FFFD (offsets index that text). A file whose only non-ASCII bytes are invalid
     UTF-8 (a cp1252 "café") goes to charset detection.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
             try:
@@ -290,9 +292,15 @@ def load(
 ) -> Document:
     """Read a path (or "-" for standard input) into a `Document`.
 
-    ``fmt`` is one of `extract.formats.INPUT_FORMATS`; "auto" chooses by content and extension.
-    A text longer than ``limit`` characters (default: `max_chars`) is refused.
+    ``fmt`` is one of `extract.formats.choices`: a format's name, or "auto" to choose by
+    content, then by extension. A text longer than ``limit`` characters (default:
+    `max_chars`) is refused. An unknown format or a bad limit is refused before any reading.
     """
-    from extract.formats import read
+    from extract.formats import from_bytes, input_format
 
-    return read(path, fmt, stdin=stdin, limit=limit)
+    input_format(fmt)
+    limit = max_chars(limit)
+    data = read_bytes(path, stdin=stdin)
+    source = str(path)
+    what = "standard input" if source == "-" else source
+    return from_bytes(data, source, fmt, what=what, limit=limit)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from export_support import tricky_annotations
 from reader_support import (
     SIZE,
     MakeApp,
@@ -24,6 +25,7 @@ from reader_support import (
 )
 from sample import SAMPLE, ReplayRecognizer, sample_mentions
 
+from extract import ner
 from extract.annotations import Annotations, annotate
 from extract.annotator import Annotator
 from extract.cache import MentionCache
@@ -73,6 +75,15 @@ def sample_document() -> Document:
 def sample_annotations(ner_pipeline: Language) -> Annotations:
     """The sample with the small model's entities, as an export takes them."""
     return annotate(load(SAMPLE), Annotator(jobs=0, cache=None, pipeline=ner_pipeline))
+
+
+@pytest.fixture(params=["sample", "tricky"])
+def annotations(request: pytest.FixtureRequest) -> Annotations:
+    """What the export tests write: the sample as the small model annotates it, and a
+    document of tricky text (`export_support.tricky_annotations`)."""
+    if request.param == "tricky":
+        return tricky_annotations()
+    return request.getfixturevalue("sample_annotations")  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -135,6 +146,18 @@ def make_reader(make_app: MakeApp) -> MakeReader:
 def ner_pipeline() -> Language:
     """The resolved model's NER-only pipeline, loaded once for the whole session."""
     return load_ner(resolve_model().location)
+
+
+@pytest.fixture
+def one_model_load(ner_pipeline: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotators the command line makes share the session's pipeline of the default model."""
+    default = resolve_model().location
+    real = ner.load_ner
+
+    def load_ner(location: str) -> Language:
+        return ner_pipeline if location == default else real(location)
+
+    monkeypatch.setattr(ner, "load_ner", load_ner)
 
 
 @pytest.fixture(scope="session")

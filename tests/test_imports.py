@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from export_support import TRICKY_TEXT, tricky_annotations
 from hypothesis import HealthCheck, given, settings
-from test_exporters import TRICKY_TEXT, tricky_annotations
 from test_properties import text_and_mentions
 
 from extract.annotations import Annotations, annotate

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_hostile import PNG
+from hostile_support import PNG
 from test_tmux import DEADLINE, Terminal, reader_command
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
 

@@ -127,16 +127,3 @@ class ReaderApp(App[None]):
                     title="Corrections",
                     timeout=8,
                 )
-            lost = self.store.unplaced(self.document.text)
-            if lost:
-                from extract.corrections import describe
-
-                listed = "\n".join(describe(c) for c in lost[:5])
-                more = f"\n… and {len(lost) - 5} more" if len(lost) > 5 else ""
-                self.notify(
-                    f"{len(lost)} correction(s) could not be placed in the changed text; they "
-                    f"are kept in the file but not shown:\n{listed}{more}",
-                    title="Corrections",
-                    severity="warning",
-                    timeout=15,
-                )

@@ -1,91 +1,99 @@
-"""Input formats: choose one by content and extension, and read the bytes into a `Document`.
+"""The registry of input formats: each turns a file's bytes into a `Document`.
 
-Every reader yields the plain text that is annotated, shown and exported, so offsets are always
-indices into ``Document.text`` whatever the source was. The libraries each format needs
-(trafilatura, ebooklib, pypdf) are imported only when a file of that format is read.
+Every format module here describes itself as an `InputFormat` and registers it on import;
+choosing a format (by content, then by extension), the command line's ``--format-in`` and its
+help, and the README's table all read the registry. Every reader yields the plain text that is
+annotated, shown and exported, so offsets are always indices into ``Document.text`` whatever
+the source was. The libraries a format needs (trafilatura, ebooklib, pypdf) are imported only
+when a file of that format is read.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import re
-import zipfile
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO
 
-from extract.document import _BOMS, Document, Section, max_chars, read_bytes
+from extract.document import Document, Section, max_chars
 from extract.errors import DocumentError
 
-INPUT_FORMATS: tuple[str, ...] = ("auto", "text", "html", "markdown", "epub", "pdf")
-"""What ``--format-in`` accepts: ``auto`` chooses by content, then by extension."""
+Reader = Callable[[bytes, str, str, int], Document]
+"""Reads ``(data, source, what, limit)`` into a `Document`: ``source`` is where the bytes came
+from (kept in the document), ``what`` names it in messages, and text longer than ``limit``
+characters is refused as soon as the reader finds that much."""
 
-EXTENSIONS: dict[str, str] = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".epub": "epub",
-    ".pdf": "pdf",
-}
-"""Formats chosen by a file's extension when its content does not say."""
 
-_EPUB_MIMETYPE = b"application/epub+zip"
-_HTML_START = re.compile(r"<(?:!doctype\s+html|html)[\s>]")
-_PREAMBLE = re.compile(r"\s*(?:<\?xml[^>]*\?>|<!--.*?-->)", re.S)
+@dataclass(frozen=True)
+class InputFormat:
+    """One kind of file the reader and ``export`` open."""
 
-__all__ = ["EXTENSIONS", "INPUT_FORMATS", "Section", "from_bytes", "read", "sniff"]
+    name: str
+    """What ``--format-in`` calls it, and `Document.fmt`."""
+    title: str
+    """What people call it ("plain text", "PDF")."""
+    description: str
+    """What becomes the text, in a few words (for ``--help``)."""
+    read: Reader
+    extensions: tuple[str, ...] = ()
+    """File name endings (lower case, with the dot) that choose it when the content does not."""
+    sniff: Callable[[bytes], bool] | None = None
+    """Whether some bytes are of this format by their content alone."""
+    sniffed_by: str = ""
+    """What in the content tells it (for ``--help``); empty when ``sniff`` is None."""
+
+
+FORMATS: dict[str, InputFormat] = {}
+"""Every input format by name, in the order they are listed."""
+
+AUTO = "auto"
+"""The ``--format-in`` that chooses by content, then by extension."""
+
+FALLBACK = "text"
+"""The format of anything neither its content nor its extension places."""
+
+
+def register(input_format: InputFormat) -> InputFormat:
+    """Add a format to the registry (each format module registers itself on import)."""
+    FORMATS[input_format.name] = input_format
+    return input_format
+
+
+def choices() -> list[str]:
+    """What ``--format-in`` accepts: `AUTO`, then every format."""
+    return [AUTO, *FORMATS]
+
+
+def input_format(name: str) -> InputFormat | None:
+    """The format called ``name``; None for `AUTO`. An unknown name is a `DocumentError`."""
+    if name == AUTO:
+        return None
+    found = FORMATS.get(name)
+    if found is None:
+        listed = ", ".join(choices())
+        raise DocumentError(f"unknown input format {name!r} (choose from {listed})")
+    return found
+
+
+def by_extension(name: str) -> str | None:
+    """The format a file name's extension chooses, if any."""
+    suffix = PurePath(name).suffix.lower()
+    return next((f.name for f in FORMATS.values() if suffix and suffix in f.extensions), None)
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """The format of some bytes: by their content first, then by the extension of ``name``.
-
-    ``%PDF-`` at the start is a PDF; a zip whose ``mimetype`` is ``application/epub+zip`` is an
-    EPUB; ``<!doctype html`` or ``<html`` at the start (after a byte-order mark, whitespace, an
-    XML declaration or comments) is HTML. Otherwise the extension decides (``.md``/``.markdown``
-    are Markdown), and anything else is text (binary data is refused when it is decoded).
-    """
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04") and _is_epub(data):
-        return "epub"
-    if _looks_like_html(data):
-        return "html"
-    return EXTENSIONS.get(PurePath(name).suffix.lower(), "text") if name else "text"
-
-
-def _is_epub(data: bytes) -> bool:
-    """A zip whose first member is ``mimetype`` holding the EPUB type (as the standard asks),
-    or, failing that, whose ``mimetype`` member says so wherever it is."""
-    if data[30:38] == b"mimetype" and data[38 : 38 + len(_EPUB_MIMETYPE)] == _EPUB_MIMETYPE:
-        return True
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").strip() == _EPUB_MIMETYPE
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
-        return False
-
-
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:4096]
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            start = head[len(bom) :].decode(encoding.removesuffix("-sig"), "ignore")
-            break
-    else:
-        start = head.decode("latin-1")
-    start = start.lower()
-    position = 0
-    while (preamble := _PREAMBLE.match(start, position)) is not None:
-        position = preamble.end()
-    return _HTML_START.match(start[position:].lstrip()) is not None
+    """The format of some bytes: by their content first, then by the extension of ``name``,
+    else `FALLBACK` (binary data is refused when it is decoded)."""
+    for candidate in FORMATS.values():
+        if candidate.sniff is not None and candidate.sniff(data):
+            return candidate.name
+    return (by_extension(name) if name else None) or FALLBACK
 
 
 def from_bytes(
     data: bytes,
     source: str,
-    fmt: str = "auto",
+    fmt: str = AUTO,
     *,
     what: str | None = None,
     limit: int | None = None,
@@ -95,42 +103,58 @@ def from_bytes(
     Text longer than ``limit`` characters (default: `extract.document.max_chars`) is refused,
     as soon as a reader finds it has that much.
     """
-    if fmt not in INPUT_FORMATS:
-        choices = ", ".join(INPUT_FORMATS)
-        raise DocumentError(f"unknown input format {fmt!r} (choose from {choices})")
-    shown = what if what is not None else source
-    if fmt == "auto":
-        fmt = sniff(data, "" if source == "-" else source)
-    if fmt == "pdf":
-        from extract.formats.pdf import read_pdf
-
-        return read_pdf(data, source, shown, limit)
-    if fmt == "epub":
-        from extract.formats.epub import read_epub
-
-        return read_epub(data, source, shown, limit)
-    if fmt == "html":
-        from extract.formats.html import read_html
-
-        return read_html(data, source, shown, limit)
-    from extract.formats.text import read_text
-
-    return read_text(data, source, shown, fmt=fmt, limit=limit)
+    chosen = input_format(fmt)
+    most = max_chars(limit)
+    if chosen is None:
+        chosen = FORMATS[sniff(data, "" if source == "-" else source)]
+    return chosen.read(data, source, what if what is not None else source, most)
 
 
-def read(
-    path: str | os.PathLike[str],
-    fmt: str = "auto",
-    *,
-    stdin: BinaryIO | None = None,
-    limit: int | None = None,
-) -> Document:
-    """Read a path (or "-" for standard input) as ``fmt``, or as the format it looks like."""
-    if fmt not in INPUT_FORMATS:
-        choices = ", ".join(INPUT_FORMATS)
-        raise DocumentError(f"unknown input format {fmt!r} (choose from {choices})")
-    limit = max_chars(limit)  # a bad $ENTITY_READER_MAX_CHARS is found before any reading
-    data = read_bytes(path, stdin=stdin)
-    source = str(path)
-    what = "standard input" if source == "-" else source
-    return from_bytes(data, source, fmt, what=what, limit=limit)
+def formats_help() -> str:
+    """The input formats for ``--help``: each with what becomes the text, and below it what
+    chooses it (its content, its extension)."""
+    width = max(len(name) for name in FORMATS)
+    lines = []
+    for fmt in FORMATS.values():
+        lines.append(f"  {fmt.name:<{width}}  {fmt.description}")
+        chosen_by = [f"by content: {fmt.sniffed_by}"] if fmt.sniffed_by else []
+        chosen_by += [f"by extension: {' '.join(fmt.extensions)}"] if fmt.extensions else []
+        if fmt.name == FALLBACK:
+            chosen_by.append("whatever no other format takes")
+        lines.append(f"  {'':<{width}}  {'; '.join(chosen_by)}")
+    return "\n".join(lines)
+
+
+def titles() -> str:
+    """The formats' titles as a phrase: "plain text, HTML, … or PDF"."""
+    named = [fmt.title for fmt in FORMATS.values()]
+    return ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
+
+
+BUILTIN: tuple[str, ...] = ("text", "html", "markdown", "epub", "pdf")
+"""The format modules shipped, in the order their formats are listed (and sniffed)."""
+
+
+def _load_builtin() -> None:
+    for module in BUILTIN:
+        importlib.import_module(f"extract.formats.{module}")
+
+
+_load_builtin()
+
+__all__ = [
+    "AUTO",
+    "FALLBACK",
+    "FORMATS",
+    "InputFormat",
+    "Reader",
+    "Section",
+    "by_extension",
+    "choices",
+    "formats_help",
+    "from_bytes",
+    "input_format",
+    "register",
+    "sniff",
+    "titles",
+]

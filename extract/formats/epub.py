@@ -14,19 +14,37 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from extract.document import MAX_BYTES, Document, Section, check_length, max_chars
+from extract.document import MAX_BYTES, Document, Section, check_length
 from extract.errors import DocumentError
-from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
+from extract.formats import InputFormat, register
 
 CHAPTER_BREAK = "\n\n"
 """What separates two chapters (and two blocks within a chapter)."""
 
+MIMETYPE = b"application/epub+zip"
+"""What an EPUB's ``mimetype`` member holds."""
 
-def read_epub(data: bytes, source: str, what: str, limit: int | None = None) -> Document:
+
+def is_epub(data: bytes) -> bool:
+    """A zip whose first member is ``mimetype`` holding the EPUB type (as the standard asks),
+    or, failing that, whose ``mimetype`` member says so wherever it is."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    if data[30:38] == b"mimetype" and data[38 : 38 + len(MIMETYPE)] == MIMETYPE:
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("mimetype").strip() == MIMETYPE
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
+        return False
+
+
+def read_epub(data: bytes, source: str, what: str, limit: int) -> Document:
     """An EPUB's chapters as one text, with a `Section` at the start of each."""
     from ebooklib import ITEM_DOCUMENT, epub
 
-    most = max_chars(limit)
+    from extract.formats.markup import HEADINGS, blocks_of, cut_title, parse_xhtml, quiet, reason
+
     _check_unpacked_size(data, what)
     try:
         with quiet("ebooklib"):
@@ -70,7 +88,7 @@ def read_epub(data: bytes, source: str, what: str, limit: int | None = None) -> 
         sections.append(Section("chapter", title, length))
         parts.append(chapter)
         length += len(chapter)
-        check_length(length, most, what)
+        check_length(length, limit, what)
     if not parts:
         raise DocumentError(f"{what}: this EPUB has no text in its chapters")
     return Document(
@@ -118,3 +136,16 @@ def _toc_titles(toc: Any) -> dict[str, str]:
 
     visit(toc)
     return titles
+
+
+EPUB = register(
+    InputFormat(
+        name="epub",
+        title="EPUB",
+        description="an EPUB book's chapters in reading order",
+        read=read_epub,
+        extensions=(".epub",),
+        sniff=is_epub,
+        sniffed_by="a zip whose mimetype is application/epub+zip",
+    )
+)

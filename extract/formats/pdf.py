@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import io
 
-from extract.document import Document, Section, check_length, max_chars
+from extract.document import Document, Section, check_length
 from extract.errors import DocumentError
-from extract.formats.markup import quiet, reason
+from extract.formats import InputFormat, register
 
 PAGE_BREAK = "\n\n"
 """What separates the text of two pages."""
 
 
-def read_pdf(data: bytes, source: str, what: str, limit: int | None = None) -> Document:
+def read_pdf(data: bytes, source: str, what: str, limit: int) -> Document:
     """A PDF's text, page by page, with a `Section` at the start of each page."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
-    most = max_chars(limit)
+    from extract.formats.markup import quiet, reason
+
     try:
         with quiet("pypdf"):
             reader = PdfReader(io.BytesIO(data))
@@ -40,7 +41,7 @@ def read_pdf(data: bytes, source: str, what: str, limit: int | None = None) -> D
                     length += (len(PAGE_BREAK) if length else 0) + len(pages[-1])
                 # Checked page by page: a few megabytes of PDF can draw a hundred million
                 # characters, which should be refused before they are all in memory.
-                check_length(length, most, what)
+                check_length(length, limit, what)
     except DocumentError:
         raise
     except (DependencyError, FileNotDecryptedError) as error:
@@ -81,3 +82,21 @@ def _page_text(page: object) -> str:
     text = str(page.extract_text() or "")  # type: ignore[attr-defined]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def is_pdf(data: bytes) -> bool:
+    """``%PDF-`` at the start."""
+    return data.startswith(b"%PDF-")
+
+
+PDF = register(
+    InputFormat(
+        name="pdf",
+        title="PDF",
+        description="a PDF's text layer, page by page",
+        read=read_pdf,
+        extensions=(".pdf",),
+        sniff=is_pdf,
+        sniffed_by="%PDF- at the start",
+    )
+)

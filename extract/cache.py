@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from extract.atomic import aside_path, write_atomic
 from extract.model import Mention
 
 CACHE_FORMAT = 1
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
@@ -50,8 +53,12 @@ def _parse(raw: bytes, text: str) -> list[Mention]:
     return mentions
 
 
-class MentionCache:
-    """Mentions per cache key, as compact JSON files under one folder."""
+class JsonStore:
+    """Entries per key, as compact JSON files in one subfolder of the cache folder: read back
+    or, when corrupt, set aside (kept for inspection, never deleted) and reported."""
+
+    subfolder = ""
+    what = "cache"
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else default_cache_dir()
@@ -59,33 +66,47 @@ class MentionCache:
         """Notes about entries that could not be used (shown by the reader, not raised)."""
 
     def _path(self, key: str) -> Path:
-        return self.folder / "mentions" / f"{key}.json"
+        return self.folder / self.subfolder / f"{key}.json"
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored under ``key`` (it may still turn out corrupt)."""
         return self._path(key).is_file()
 
-    def get(self, key: str, text: str) -> list[Mention] | None:
-        """The stored mentions, or None when missing, corrupt or not matching ``text``."""
+    def _read(self, key: str, parse: Callable[[bytes], T]) -> T | None:
+        """The parsed entry, or None when missing or corrupt (then set aside)."""
         path = self._path(key)
         try:
             raw = path.read_bytes()
         except OSError:
             return None
         try:
-            return _parse(raw, text)
-        except (ValueError, KeyError, TypeError) as error:
-            self._set_aside(path, error)
+            return parse(raw)
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            aside = aside_path(path.with_suffix(""))
+            try:
+                os.replace(path, aside)
+                self.problems.append(f"corrupt {self.what} entry moved to {aside} ({error})")
+            except OSError:
+                self.problems.append(f"corrupt {self.what} entry {path} ignored ({error})")
             return None
 
-    def _set_aside(self, path: Path, error: Exception) -> None:
-        """Keep a corrupt entry for inspection under another name, so it is rebuilt."""
-        aside = aside_path(path.with_suffix(""))
+    def _write(self, key: str, payload: dict[str, Any]) -> None:
+        """Store an entry; a failure to write only loses the cache."""
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         try:
-            os.replace(path, aside)
-            self.problems.append(f"corrupt cache entry moved to {aside} ({error})")
-        except OSError:
-            self.problems.append(f"corrupt cache entry {path} ignored ({error})")
+            write_atomic(self._path(key), data.encode("utf-8", "surrogatepass"))
+        except OSError as error:
+            self.problems.append(f"could not write the {self.what}: {error}")
+
+
+class MentionCache(JsonStore):
+    """Mentions per cache key."""
+
+    subfolder = "mentions"
+
+    def get(self, key: str, text: str) -> list[Mention] | None:
+        """The stored mentions, or None when missing, corrupt or not matching ``text``."""
+        return self._read(key, lambda raw: _parse(raw, text))
 
     def put(self, key: str, mentions: list[Mention]) -> None:
         """Store mentions under ``key``; a failure to write only loses the cache."""
@@ -96,8 +117,4 @@ class MentionCache:
             "labels": labels,
             "mentions": [[m.start, m.end, index[m.label]] for m in mentions],
         }
-        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-        try:
-            write_atomic(self._path(key), data)
-        except OSError as error:
-            self.problems.append(f"could not write the cache: {error}")
+        self._write(key, payload)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
-from extract.atomic import aside_path, write_atomic
-from extract.cache import default_cache_dir
+from extract.cache import JsonStore
 from extract.document_pass import PASS_VERSION
 from extract.model import Entity, Mention
 
@@ -41,39 +38,16 @@ def view_key(mentions_key: str, corrections: Sequence[Any], *, document_pass: bo
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-class ViewCache:
-    """Derived views per key, as compact JSON files under one folder."""
+class ViewCache(JsonStore):
+    """Derived views per key."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else default_cache_dir()
-        self.problems: list[str] = []
-        """Notes about entries that could not be used (shown by the reader, not raised)."""
-
-    def _path(self, key: str) -> Path:
-        return self.folder / "views" / f"{key}.json"
-
-    def has(self, key: str) -> bool:
-        """Whether an entry is stored under ``key`` (it may still turn out corrupt)."""
-        return self._path(key).is_file()
+    subfolder = "views"
+    what = "view cache"
 
     def get(self, key: str, text: str) -> tuple[list[Entity], list[str]] | None:
         """The stored entities and the ids of the corrections that could not be placed, or
         None when missing, corrupt or not of ``text``."""
-        path = self._path(key)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return None
-        try:
-            return _parse(raw, key, text)
-        except (ValueError, KeyError, TypeError, IndexError) as error:
-            aside = aside_path(path.with_suffix(""))
-            try:
-                os.replace(path, aside)
-                self.problems.append(f"corrupt view cache entry moved to {aside} ({error})")
-            except OSError:
-                self.problems.append(f"corrupt view cache entry {path} ignored ({error})")
-            return None
+        return self._read(key, lambda raw: _parse(raw, key, text))
 
     def put(
         self,
@@ -108,13 +82,7 @@ class ViewCache:
             "user": [i for i, m in enumerate(mentions) if m.source == "user"],
             "unplaced": list(unplaced),
         }
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
-            "utf-8", "surrogatepass"
-        )
-        try:
-            write_atomic(self._path(key), data)
-        except OSError as error:
-            self.problems.append(f"could not write the view cache: {error}")
+        self._write(key, payload)
 
 
 def _parse(raw: bytes, key: str, text: str) -> tuple[list[Entity], list[str]]:

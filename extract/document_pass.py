@@ -13,9 +13,10 @@ from extract.model import Mention
 from extract.names import fold
 from extract.propagate import propagate
 from extract.spans import is_cased, is_name_label, names_nobody, repair
+from extract.versions import PASS_VERSION
 
-PASS_VERSION = 1
-"""Bumped whenever the pass changes what it makes of the same mentions (cached views key on it)."""
+__all__ = ["PASS_VERSION", "prepare", "split_joined"]
+
 
 _PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")

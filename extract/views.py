@@ -16,8 +16,8 @@ from fractions import Fraction
 from typing import Any
 
 from extract.cache import JsonStore
-from extract.document_pass import PASS_VERSION
 from extract.model import Entity, Mention
+from extract.versions import PASS_VERSION
 
 VIEW_FORMAT = 2
 _CATEGORIES = ("person", "organisation", "place", "figure", "date", "other")

@@ -185,9 +185,10 @@ def overwrites_source(name: str, target: Path, source: str) -> Path | None:
 
 def default_target(name: str, source: str, folder: Path) -> Path:
     """Where an export of ``source`` goes in ``folder`` unless told: its name with the format's
-    extension, or ``NAME.entities.EXT`` when that would write over the source (brat's ``.txt``)."""
+    extension (``stdin.EXT`` for standard input, "-"), or ``NAME.entities.EXT`` when that would
+    write over the source (brat's ``.txt``)."""
     export_format = FORMATS[name]
-    stem = Path(source).stem
+    stem = "stdin" if source == "-" else Path(source).stem
     target = folder / (stem + export_format.extension)
     if any(_is_source(path, source) for path in export_format.paths(target)):
         target = folder / (stem + ".entities" + export_format.extension)

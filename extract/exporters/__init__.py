@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extract.annotations import Annotations
 from extract.atomic import PathError, read_regular, write_atomic
+from extract.exporters.progress import advance
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def write(
             raise PathError(errno.EEXIST, message, str(path))
     if not force and (taken := clobbered(name, files, target)):
         raise CompanionExistsError(taken)
+    advance(0)  # the last moment to stop it (see extract.exporters.progress)
     for path, data in files.items():
         write_atomic(path, data)
     return list(files)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 _WHERE: dict[str, str] = {
     "Annotations": "extract.annotations",
     "annotate": "extract.annotations",
@@ -49,10 +47,23 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'extract' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def _version() -> str:
+    """The installed package's version (pyproject.toml is the one place it is written),
+    looked up only when asked for, so importing stays quick."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("entity-reader")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
 
 
 if TYPE_CHECKING:

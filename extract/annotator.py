@@ -4,6 +4,8 @@ The text is cut into chunks (`extract.chunks`); each is read inside a window of 
 neighbours and keeps the entities starting in its own span, so chunked entities equal
 whole-text ones. Chunks go to the recogniser in groups through an executor (in this process,
 or in worker processes for long texts); a complete run is cached by text, model and settings.
+Each group is chosen only when the executor asks for it, from around the reader's `Focus`
+at that moment: wherever the reader goes, what it sees is read next.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,7 +40,26 @@ class Batch:
     cached: bool = False
 
 
-def region_first(all_chunks: Sequence[Chunk], first: tuple[int, int] | None) -> list[Chunk]:
+Span = tuple[int, int]
+
+FIRST_CHARS = 4_000
+"""Characters of the first group read after the focus moves: the visible part, soon shown."""
+
+
+class Focus:
+    """Where the reader is looking. The annotator reads the chunks there before any other
+    and looks again before each group, so moving it (from any thread) re-prioritises the run."""
+
+    def __init__(self, span: Span | None = None) -> None:
+        self.span = span
+        """Offsets of the region to read first (None: the text in order)."""
+
+    def move(self, span: Span) -> None:
+        """Read around ``span`` next."""
+        self.span = span  # one assignment: atomic, so no lock is needed
+
+
+def region_first(all_chunks: Sequence[Chunk], first: Span | None) -> list[Chunk]:
     """Chunks touching ``first`` (start, end), then those after it, then those before."""
     if first is None:
         return list(all_chunks)
@@ -48,19 +70,38 @@ def region_first(all_chunks: Sequence[Chunk], first: tuple[int, int] | None) -> 
     return inside + after + before
 
 
-def _groups(ordered: Sequence[Chunk], first_chars: int, chars: int) -> Iterator[list[Chunk]]:
-    """Consecutive runs of chunks: a small first run (the visible part), then larger ones."""
-    group: list[Chunk] = []
-    size = 0
-    limit = first_chars
-    for chunk in ordered:
-        group.append(chunk)
-        size += chunk.end - chunk.start
-        if size >= limit:
-            yield group
-            group, size, limit = [], 0, chars
-    if group:
-        yield group
+class _Plan:
+    """The chunks still to read, handed out a group at a time from around the focus: a small
+    group (the visible part) whenever the focus has moved, larger ones after it. A group is
+    a run of neighbouring chunks, so it never reaches far from where it starts."""
+
+    def __init__(self, all_chunks: Sequence[Chunk], focus: Focus, chars: int) -> None:
+        self.left = list(all_chunks)
+        self.focus = focus
+        self.chars = chars
+        self._place = {id(chunk): number for number, chunk in enumerate(all_chunks)}
+        self._seen: Span | bool | None = False
+        """The focus the last group was chosen for (False before the first)."""
+
+    def take(self) -> list[Chunk] | None:
+        """The next group, or None when every chunk has been handed out."""
+        if not self.left:
+            return None
+        span = self.focus.span
+        limit = FIRST_CHARS if span != self._seen else self.chars
+        self._seen = span
+        group: list[Chunk] = []
+        size = 0
+        for chunk in region_first(self.left, span):
+            if group and (
+                size >= limit or self._place[id(chunk)] != self._place[id(group[-1])] + 1
+            ):
+                break
+            group.append(chunk)
+            size += chunk.end - chunk.start
+        taken = {id(chunk) for chunk in group}
+        self.left = [chunk for chunk in self.left if id(chunk) not in taken]
+        return group
 
 
 def usable_cores() -> int:
@@ -139,10 +180,11 @@ class Annotator:
         text: str,
         text_sha256: str | None = None,
         *,
-        first: tuple[int, int] | None = None,
+        first: Span | Focus | None = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[Batch]:
-        """Yield mentions batch by batch, the ``first`` region before the rest.
+        """Yield mentions batch by batch, the ``first`` region before the rest (a `Focus`
+        moved while the run goes on brings its new region forward).
 
         A complete run is stored in the cache; a cached text yields one batch without
         loading the model. Setting ``cancel`` stops the run between batches.
@@ -153,21 +195,36 @@ class Annotator:
         if stored is not None:
             yield Batch(tuple(stored), total, total, cached=True)
             return
-        ordered = region_first(chunks(text, self.cap, self.context), first)
+        focus = first if isinstance(first, Focus) else Focus(first)
         executor = self.executor_for(total)
         pooled = not isinstance(executor, InProcess)
-        groups = list(_groups(ordered, first_chars=4_000, chars=60_000 if pooled else 20_000))
-        windows = ([text[c.window_start : c.window_end] for c in group] for group in groups)
-        results = executor.run(self.recognizer, windows)
+        plan = _Plan(chunks(text, self.cap, self.context), focus, 60_000 if pooled else 20_000)
+        handed: deque[list[Chunk]] = deque()
+        """Groups given to the executor whose results have not come back, in order."""
+
+        def windows() -> Iterator[list[str]]:
+            # Run when the executor asks for more work, so each group is chosen late.
+            while not (cancel is not None and cancel.is_set()):
+                group = plan.take()
+                if group is None:
+                    return
+                handed.append(group)
+                yield [text[c.window_start : c.window_end] for c in group]
+
+        results = executor.run(self.recognizer, windows())
         collected: list[Mention] = []
         done = 0
         try:
-            for group in groups:
+            while True:
                 # Checked before asking for the next result, so a cancelled in-process run
                 # does not annotate one more group first.
                 if cancel is not None and cancel.is_set():
                     return
-                found = _own(text, group, next(results))
+                result = next(results, None)
+                if result is None:
+                    break
+                group = handed.popleft()
+                found = _own(text, group, result)
                 done += sum(c.end - c.start for c in group)
                 collected.extend(found)
                 yield Batch(found, done if done < total else total, total)
@@ -175,7 +232,7 @@ class Annotator:
             results.close()
         if cancel is not None and cancel.is_set():
             return
-        if done < total or not groups:
+        if done < total or not done:
             yield Batch((), total, total)  # what is left is whitespace between paragraphs
         if self.cache is not None:
             collected.sort()

@@ -15,8 +15,10 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from typing import Protocol
 
 Found = tuple[int, int, str]
@@ -59,8 +61,10 @@ class Executor(Protocol):
     """Runs a recogniser over batches of texts."""
 
     def run(self, recognizer: Recognizer, batches: Iterable[Sequence[str]]) -> Results:
-        """The results of each batch, in the order of the batches. Closing the iterator
-        stops the work (what is running is abandoned)."""
+        """The results of each batch, in the order of the batches. Batches are taken from
+        ``batches`` only as the work needs them (never all at once), so whoever makes them
+        may choose each one late. Closing the iterator stops the work (what is running is
+        abandoned)."""
         ...
 
 
@@ -77,7 +81,8 @@ class ProcessPool:
 
     Workers run niced (the process that shows the text keeps the CPU it needs), never print
     (their output may be a terminal a reader is drawing on), and end with the process that
-    started them, however it ends.
+    started them, however it ends. One batch more than there are workers is handed out at a
+    time, so every worker stays busy and the next batch is taken only when one comes back.
     """
 
     def __init__(self, jobs: int, *, nice: int = 5) -> None:
@@ -95,7 +100,17 @@ class ProcessPool:
                 initargs=(recognizer, self.nice, os.getpid()),
             )
         try:
-            yield from pool.imap(_worker_run, batches)
+            source = iter(batches)
+            running: deque[AsyncResult[list[list[Found]]]] = deque()
+            while True:
+                while len(running) <= self.jobs:
+                    texts = next(source, None)
+                    if texts is None:
+                        break
+                    running.append(pool.apply_async(_worker_run, (texts,)))
+                if not running:
+                    break
+                yield running.popleft().get()
             pool.close()
         finally:
             pool.terminate()

@@ -111,6 +111,15 @@ class TestInformation:
         assert done.returncode == 0
         assert done.stdout.strip() == f"entity-reader {__version__}"
 
+    def test_every_command_has_the_version_of_the_installed_package(self) -> None:
+        from importlib.metadata import version
+
+        assert __version__ == version("entity-reader")
+        for command in (("export",), ("eval",)):
+            done = entity_reader(*command, "--version")
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.strip() == f"entity-reader {__version__}"
+
     def test_help_mentions_export(self) -> None:
         done = entity_reader("--help")
         assert done.returncode == 0

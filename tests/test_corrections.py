@@ -466,7 +466,7 @@ SCHEMA: dict[str, Any] = {
     "required": ["format", "source", "sha256", "corrections"],
     "additionalProperties": False,
     "properties": {
-        "format": {"const": 1},
+        "format": {"const": 2},
         "source": {"type": "string"},
         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "corrections": {
@@ -478,29 +478,41 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "id": {"type": "string", "minLength": 1},
                     "op": {
-                        "enum": ["relabel", "remove", "remove_mention", "add", "merge", "split"]
+                        "enum": [
+                            "relabel",
+                            "remove",
+                            "remove_mention",
+                            "add",
+                            "merge",
+                            "split",
+                            "resize",
+                        ]
                     },
                     "label": {"type": "string"},
                     "forms": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "category": {"type": "string"},
-                    "anchor": {
-                        "type": "object",
-                        "required": ["start", "end", "text", "before", "after"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "start": {"type": "integer", "minimum": 0},
-                            "end": {"type": "integer", "minimum": 0},
-                            "text": {"type": "string"},
-                            "before": {"type": "string"},
-                            "after": {"type": "string"},
-                        },
-                    },
+                    "anchor": {"$ref": "#/$defs/anchor"},
+                    "from": {"$ref": "#/$defs/anchor"},
                     "everywhere": {"type": "boolean"},
                     "into": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "into_category": {"type": "string"},
                 },
             },
         },
+    },
+    "$defs": {
+        "anchor": {
+            "type": "object",
+            "required": ["start", "end", "text", "before", "after"],
+            "additionalProperties": False,
+            "properties": {
+                "start": {"type": "integer", "minimum": 0},
+                "end": {"type": "integer", "minimum": 0},
+                "text": {"type": "string"},
+                "before": {"type": "string"},
+                "after": {"type": "string"},
+            },
+        }
     },
 }
 """The corrections file as the README documents it."""
@@ -518,6 +530,7 @@ def every_op() -> list[Correction]:
         corrections.add(TEXT, widget, widget + 6, "PRODUCT", everywhere=True),
         corrections.merge(acme, corp),
         corrections.split(TEXT, smith),
+        corrections.resize(TEXT, smith, smith.start, smith.end + len(" told")),
     ]
 
 
@@ -541,6 +554,9 @@ def test_the_file_has_the_documented_shape_and_reads_back(tmp_path: Path) -> Non
     }
     assert data["corrections"][4]["into"] == ["acme corp"]
     assert data["corrections"][3]["everywhere"] is True
+    assert data["corrections"][6]["from"]["text"] == "Smith"
+    assert data["corrections"][6]["anchor"]["text"] == "Smith told"
+    assert data["corrections"][6]["label"] == "PERSON"
     again = CorrectionStore.open(path, source=store.source, sha256=store.sha256)
     assert again.problems == [] and again.log == store.log
     assert not again.changed_since
@@ -561,7 +577,7 @@ ANCHOR = {"start": 0, "end": 5, "text": "Alice", "before": "", "after": " Smit"}
         pytest.param("", id="empty"),
         pytest.param('{"format": 1, "corrections": [', id="cut-off"),
         pytest.param("[]", id="a-list"),
-        pytest.param('{"format": 2, "corrections": []}', id="format-2"),
+        pytest.param('{"format": 3, "corrections": []}', id="format-3"),
         pytest.param('{"format": 1}', id="no-corrections"),
         pytest.param('{"format": 1, "corrections": {}}', id="corrections-not-a-list"),
     ],

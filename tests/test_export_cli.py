@@ -176,6 +176,28 @@ def test_out_dir_writes_one_export_per_input(name: str, jobs: str, tmp_path: Pat
             assert (out / f"{source.stem}.txt").read_bytes() == source.read_bytes()
 
 
+def test_standard_input_alone_goes_to_out_dir_as_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "export", "-", "--out-dir", str(out), "-f", "jsonl"],
+        input=b"Angela Merkel met Emmanuel Macron in Paris.\n",
+        cwd=ROOT,
+        env={**os.environ, "ENTITY_READER_MODEL": MODEL},
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.iterdir()] == ["stdin.jsonl"]
+    [task] = [json.loads(line) for line in (out / "stdin.jsonl").read_text().splitlines()]
+    assert task["text"] == "Angela Merkel met Emmanuel Macron in Paris.\n"
+    assert {span["text"] for span in task["spans"]} >= {"Angela Merkel", "Paris"}
+    several = run("export", "-", SAMPLE, "--out-dir", str(out))
+    assert "standard input cannot be one of several files" in one_error_line(
+        several.stderr.decode()
+    )
+
+
 def test_out_dir_reports_a_failing_input_and_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

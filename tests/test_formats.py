@@ -249,12 +249,106 @@ class TestMarkdown:
         document = load(SAMPLES / "notes.md")
         assert document.fmt == "markdown"
         assert document.text == raw
-        assert document.sections == ()
+        assert [(s.title, raw[s.start :].split("\n", 1)[0]) for s in document.sections] == [
+            ("Field notes: the river crossings", "# Field notes: the river crossings"),
+            ("People to call", "## People to call"),
+            ("Background", "## Background"),
+            ("To check", "## To check"),
+        ]
+
+    def test_the_two_highest_heading_levels_are_chapters_outside_code(self) -> None:
+        text = (
+            "Intro line\n\n## One\n\ntext\n\n### One, a\n\n```\n## not a heading\n```\n\n"
+            "Two\n---\n\n#### Deep\n\n## Three ##\n"
+        )
+        document = from_bytes(text.encode(), "notes.md")
+        assert [s.title for s in document.sections] == ["One", "One, a", "Two", "Three"]
+        for section in document.sections:
+            assert section.title in text[section.start :].split("\n", 1)[0]
 
     def test_crlf_and_markup_are_kept(self, tmp_path: Path) -> None:
         path = tmp_path / "n.markdown"
         path.write_bytes(b"# Title\r\n\r\n*Angela Merkel* met [Macron](x).\r\n")
         assert load(path).text == "# Title\r\n\r\n*Angela Merkel* met [Macron](x).\r\n"
+
+
+PROSE = "The ferry left Lisbon at dawn and Teresa Lobo watched the river go by. " * 4
+
+
+class TestChapters:
+    """Plain text's chapters, found from its headings without changing the text."""
+
+    def test_chapter_book_and_epilogue_headings_are_sections(self) -> None:
+        text = (
+            f"BOOK ONE: 1805\n\n\n\nCHAPTER I\n\n{PROSE}\n\nCHAPTER II\n\n{PROSE}\n\n"
+            f"BOOK TWO\n\nCHAPTER I\n\n{PROSE}\n\nFIRST EPILOGUE: 1813 - 20\n\n{PROSE}\n"
+        )
+        document = from_bytes(text.encode(), "war.txt")
+        assert document.text == text
+        assert [s.title for s in document.sections] == [
+            "BOOK ONE: 1805",
+            "BOOK ONE: 1805 · CHAPTER I",
+            "BOOK ONE: 1805 · CHAPTER II",
+            "BOOK TWO",
+            "BOOK TWO · CHAPTER I",
+            "FIRST EPILOGUE: 1813 - 20",
+        ]
+        for section in document.sections:
+            assert text[section.start :].startswith(section.title.split(" · ")[-1])
+
+    @pytest.mark.parametrize(
+        "heading",
+        [
+            "Chapter 1",
+            "CHAPTER 12. Loomings.",
+            "Chapter Twenty-One",
+            "PART TWO — THE SEA",
+            "CHAPTER IX",
+        ],
+    )
+    def test_heading_forms(self, heading: str) -> None:
+        text = f"Intro.\n\n{heading}\n\n{PROSE}\n\n{heading}\n\n{PROSE}\r\n"
+        document = from_bytes(text.encode(), "book.txt")
+        assert [s.title for s in document.sections] == [heading, heading]
+
+    def test_a_title_running_onto_a_second_line_is_one_heading(self) -> None:
+        text = (
+            f"CHAPTER 56. Of the Less Erroneous Pictures of Whales, and the True\r\n"
+            f"Pictures of Whaling Scenes.\r\n\r\n{PROSE}\r\n"
+        )
+        (section,) = from_bytes(text.encode(), "moby.txt").sections
+        assert section.title == (
+            "CHAPTER 56. Of the Less Erroneous Pictures of Whales, and the True "
+            "Pictures of Whaling Scenes."
+        )
+        assert section.start == 0
+
+    def test_roman_numerals_alone_count_when_there_are_several(self) -> None:
+        three = f"I.\n\n{PROSE}\n\nII.\n\n{PROSE}\n\nIII.\n\n{PROSE}\n"
+        assert [s.title for s in from_bytes(three.encode(), "t.txt").sections] == [
+            "I.",
+            "II.",
+            "III.",
+        ]
+        one = f"{PROSE}\n\nI\n\n{PROSE}\n"
+        assert from_bytes(one.encode(), "t.txt").sections == ()
+
+    def test_prose_and_a_table_of_contents_are_not_chapters(self) -> None:
+        prose = f"{PROSE}\n\nChapter 3 of the report says so.\n\nCHAPTER IV\nstarts a line here.\n"
+        assert from_bytes(prose.encode(), "t.txt").sections == ()
+        contents = "CONTENTS\n\nCHAPTER I\n\nCHAPTER II\n\nCHAPTER III\n\n"
+        body = f"CHAPTER I\n\n{PROSE}\n\nCHAPTER II\n\n{PROSE}\n\nCHAPTER III\n\n{PROSE}\n"
+        document = from_bytes((contents + body).encode(), "t.txt")
+        starts = [s.start for s in document.sections]
+        assert starts[-3:] == [
+            len(contents),
+            len(contents) + body.index("CHAPTER II"),
+            len(contents) + body.index("CHAPTER III"),
+        ]
+        assert len(starts) == 3  # the contents list is no chapter
+
+    def test_markdown_headings_need_the_markdown_format(self) -> None:
+        assert from_bytes(b"# Title\n\ntext\n", "notes.txt").sections == ()
 
 
 class TestEpub:
@@ -325,7 +419,7 @@ class TestPdf:
         document = from_bytes(make_pdf(self.PAGES), "report.pdf")
         assert document.fmt == "pdf"
         assert document.text == (
-            "Angela Merkel met Emmanuel Macron in Paris on Monday.\nThey talked about trade."
+            "Angela Merkel met Emmanuel Macron in Paris on Monday. They talked about trade."
             "\n\nPage three mentions Microsoft and Berlin."
         )
         assert document.sections == (
@@ -333,6 +427,40 @@ class TestPdf:
             Section("page", "page 2", document.text.index("Page three")),
             Section("page", "page 3", document.text.index("Page three")),
         )
+
+    def test_lines_of_a_paragraph_are_joined_and_paragraphs_kept(self) -> None:
+        long = (
+            "Carlos Mendes, head of the transport office of the city council of Lisbon, "
+            "proposed a night service between Barreiro and the Terreiro do Paco from March. "
+        ) * 3
+        document = from_bytes(
+            make_pdf([f"Annual report\n{long}\nA new para-\ngraph ends."]), "r.pdf"
+        )
+        first, second, third = document.text.split("\n\n")
+        assert first == "Annual report"
+        assert second == long.strip()  # the page's own line breaks are gone
+        assert third == "A new paragraph ends."  # hyphenated at the margin: one word again
+        assert document.sections == (Section("page", "page 1", 0),)
+
+    def test_list_items_and_short_lines_end_a_paragraph(self) -> None:
+        from extract.formats.pdf import join_lines
+
+        page = (
+            "This line is long enough to be a full line of the page it is on.\n"
+            "and this one continues it in lower case.\n"
+            "Short line.\n"
+            "- an item that is long enough to count as nearly a full line here\n"
+            "2. another item\n"
+            "The prime minister of the country and its people, Haider al-\nAbadi, keeps his hyphen."
+        )
+        assert join_lines(page).split("\n\n") == [
+            "This line is long enough to be a full line of the page it is on. "
+            "and this one continues it in lower case.",
+            "Short line.",
+            "- an item that is long enough to count as nearly a full line here",
+            "2. another item",
+            "The prime minister of the country and its people, Haider al-Abadi, keeps his hyphen.",
+        ]
 
     def test_page_starts_point_at_each_page(self) -> None:
         document = load(SAMPLES / "report.pdf")

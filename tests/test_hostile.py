@@ -121,14 +121,16 @@ async def test_markup_is_shown_literally_everywhere(hostile_app: ReaderApp) -> N
         assert sidebar_names(app, "person") == [MARKUP_NAME, CONTROL_NAME]
         assert "[link=https://example.com]Acme[/link]" in sidebar_names(app, "organisation")
         await pilot.press("right_square_bracket")
-        assert status(app) == f"{MARKUP_NAME} · Person · mention 1/1"
+        assert status(app) == f"{MARKUP_NAME} · Person · mention 1/1 · PERSON"
         await pilot.press("n")
         await pilot.pause(0.2)
         assert told[-1] == f"Wrapped to the first mention of {MARKUP_NAME}."
         await pilot.press("slash", *"[b]x", "enter")
         await pilot.pause(0.2)
         assert told[-1] == "Not found: [b]x"
-        assert str(screen.query_one("#status-side", Label).content) == "search: [b]x  (n/N)"
+        assert (
+            str(screen.query_one("#status-side", Label).content) == "search: [b]x · no match  (n/N)"
+        )
         shown = screen_text(app)
         assert f"{MARKUP_NAME}  1" in shown  # the sidebar's line
         assert f"{MARKUP_NAME} · 1" in shown  # the mentions panel's title
@@ -149,7 +151,7 @@ async def test_control_sequences_never_reach_the_terminal(hostile_app: ReaderApp
         # The current mention: status line, mentions panel, and a notification quoting it.
         await pilot.press(*["right_square_bracket"] * 4)
         assert screen.current is not None and screen.current.text == CONTROL_NAME
-        assert status(app) == f"{CONTROL_SHOWN} · Person · mention 1/1"
+        assert status(app) == f"{CONTROL_SHOWN} · Person · mention 1/1 · PERSON"
         await pilot.press("n")
         await pilot.pause(0.2)
         assert told[-1] == f"Wrapped to the first mention of {CONTROL_NAME}."

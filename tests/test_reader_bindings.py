@@ -28,6 +28,7 @@ OWNERS = {
     "Sidebar": Sidebar,
     "EntityTree": EntityTree,
     "MentionsPanel": MentionsPanel,
+    "HelpScreen": HelpScreen,
 }
 
 
@@ -140,7 +141,7 @@ async def test_the_sidebar_cursor_follows_the_current_entity(make_reader: MakeRe
         tree = screen.sidebar.entity_tree
         for _ in range(2):
             await pilot.press("right_square_bracket")
-        assert status(app) == "ISIS · Organisation · mention 1/10"
+        assert status(app) == "ISIS · Organisation · mention 1/10 · ORG"
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
         assert reader(app).index.entities[tree.cursor_node.data[1]].name == "ISIS"
         assert screen.article.has_focus  # following is not focusing

@@ -95,7 +95,7 @@ async def test_r_relabels_every_mention_and_moves_the_entity_to_organisations(
         assert "Deshaisha" in sidebar_names(app, "place")
         assert "✎" not in sidebar_label(app, "Deshaisha")
         await go_to(pilot, "Deshaisha")
-        assert status(app) == "Deshaisha · Place · mention 1/4"
+        assert status(app) == "Deshaisha · Place · mention 1/4 · GPE"
         await pilot.press("r")
         chooser = await choose(pilot, "ORG")
         assert chooser.title_text == "Relabel Deshaisha"
@@ -110,7 +110,7 @@ async def test_r_relabels_every_mention_and_moves_the_entity_to_organisations(
             ("Al Deshaisha", "ORG", "user"),
             ("Deshaisha", "ORG", "user"),
         ]
-        assert status(app) == "Deshaisha · Organisation · mention 1/4"
+        assert status(app) == "Deshaisha · Organisation · mention 1/4 · ORG ✎"
         assert sidebar_label(app, "Deshaisha").endswith(" ✎")
         assert "✎" not in sidebar_label(app, "Syria")
         assert saved(store) == [
@@ -133,7 +133,7 @@ async def test_escape_in_the_chooser_changes_nothing(
         await wait_for(pilot, lambda: isinstance(app.screen, Chooser), "the chooser")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
-        assert status(app) == "Deshaisha · Place · mention 1/4"
+        assert status(app) == "Deshaisha · Place · mention 1/4 · GPE"
         assert store.log == []
         assert not store.path.exists()
 
@@ -197,7 +197,7 @@ async def test_a_adds_a_searched_word_once_or_everywhere(
         ]
         assert "AFP" in sidebar_names(app, "organisation")
         assert sidebar_label(app, "AFP").endswith(" ✎")
-        assert status(app) == "AFP · Organisation · mention 1/1"
+        assert status(app) == "AFP · Organisation · mention 1/1 · ORG ✎"
 
         # n: only the match.
         await search(pilot, "town")
@@ -256,7 +256,7 @@ async def test_m_merges_into_an_entity_chosen_by_name(
         merged = entity_named(screen, "Hasakeh province")
         assert merged is not None and merged.category == "place"
         assert merged.mentions == tuple(sorted(hasakeh.mentions + deshaisha.mentions))
-        assert status(app) == "Hasakeh province · Place · mention 1/5"
+        assert status(app) == "Hasakeh province · Place · mention 1/5 · GPE"
         [merge] = saved(store)
         assert {k: merge[k] for k in ("op", "forms", "category", "into", "into_category")} == {
             "op": "merge",
@@ -273,11 +273,11 @@ async def test_s_splits_the_current_mention_out(
     async with make_reader(store=store) as (app, pilot, screen, told):
         await go_to(pilot, "Deshaisha")
         await pilot.press("n")
-        assert status(app) == "Deshaisha · Place · mention 2/4"
+        assert status(app) == "Deshaisha · Place · mention 2/4 · GPE"
         second = screen.current
         assert second is not None
         await pilot.press("s")
-        assert status(app) == "Deshaisha · Place · mention 1/1"
+        assert status(app) == "Deshaisha · Place · mention 1/1 · GPE ✎"
         assert told[-1] == "Split this mention out of Deshaisha."
         parts = sorted(
             (e for e in screen.entities if e.name == "Deshaisha"), key=lambda e: len(e.mentions)

@@ -31,7 +31,7 @@ from tui.widgets.sidebar import EntityTree
 
 pytestmark = pytest.mark.asyncio
 
-ABADI = re.compile(r"Haider al-Abadi · Person · mention (\d+)/(\d+)")
+ABADI = re.compile(r"Haider al-Abadi · Person · mention (\d+)/(\d+) · PERSON")
 
 
 # -- moving through the text ----------------------------------------------------------------
@@ -73,7 +73,7 @@ async def test_top_and_end_keys(long_document: Document, make_reader: MakeReader
             await pilot.pause()
             assert article.visible_range()[1] == end
             assert article.scroll_y == article.max_scroll_y > 0
-            assert status(app).endswith("· 98%")
+            assert status(app).endswith("· 100%")
             await pilot.press(to_top)
             assert article.scroll_y == 0
             assert article.top_offset == 0
@@ -115,10 +115,10 @@ async def test_next_mention_reaches_abadi_then_n_and_shift_n(make_reader: MakeRe
         assert screen.article.current == entity.mentions[place - 1]
 
         await pilot.press("n")
-        assert status(app) == f"Haider al-Abadi · Person · mention {place + 1}/{total}"
+        assert status(app) == f"Haider al-Abadi · Person · mention {place + 1}/{total} · PERSON"
         assert screen.article.current == entity.mentions[place]
         await pilot.press("N")
-        assert status(app) == f"Haider al-Abadi · Person · mention {place}/{total}"
+        assert status(app) == f"Haider al-Abadi · Person · mention {place}/{total} · PERSON"
         assert screen.article.current == entity.mentions[place - 1]
 
 
@@ -151,12 +151,12 @@ async def test_n_wraps_within_the_entity(make_reader: MakeReader) -> None:
         await pilot.press("n")
         assert told == ["No current entity: press ] or choose one in the sidebar."]
         await pilot.press("right_square_bracket", "right_square_bracket")  # ISIS, 1 of 10
-        assert status(app) == "ISIS · Organisation · mention 1/10"
+        assert status(app) == "ISIS · Organisation · mention 1/10 · ORG"
         await pilot.press("N")
-        assert status(app) == "ISIS · Organisation · mention 10/10"
+        assert status(app) == "ISIS · Organisation · mention 10/10 · ORG"
         assert told[-1] == "Wrapped to the last mention of ISIS."
         await pilot.press("n")
-        assert status(app) == "ISIS · Organisation · mention 1/10"
+        assert status(app) == "ISIS · Organisation · mention 1/10 · ORG"
         assert told[-1] == "Wrapped to the first mention of ISIS."
         assert screen.article.current == screen.current_entity.mentions[0]  # type: ignore[union-attr]
 
@@ -177,7 +177,8 @@ async def test_slash_searches_and_n_repeats_until_an_entity_is_chosen(
         await pilot.press(*"sYrIa", "enter")
         assert not box.display and screen.article.has_focus
         assert screen.article.match == (expected[0], expected[0] + 5)
-        assert screen.query_one("#status-side").content == "search: sYrIa  (n/N)"  # type: ignore[attr-defined]
+        side = screen.query_one("#status-side").content  # type: ignore[attr-defined]
+        assert side == f"search: sYrIa · match 1/{len(expected)}  (n/N)"
         starts = [expected[0]]
         for _ in range(3):
             await pilot.press("n")

@@ -60,29 +60,59 @@ async def test_letters_typed_in_the_tree_filter_it(make_reader: MakeReader) -> N
 
 async def test_enter_on_an_entity_jumps_to_its_first_mention(make_reader: MakeReader) -> None:
     async with make_reader() as (app, pilot, screen, _told):
-        screen.sidebar.entity_tree.focus()
-        await pilot.press(*"abadi", "enter")  # the filter's Enter puts the tree on the first hit
-        assert screen.sidebar.entity_tree.has_focus
+        tree = screen.sidebar.entity_tree
+        tree.focus()
+        await pilot.press(*"isis", "down")  # from the filter to the list
+        assert tree.has_focus
         await pilot.press("enter")
-        assert status(app) == "Haider al-Abadi · Person · mention 1/5"
+        assert status(app) == "ISIS · Organisation · mention 1/10 · ORG"
+        assert screen.article.has_focus
+
+
+async def test_enter_in_the_filter_goes_to_the_first_entity_listed_at_once(
+    make_reader: MakeReader,
+) -> None:
+    async with make_reader() as (app, pilot, screen, told):
+        screen.sidebar.entity_tree.focus()
+        await pilot.press(*"abadi", "enter")
+        assert status(app) == "Haider al-Abadi · Person · mention 1/5 · PERSON"
         entity = screen.current_entity
         assert entity is not None and entity.name == "Haider al-Abadi"
         assert screen.article.current == entity.mentions[0]
         assert screen.article.has_focus
         await pilot.press("n")
-        assert status(app) == "Haider al-Abadi · Person · mention 2/5"
+        assert status(app) == "Haider al-Abadi · Person · mention 2/5 · PERSON"
+
+        screen.sidebar.entity_tree.focus()
+        await pilot.press(*"zzz", "enter")  # nothing left: a notice, no jump
+        assert told[-1] == "No entity shown matches 'abadizzz'."
+        assert screen.current_entity == entity
+
+
+async def test_escape_clears_the_filter_then_returns_to_the_text(make_reader: MakeReader) -> None:
+    async with make_reader() as (_app, pilot, screen, _told):
+        tree = screen.sidebar.entity_tree
+        box = screen.query_one("#entity-filter", Input)
+        tree.focus()
+        await pilot.press(*"sy", "escape")
+        assert box.value == "" and tree.has_focus
+        await pilot.press("escape")
+        assert screen.article.has_focus
+        box.focus()
+        await pilot.press("escape")  # an empty filter: straight back to the text
+        assert screen.article.has_focus
 
 
 async def test_enter_in_the_mentions_panel_jumps_to_that_mention(make_reader: MakeReader) -> None:
     async with make_reader() as (app, pilot, screen, _told):
         await pilot.press("right_square_bracket", "right_square_bracket")
-        assert status(app) == "ISIS · Organisation · mention 1/10"
+        assert status(app) == "ISIS · Organisation · mention 1/10 · ORG"
         panel = screen.query_one(MentionsPanel)
         assert panel.option_count == 10 and panel.highlighted == 0
         assert str(panel.border_title) == "ISIS · 10"
         panel.focus()
         await pilot.press("down", "down", "down", "enter")
-        assert status(app) == "ISIS · Organisation · mention 4/10"
+        assert status(app) == "ISIS · Organisation · mention 4/10 · ORG"
         entity = screen.current_entity
         assert entity is not None
         assert screen.article.current == entity.mentions[3]
@@ -110,7 +140,7 @@ async def test_palette_go_to_entity_opens_a_chooser(make_reader: MakeReader) -> 
         assert app.screen.query_one(OptionList).option_count == 1
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen, "the chooser to close")
-        assert status(app) == "Bashar Al Assad · Person · mention 1/2"
+        assert status(app) == "Bashar Al Assad · Person · mention 1/2 · PERSON"
         assert screen.current_entity is not None
         assert screen.article.current == screen.current_entity.mentions[0]
 
@@ -121,7 +151,7 @@ async def test_palette_finds_an_entity_by_name(make_reader: MakeReader) -> None:
         await wait_for(pilot, lambda: hits(app) == ["Mosul"], "the entity among the hits")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen, "the palette to close")
-        assert status(app) == "Mosul · Place · mention 1/1"
+        assert status(app) == "Mosul · Place · mention 1/1 · GPE"
 
 
 # -- export dialog --------------------------------------------------------------------------
@@ -146,7 +176,7 @@ async def test_export_writes_json_and_asks_before_overwriting(
         assert isinstance(app.screen, ExportScreen)
         assert app.screen.format_name == "json"
         assert app.screen.query_one("#export-path", Input).value == str(target)
-        await pilot.press("enter", "enter")  # choose the format, then write to the path
+        await pilot.press("enter")  # Enter on the format writes to the path proposed
         await wait_for(pilot, lambda: app.screen is screen, "the dialog to close")
         data = json.loads(target.read_text(encoding="utf-8"))
         assert data["text"] == copied_sample.text
@@ -156,7 +186,7 @@ async def test_export_writes_json_and_asks_before_overwriting(
         assert sorted(p.name for p in tmp_path.iterdir()) == ["article.json", "article.txt"]
 
         target.write_text("old", encoding="utf-8")
-        await pilot.press("e", "enter", "enter")
+        await pilot.press("e", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, Confirm), "a question")
         assert app.screen.question == f"Replace {target}?"  # type: ignore[attr-defined]
         await pilot.press("n")

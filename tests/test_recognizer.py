@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from sample import (
     sample_mentions,
 )
 
-from extract.annotator import LONG_TEXT, Annotator, Batch
+from extract.annotator import LONG_TEXT, Annotator, Batch, Focus
 from extract.cache import MentionCache
 from extract.document import Document
 from extract.errors import ModelError
@@ -81,6 +82,24 @@ def test_the_visible_part_comes_first(long_text: str) -> None:
     first = next(Annotator(recognizer=words, jobs=0).annotate(long_text, first=region))
     assert first.mentions and first.done < len(long_text) // 4
     assert min(m.start for m in first.mentions) >= region[0] - 10_000
+
+
+def test_a_focus_moved_while_the_model_runs_is_read_next(long_text: str) -> None:
+    """The reader jumps to the end (G, a chapter, an entity) while the model reads the
+    start: the end is read next, then the rest, and nothing is missed or read twice."""
+    words = WordRecognizer(WORDS)
+    focus = Focus((0, 1000))
+    annotator = Annotator(recognizer=words, jobs=0, cap=2000)
+    batches = annotator.annotate(long_text, first=focus)
+    first = next(batches)
+    assert max(m.start for m in first.mentions) < 10_000
+    end = len(long_text)
+    focus.move((end - 1500, end))
+    jumped = next(batches)
+    assert jumped.mentions and min(m.start for m in jumped.mentions) >= end - 4_000 - 2000
+    rest = list(batches)
+    assert found([first, jumped, *rest]) == whole(words, long_text)
+    assert rest[-1].done == rest[-1].total == end
 
 
 def test_the_model_info_and_settings_make_the_cache_key(tmp_path: Path, long_text: str) -> None:
@@ -148,6 +167,22 @@ class TestProcessPool:
         assert len(children_since(before)) == 1
         results.close()
         assert children_since(before) == []
+
+    def test_batches_are_taken_only_as_workers_need_them(self) -> None:
+        """So the annotator can choose each batch late, from where the reader is then."""
+        taken: list[int] = []
+
+        def batches() -> Iterator[list[str]]:
+            for number in range(50):
+                taken.append(number)
+                yield ["Syria"]
+
+        results = ProcessPool(1).run(WordRecognizer(WORDS), batches())
+        assert next(results) == [[(0, 5, "GPE")]]
+        assert len(taken) <= 3  # the one read, one running, one waiting
+        assert next(results) == [[(0, 5, "GPE")]]
+        assert len(taken) <= 4
+        results.close()
 
     def test_a_model_error_in_a_worker_is_raised_here(self) -> None:
         before = set(multiprocessing.active_children())

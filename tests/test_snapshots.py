@@ -26,11 +26,25 @@ async def at_fourth_mention(pilot: Pilot[None]) -> None:
 class TestReader:
     """The main screen with a current entity, at a large and at a small terminal."""
 
-    @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+    @pytest.mark.parametrize(
+        "size", [(120, 40), (80, 24), (60, 20)], ids=["120x40", "80x24", "60x20"]
+    )
     def test_main_screen(
         self, snap_compare: SnapCompare, make_app: MakeApp, size: tuple[int, int]
     ) -> None:
         assert snap_compare(make_app(), terminal_size=size, run_before=at_fourth_mention)
+
+
+class TestNarrow:
+    """Below 100 columns the text has the width; l shows the sidebar over it."""
+
+    def test_sidebar_over_the_text(self, snap_compare: SnapCompare, make_app: MakeApp) -> None:
+        async def open_sidebar(pilot: Pilot[None]) -> None:
+            await at_fourth_mention(pilot)
+            await pilot.press("l")
+            await pilot.pause()
+
+        assert snap_compare(make_app(), terminal_size=(60, 20), run_before=open_sidebar)
 
 
 class TestHelp:

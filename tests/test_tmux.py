@@ -156,7 +156,9 @@ def test_the_reader_shows_a_brat_folder_without_a_model(
     assert "2 entities · 2 mentions" in shown
     assert "Ada Lovelace" in shown and "London" in shown
     terminal.send("]")
-    terminal.wait_for(lambda s: "Ada Lovelace · Person · mention 1/1" in s, "] to Ada Lovelace")
+    terminal.wait_for(
+        lambda s: "Ada Lovelace · Person · mention 1/1 · PER" in s, "] to Ada Lovelace"
+    )
     terminal.send("q")
     shown = terminal.wait_for(lambda s: "EXIT=" in s, "the reader to exit")
     assert "EXIT=0" in shown

@@ -15,7 +15,7 @@ from test_tmux import MODEL_DEADLINE, Terminal, reader_command
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
 from test_tmux_hostile import command
 
-STATUS = re.compile(r"(\S[^·│\n]*?) · (\w+) · mention (\d+)/(\d+)")
+STATUS = re.compile(r"(\S[^·│\n]*?) · (\w+) · mention (\d+)/(\d+)(?: · [A-Z_]+(?: ✎)?)?")
 DONE = re.compile(r"\d+ entities · \d+ mentions")
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -45,7 +45,7 @@ def test_relabel_in_the_reader_then_export_shows_it(
         if (status(shown) or "").startswith("Deshaisha · "):
             break
     # The document-level pass already made the model's ORG a place; the user disagrees.
-    assert status(shown) == "Deshaisha · Place · mention 1/4", shown
+    assert status(shown) == "Deshaisha · Place · mention 1/4 · GPE", shown
 
     terminal.send("r")
     terminal.wait_for(lambda s: "Relabel Deshaisha" in s, "the label chooser")
@@ -54,7 +54,7 @@ def test_relabel_in_the_reader_then_export_shows_it(
     terminal.send("\r")
     terminal.wait_for(
         lambda s: (
-            status(s) == "Deshaisha · Organisation · mention 1/4"
+            status(s) == "Deshaisha · Organisation · mention 1/4 · ORG ✎"
             and "Deshaisha: every mention is now ORG." in " ".join(s.split())
         ),
         "the relabel and its notice",

@@ -75,6 +75,11 @@ class ReaderApp(App[None]):
         shown = "\n".join(plain(line) for line in message.splitlines())
         super().notify(shown, title=plain(title), severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: say how to quit (Textual's own message is markup, shown literally here)."""
+        quit_key = next(key for key in self.keys if key.id == "quit")
+        self.notify(f"Press {quit_key.display} to quit.", title="Do you want to quit?")
+
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(
             self.document,

@@ -45,10 +45,17 @@ class _Later:
         return iter(self._names())
 
 
-def _version() -> str:
-    from extract import __version__
+class _Version(argparse.Action):
+    """``--version``: the installed package's, looked up only when asked for."""
 
-    return f"{PROG} {__version__}"
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from extract import __version__
+
+        print(f"{PROG} {__version__}")
+        parser.exit(0)
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -167,7 +174,7 @@ def reader_parser() -> argparse.ArgumentParser:
         f"export formats:\n{_formats_help()}\n\n"
         f"keys in the reader:\n{keys_help()}"
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "file",
         metavar="FILE",
@@ -197,6 +204,7 @@ def export_parser() -> argparse.ArgumentParser:
         f"formats:\n{_formats_help()}\n\n{_input_formats_help()}\n\n"
         "FILE may be - for standard input."
     )
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "files",
         metavar="FILE",
@@ -273,6 +281,7 @@ def eval_parser() -> argparse.ArgumentParser:
         "(person, place, organisation, …); --label-map sets another mapping.\n\n"
         f"{_input_formats_help()}"
     )
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("gold", metavar="GOLD", nargs="+", help="gold annotation files")
     parser.add_argument(
         "--text",

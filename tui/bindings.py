@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # ``--help`` reads this list without importing Textual
     from textual.binding import Binding, BindingType
 
-Owner = Literal["App", "ReaderScreen", "ArticleView", "Sidebar", "EntityTree", "MentionsPanel"]
+Owner = Literal[
+    "App", "ReaderScreen", "ArticleView", "Sidebar", "EntityTree", "MentionsPanel", "HelpScreen"
+]
 """The widget whose behaviour a key is: it is bound there (App: Textual's own keys)."""
 
 NAMES = {
@@ -29,6 +31,11 @@ NAMES = {
     "slash": "/",
     "home": "Home",
     "end": "End",
+    "colon": ":",
+    "comma": ",",
+    "full_stop": ".",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
 }
 """Textual's key names as a reader types them."""
 
@@ -66,6 +73,10 @@ class Key:
         )
 
 
+_PANEL = "Mentions panel"
+"""The help group of the mentions panel's keys."""
+
+
 def _toggles() -> tuple[Key, ...]:
     from extract.categories import CATEGORIES
 
@@ -75,25 +86,78 @@ def _toggles() -> tuple[Key, ...]:
             str(number),
             f"toggle_category({number})",
             f"show or hide {category.title}",
-            "Categories",
+            "What is shown",
             title=f"Show or hide {category.title}",
         )
         for number, category in enumerate(CATEGORIES, start=1)
     )
 
 
-KEYS: tuple[Key, ...] = (
+_SCROLLING: tuple[Key, ...] = (
     Key("scroll_down", "j,down", "scroll_down", "down one line", "Move", "ArticleView"),
     Key("scroll_up", "k,up", "scroll_up", "up one line", "Move", "ArticleView"),
-    Key("page_down", "space,pagedown", "page_down", "down one page", "Move", "ArticleView"),
-    Key("page_up", "b,pageup", "page_up", "up one page", "Move", "ArticleView"),
+    Key("page_down", "space,pagedown,ctrl+f", "page_down", "down one page", "Move", "ArticleView"),
+    Key("page_up", "b,pageup,ctrl+b", "page_up", "up one page", "Move", "ArticleView"),
     Key("scroll_home", "g,home", "scroll_home", "top of the text", "Move", "ArticleView"),
     Key("scroll_end", "G,end", "scroll_end", "end of the text", "Move", "ArticleView"),
+)
+"""The keys that move through the text, which move through the help screen too."""
+
+
+def _help_scrolling() -> tuple[Key, ...]:
+    """The help screen's own copies of the scrolling keys (the same keys, ids of their own)."""
+    return tuple(
+        replace(
+            key,
+            id=f"help_{key.id}",
+            action=f"scroll('{key.action}')",
+            description=key.description.replace(" of the text", ""),
+            group="Help screen",
+            owner="HelpScreen",
+        )
+        for key in _SCROLLING
+    )
+
+
+def _resizing() -> tuple[Key, ...]:
+    """``<`` ``,`` ``.`` ``>``: the comma key works on a mention's start, the full stop key on
+    its end; with shift they grow it, without they shrink it."""
+    return tuple(
+        Key(
+            f"{way}_{edge}",
+            keys,
+            f"{way}('{edge}')",
+            f"{way} the current mention by a word at its {edge}",
+            "Corrections",
+            title=f"{way.capitalize()} this mention at its {edge}",
+        )
+        for way, edge, keys in (
+            ("grow", "start", "less_than_sign"),
+            ("shrink", "start", "comma"),
+            ("shrink", "end", "full_stop"),
+            ("grow", "end", "greater_than_sign"),
+        )
+    )
+
+
+KEYS: tuple[Key, ...] = (
+    *_SCROLLING[:4],
+    Key("half_page_down", "ctrl+d", "half_page_down", "down half a page", "Move", "ArticleView"),
+    Key("half_page_up", "ctrl+u", "half_page_up", "up half a page", "Move", "ArticleView"),
+    *_SCROLLING[4:],
+    Key(
+        "goto_line",
+        "colon",
+        "goto_line",
+        "go to a line (:120) or a share of the text (:50%)",
+        "Move",
+        title="Go to line or %…",
+    ),
     Key(
         "goto_section",
         "c",
         "goto_section",
-        "go to chapter or page (EPUB, PDF)",
+        "go to a chapter (or a page of a PDF)",
         "Move",
         title="Go to chapter or page…",
     ),
@@ -159,8 +223,18 @@ KEYS: tuple[Key, ...] = (
         "o",
         "toggle_order",
         "sidebar order: by count or by first appearance",
-        "Categories",
+        "What is shown",
         title="Sidebar order",
+    ),
+    Key(
+        "toggle_sidebar",
+        "l",
+        "toggle_sidebar",
+        "show or hide the sidebar (over the text below 100 columns)",
+        "What is shown",
+        title="Show or hide the sidebar",
+        show=True,
+        short="list",
     ),
     Key(
         "relabel",
@@ -210,6 +284,7 @@ KEYS: tuple[Key, ...] = (
         "Corrections",
         title="Split this mention out",
     ),
+    *_resizing(),
     Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
     Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
     Key(
@@ -251,37 +326,49 @@ KEYS: tuple[Key, ...] = (
         "Sidebar",
         "EntityTree",
     ),
+    Key(
+        "choose_first",
+        "enter",
+        "choose_first",
+        "in the filter: go to the first entity listed",
+        "Sidebar",
+        "Sidebar",
+        show=True,
+        short="go",
+    ),
     Key("filter_to_list", "down", "to_list", "from the filter to the list", "Sidebar", "Sidebar"),
-    Key("clear_filter", "escape", "clear_filter", "clear the filter", "Sidebar", "Sidebar"),
-    Key("mention_down", "down", "cursor(1)", "next mention", "Mentions panel", "MentionsPanel"),
-    Key("mention_up", "up", "cursor(-1)", "previous mention", "Mentions panel", "MentionsPanel"),
     Key(
-        "mention_page_down",
-        "pagedown",
-        "cursor_page(1)",
-        "a page down",
-        "Mentions panel",
-        "MentionsPanel",
+        "clear_filter",
+        "escape",
+        "clear_filter",
+        "clear the filter; on an empty one, back to the text",
+        "Sidebar",
+        "Sidebar",
+        show=True,
+        short="back",
     ),
-    Key(
-        "mention_page_up",
-        "pageup",
-        "cursor_page(-1)",
-        "a page up",
-        "Mentions panel",
-        "MentionsPanel",
-    ),
-    Key(
-        "mention_first", "home", "cursor_to(0)", "first mention", "Mentions panel", "MentionsPanel"
-    ),
-    Key("mention_last", "end", "cursor_to(-1)", "last mention", "Mentions panel", "MentionsPanel"),
+    Key("mention_down", "down", "cursor(1)", "next mention", _PANEL, "MentionsPanel"),
+    Key("mention_up", "up", "cursor(-1)", "previous mention", _PANEL, "MentionsPanel"),
+    Key("mention_page_down", "pagedown", "cursor_page(1)", "a page down", _PANEL, "MentionsPanel"),
+    Key("mention_page_up", "pageup", "cursor_page(-1)", "a page up", _PANEL, "MentionsPanel"),
+    Key("mention_first", "home", "cursor_to(0)", "first mention", _PANEL, "MentionsPanel"),
+    Key("mention_last", "end", "cursor_to(-1)", "last mention", _PANEL, "MentionsPanel"),
     Key(
         "choose_mention",
         "enter",
         "choose",
         "go to the mention under the cursor",
-        "Mentions panel",
+        _PANEL,
         "MentionsPanel",
+    ),
+    *_help_scrolling(),
+    Key(
+        "help_close",
+        "escape,q,question_mark",
+        "dismiss",
+        "close the help",
+        "Help screen",
+        "HelpScreen",
     ),
 )
 """Every key, in the order help lists them."""
@@ -296,9 +383,16 @@ APP_KEYS: tuple[Key, ...] = tuple(key for key in HELP_KEYS if key.owner == "App"
 """Keys Textual provides that help lists too."""
 
 
+FOOTER_FIRST = ("help", "quit", "toggle_sidebar")
+"""Keys the footer shows before the others: still there on a narrow screen."""
+
+
 def bindings_for(owner: Owner) -> list[BindingType]:
-    """The bindings of one widget (for its ``BINDINGS``)."""
-    return [key.binding() for key in KEYS if key.owner == owner and key.keys]
+    """The bindings of one widget (for its ``BINDINGS``), in the footer's order."""
+    keys = [key for key in KEYS if key.owner == owner and key.keys]
+    first = {key_id: place for place, key_id in enumerate(FOOTER_FIRST)}
+    keys.sort(key=lambda key: first.get(key.id, len(first)))  # stable: else the list's order
+    return [key.binding() for key in keys]
 
 
 def remapped(keymap: Mapping[str, str], keys: tuple[Key, ...] = KEYS) -> tuple[Key, ...]:

@@ -45,7 +45,7 @@ class ReaderCommands(Provider):
                 state = "Hide" if category.key in reader.shown else "Show"
                 name = f"{state} {category.title}"
             help_text = f"{key.display}: {key.description}" if key.keys else key.description
-            yield name, help_text, partial(reader.run_action, key.action)
+            yield name, help_text, partial(reader.command, key.action)
 
     async def discover(self) -> Hits:
         reader = self._reader()

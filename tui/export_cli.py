@@ -332,7 +332,7 @@ def _export_many(
     from extract.annotator import usable_cores
 
     folder: Path = args.out_dir
-    if "-" in args.files:
+    if "-" in args.files and len(args.files) > 1:
         raise EntityReaderError("standard input cannot be one of several files")
     try:
         folder.mkdir(parents=True, exist_ok=True)

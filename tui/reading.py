@@ -12,6 +12,7 @@ should be told something. The screen keeps the current `Reading` and the widgets
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -118,6 +119,8 @@ class Reading:
     searching: bool = False
     """Whether n and N repeat the search (until an entity is chosen again)."""
     match: Span | None = None
+    hits: tuple[Span, ...] = ()
+    """Every match of the last search, in order (for "match i/N")."""
     by_first: bool = False
     """The sidebar's order: by first appearance instead of most mentioned first."""
     sent_to: Literal["current", "match"] | None = None
@@ -128,6 +131,13 @@ class Reading:
     def shown(self) -> frozenset[str]:
         """Categories whose mentions are highlighted and listed."""
         return self.view.shown
+
+    @property
+    def match_place(self) -> tuple[int, int] | None:
+        """(i, N): the match marked is the i-th of the search's N matches (from 1)."""
+        if self.match is None or not self.hits:
+            return None
+        return bisect_left(self.hits, self.match) + 1, len(self.hits)
 
     # -- new data -----------------------------------------------------------------------------
 
@@ -211,33 +221,32 @@ class Reading:
 
     def search(self, query: str, *, visible: Span) -> tuple[Reading, Notice | None]:
         """A new search, from the top of the view; n and N repeat it from then on."""
-        fresh = replace(self, query=query, searching=True, match=None, sent_to=None)
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        hits = tuple((found.start(), found.end()) for found in pattern.finditer(self.text))
+        fresh = replace(self, query=query, searching=True, match=None, hits=hits, sent_to=None)
         return fresh.find(query, forward=True, visible=visible)
 
     def find(self, query: str, *, forward: bool, visible: Span) -> tuple[Reading, Notice | None]:
         """The next (previous) case-insensitive match of ``query`` after the current match, or
         after the top of the view; wraps around."""
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        origin = self.match[0] if self.match is not None else visible[0] - 1
-        text = self.text
-        found: re.Match[str] | None = None
-        wrapped = False
-        if forward:
-            found = pattern.search(text, origin + 1)
-            if found is None:
-                found, wrapped = pattern.search(text), True
-        else:
-            for candidate in pattern.finditer(text, 0, max(0, origin)):
-                found = candidate
-            if found is None:
-                for candidate in pattern.finditer(text):
-                    found = candidate
-                wrapped = True
-        if found is None:
+        if query != self.query or not self.searching:
+            return self.search(query, visible=visible)
+        hits = self.hits
+        if not hits:
             missed = replace(self, match=None, sent_to=None)
             return missed, Notice(f"Not found: {query}", 3, "warning")
+        origin = self.match[0] if self.match is not None else visible[0] - 1
+        wrapped = False
+        if forward:
+            place = bisect_right(hits, (origin, len(self.text) + 1))
+            if place == len(hits):
+                place, wrapped = 0, True
+        else:
+            place = bisect_left(hits, (origin, -1)) - 1
+            if place < 0:
+                place, wrapped = len(hits) - 1, True
         notice = Notice("Search wrapped around.", 2) if wrapped else None
-        return replace(self, match=(found.start(), found.end()), sent_to="match"), notice
+        return replace(self, match=hits[place], sent_to="match"), notice
 
     def leave_search(self) -> Reading:
         """n and N follow the current entity again; the match is no longer marked."""
@@ -263,6 +272,30 @@ class Reading:
         )
         return replace(self, by_first=by_first, sent_to=None), Notice(said, 2)
 
+    # -- correcting ---------------------------------------------------------------------------
+
+    def resize(self, edge: Edge, *, grow: bool) -> tuple[Resize | None, Notice | None]:
+        """Grow or shrink the current mention by a word at ``edge``; a mention grown into
+        others takes them in whole (the screen asks first)."""
+        current = self.current
+        if current is None or self.entity is None:
+            return None, NO_ENTITY
+        span, notice = resized(self.text, current, edge, grow=grow)
+        if span is None:
+            return None, notice
+        start, end = span
+        absorbs: list[Mention] = []
+        others = [m for e in self.view.entities for m in e.mentions if m != current]
+        while True:  # what it grows over may reach further still
+            reached = [m for m in others if m.start < end and m.end > start and m not in absorbs]
+            if not reached:
+                break
+            absorbs.extend(reached)
+            start = min(start, *(m.start for m in reached))
+            end = max(end, *(m.end for m in reached))
+        absorbs.sort()
+        return Resize(current, (start, end), tuple(absorbs)), None
+
 
 def snap_to_words(text: str, span: Span, *, words: bool) -> Span | None:
     """A span to add as a mention: widened to whole words (a mouse selection, as annotation
@@ -279,3 +312,92 @@ def snap_to_words(text: str, span: Span, *, words: bool) -> Span | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+# -- going to a line ----------------------------------------------------------------------------
+
+END = -1
+"""Where `go_to` sends the reader to the end of the text (as `G` does)."""
+
+_LINE = re.compile(r"\d+")
+_SHARE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*%")
+
+
+def go_to(answer: str, lines: Sequence[int], length: int) -> tuple[int | None, Notice | None]:
+    """Where the `:` prompt goes: the start of a line (the text's own lines, from 1) or of
+    the line ``NN%`` of the way through, to put at the top of the view; `END` for the end
+    (a line past it, or 100%). None, with a notice, for anything else."""
+    answer = answer.strip()
+    if _LINE.fullmatch(answer):
+        number = int(answer)
+        if number > len(lines):
+            return END, Notice(f"The text has {len(lines):,} lines: this is the end.", 3)
+        return lines[max(1, number) - 1], None
+    share = _SHARE.fullmatch(answer)
+    if share is not None:
+        percent = float(share.group(1))
+        if percent > 100:
+            return None, Notice(f"{answer} is past the end: give 0% to 100%.", 4, "warning")
+        if percent == 100:
+            return END, None
+        offset = int(length * percent / 100)
+        return lines[max(0, bisect_right(lines, offset) - 1)], None
+    said = answer if len(answer) <= 20 else answer[:20] + "…"
+    return None, Notice(f"Go to what? {said!r}: give a line number or a share like 50%.", 4)
+
+
+# -- growing and shrinking a mention ------------------------------------------------------------
+
+Edge = Literal["start", "end"]
+
+_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]")
+"""A word (with its inner apostrophes, hyphens and dots: "al-Abadi", "U.S") or one mark."""
+_REACH = 200
+"""Characters looked at around a mention for the word to grow into."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resize:
+    """A new span for a mention, and the mentions it would grow over (to merge with)."""
+
+    mention: Mention
+    span: Span
+    absorbs: tuple[Mention, ...] = ()
+
+
+def _tokens(text: str, start: int, end: int) -> list[Span]:
+    """The words and marks overlapping ``[start, end)``, in order."""
+    low = max(0, start - _REACH)
+    return [
+        (found.start(), found.end())
+        for found in _TOKEN.finditer(text, low, min(len(text), end + _REACH))
+        if found.end() > start and found.start() < end
+    ]
+
+
+def resized(
+    text: str, mention: Mention, edge: Edge, *, grow: bool
+) -> tuple[Span | None, Notice | None]:
+    """``mention`` a word longer (``grow``) or shorter at its ``edge``: the new span, or None
+    and why not. A mention never grows across a paragraph break, and one word cannot shrink."""
+    start, end = mention.start, mention.end
+    if not grow:
+        words = [(max(a, start), min(b, end)) for a, b in _tokens(text, start, end)]
+        if len(words) <= 1:
+            return None, Notice(
+                f"{mention.text!r} is one word: it cannot shrink (X removes the mention).", 4
+            )
+        return ((start, words[-2][1]) if edge == "end" else (words[1][0], end)), None
+    if edge == "end":
+        after = [t for t in _tokens(text, end, end + _REACH) if t[1] > end]
+        word = after[0] if after else None
+        gap = text[end : word[0]] if word else ""
+    else:
+        before = [t for t in _tokens(text, start - _REACH, start) if t[0] < start]
+        word = before[-1] if before else None
+        gap = text[word[1] : start] if word else ""
+    if word is None:
+        return None, Notice("There is nothing there to grow into.", 3)
+    if gap.count("\n") >= 2:
+        return None, Notice("A mention does not run across a paragraph break.", 3)
+    return ((start, word[1]) if edge == "end" else (word[0], end)), None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extract.annotations import Annotations
 from extract.atomic import PathError, read_regular, write_atomic
+from extract.exporters.progress import advance
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def write(
             raise PathError(errno.EEXIST, message, str(path))
     if not force and (taken := clobbered(name, files, target)):
         raise CompanionExistsError(taken)
+    advance(0)  # the last moment to stop it (see extract.exporters.progress)
     for path, data in files.items():
         write_atomic(path, data)
     return list(files)
@@ -185,9 +187,10 @@ def overwrites_source(name: str, target: Path, source: str) -> Path | None:
 
 def default_target(name: str, source: str, folder: Path) -> Path:
     """Where an export of ``source`` goes in ``folder`` unless told: its name with the format's
-    extension, or ``NAME.entities.EXT`` when that would write over the source (brat's ``.txt``)."""
+    extension (``stdin.EXT`` for standard input, "-"), or ``NAME.entities.EXT`` when that would
+    write over the source (brat's ``.txt``)."""
     export_format = FORMATS[name]
-    stem = Path(source).stem
+    stem = "stdin" if source == "-" else Path(source).stem
     target = folder / (stem + export_format.extension)
     if any(_is_source(path, source) for path in export_format.paths(target)):
         target = folder / (stem + ".entities" + export_format.extension)

@@ -17,7 +17,11 @@ from itertools import pairwise
 from typing import Any
 
 from extract.chunks import paragraphs
+from extract.exporters.progress import advance
 from extract.model import Mention
+
+REPORT_EVERY = 5000
+"""Tokens between two reports of progress (`extract.exporters.progress`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +81,12 @@ def tokenize(text: str, mentions: Iterable[Mention] = ()) -> list[Token]:
     cuts = sorted(starts | ends)
     paragraph_starts = {start for start, _ in paragraphs(text)}
     tokens: list[Token] = []
+    reported = 0
     for spacy_token in doc:
         start = spacy_token.idx
+        if not spacy_token.i % REPORT_EVERY:
+            advance(start - reported)
+            reported = start
         end = start + len(spacy_token.text)
         bounds = {start, end, *_inside(cuts, start, end)}
         if not spacy_token.is_space:
@@ -94,6 +102,7 @@ def tokenize(text: str, mentions: Iterable[Mention] = ()) -> list[Token]:
                 tokens.append(Token(end, end + 1, False, False))
             else:
                 tokens[-1] = replace(tokens[-1], ws=True)
+    advance(len(text) - reported)
     return _sentences_around(_starts_on_words(tokens, text), spans)
 
 

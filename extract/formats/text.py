@@ -1,17 +1,26 @@
-"""Plain text: the decoded bytes exactly, so offsets index into the source itself."""
+"""Plain text: the decoded bytes exactly, so offsets index into the source itself.
+
+Its chapters (and Markdown's, read as text) are found from their headings
+(`extract.formats.headings`), without changing the text.
+"""
 
 from __future__ import annotations
 
 from extract.document import Document, check_length, decode_noting
 from extract.formats import InputFormat, register
+from extract.formats.headings import markdown_sections, text_sections
 
 
 def read_text(data: bytes, source: str, what: str, limit: int, *, fmt: str = "text") -> Document:
     """A text file decoded as it is, nothing stripped or changed (``fmt`` names the format it
-    was read as: text, or a source kept as text, like Markdown)."""
+    was read as: text, or a source kept as text, like Markdown), with a `Section` at each
+    chapter heading."""
     text, encoding, notes = decode_noting(data, what=what)
     check_length(len(text), limit, what)
-    return Document(text=text, source=source, encoding=encoding, fmt=fmt, notes=notes)
+    sections = markdown_sections(text) if fmt == "markdown" else text_sections(text)
+    return Document(
+        text=text, source=source, encoding=encoding, fmt=fmt, notes=notes, sections=sections
+    )
 
 
 TEXT = register(

@@ -167,10 +167,11 @@ class ImportedAnnotator:
         text: str,
         text_sha256: str | None = None,
         *,
-        first: tuple[int, int] | None = None,
+        first: object = None,
         cancel: threading.Event | None = None,
     ) -> Iterator[Batch]:
-        """The imported mentions as one finished batch (for the document they were read for)."""
+        """The imported mentions as one finished batch (for the document they were read for);
+        ``first`` (the region to read first) makes no difference."""
         if text != self.imported.document.text:
             raise ImportFileError(f"{self.imported.path} was imported for another text")
         yield Batch(self.imported.mentions, len(text), len(text))

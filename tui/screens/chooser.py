@@ -75,7 +75,7 @@ class Chooser(ModalScreen[str | None]):
         width: 70%; max-width: 90; height: auto; max-height: 80%;
         margin-top: 2; border: round $accent; background: $surface;
     }
-    Chooser Input { border: none; height: 1; margin: 0 1 1 1; }
+    Chooser Input, Chooser Input:focus { border: none; height: 1; margin: 0 1 1 1; }
     Chooser OptionList { height: auto; max-height: 24; border: none; min-width: 8; }
     """
 

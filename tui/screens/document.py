@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from extract.annotator import Annotator
+from extract.annotator import Annotator, Focus
 from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
@@ -48,6 +48,9 @@ DERIVE_PAUSE = 0.25
 
 SHOWN_UNPLACED = 5
 """How many unplaced corrections a notification lists by name."""
+
+AHEAD = 2000
+"""Characters past the end of the view the model reads with it (the next page or two)."""
 
 
 class DocumentScreen(Screen[None]):
@@ -91,6 +94,8 @@ class DocumentScreen(Screen[None]):
         self._told: dict[int, int] = {}
         self._told_unplaced: set[str] = set()
         """Ids of the corrections the user was told could not be placed (told once each)."""
+        self.model_focus = Focus()
+        """Where the model reads next: wherever the view goes."""
 
     # -- what the rest of the program reads ---------------------------------------------------
 
@@ -209,15 +214,21 @@ class DocumentScreen(Screen[None]):
                 self.notify(problem, title="Cache", severity="warning", timeout=8)
             self._told[id(cache)] = len(cache.problems)
 
+    def watch_in_view(self, view: Span) -> None:
+        self.model_focus.move((view[0], view[1] + AHEAD))  # wherever it is, read that next
+
     @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
     def annotate(self, first: Span) -> None:
         """Run the model in the background, on ``first`` (the part on screen) before the
-        rest, posting the mentions of each batch."""
+        rest (then wherever the reader goes), posting the mentions of each batch."""
         assert self.annotator is not None
         worker = get_current_worker()
+        if self.model_focus.span is None:  # else the view is known, and read first
+            self.model_focus.move(first)
+        focus, cancel = self.model_focus, self._cancel
         try:
             for batch in self.annotator.annotate(
-                self.document.text, self.document.sha256, first=first, cancel=self._cancel
+                self.document.text, self.document.sha256, first=focus, cancel=cancel
             ):
                 if worker.is_cancelled:
                     self._cancel.set()

@@ -1,8 +1,11 @@
-"""The export dialog: a format, a destination, confirmation before overwriting."""
+"""The export dialog: a format, a destination, confirmation before overwriting; the export
+runs in a thread with a progress bar (escape stops it, and then nothing is written)."""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
 from extract.annotations import Annotations
 from extract.annotator import Annotator
 from extract.document import Document
 from extract.exporters import FORMATS, default_target, overwrites_source, write
+from extract.exporters.progress import ExportCancelled, reporting
 from extract.model import Entity
 from tui.screens.confirm import Confirm
 
@@ -34,10 +38,12 @@ def suggested_target(document: Document, format_name: str) -> Path:
 class ExportScreen(ModalScreen[Path | None]):
     """Choose a format and a path; the file is written atomically."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
+    ExportScreen #export-progress { display: none; margin-bottom: 1; }
+    ExportScreen.exporting #export-progress { display: block; }
     ExportScreen > Vertical {
         width: 84; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $surface;
@@ -63,6 +69,8 @@ class ExportScreen(ModalScreen[Path | None]):
         self.annotator = annotator
         self.done = done
         self._names = list(FORMATS)
+        self._stop = threading.Event()
+        self._shown_at = 0.0
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -78,7 +86,9 @@ class ExportScreen(ModalScreen[Path | None]):
                 id="export-format",
             )
             yield Label("Destination")
-            yield Input(id="export-path")
+            # Typing goes after the proposed path, never over it (a stray key would name the file).
+            yield Input(id="export-path", select_on_focus=False)
+            yield ProgressBar(total=None, show_eta=False, id="export-progress")
             note = (
                 ""
                 if self.done
@@ -110,7 +120,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @on(OptionList.OptionSelected)
     def _format_chosen(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        self._go()  # Enter on a format writes to the path proposed, as the dialog says
 
     @on(Input.Submitted)
     def _path_submitted(self) -> None:
@@ -121,10 +131,19 @@ class ExportScreen(ModalScreen[Path | None]):
         if event.button.id == "export-go":
             self._go()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
-    @work(exclusive=True)
+    def action_cancel(self) -> None:
+        """Close the dialog; an export under way stops and writes nothing."""
+        if self.has_class("exporting"):
+            self._stop.set()
+            self.notify("Export stopped: nothing was written.", timeout=4)
+        self.dismiss(None)
+
+    @work(exclusive=True, group="ask")
     async def _go(self) -> None:
+        if self.has_class("exporting"):
+            return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             self.notify("Give a destination path.", severity="error")
@@ -157,12 +176,57 @@ class ExportScreen(ModalScreen[Path | None]):
             model_name=self.annotator.info.name if self.annotator else "none",
             model_version=self.annotator.info.version if self.annotator else "",
         )
+        self._busy(True)
+        self.query_one("#export-cancel", Button).focus()
+        self._export(fmt.name, annotations, target)
+
+    def _busy(self, busy: bool) -> None:
+        """While the export runs, only Cancel (or escape) is on offer."""
+        self.set_class(busy, "exporting")
+        for widget in (
+            self.query_one(OptionList),
+            self.query_one(Input),
+            self.query_one("#export-go"),
+        ):
+            widget.disabled = busy
+        subtitle = "escape to stop" if busy else "Enter to write · escape to cancel"
+        self.query_one(Vertical).border_subtitle = subtitle
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, name: str, annotations: Annotations, target: Path) -> None:
+        """Render and write in this thread, telling the dialog how far it has come."""
+        done = 0
+
+        def report(characters: int) -> None:
+            nonlocal done
+            if self._stop.is_set():
+                raise ExportCancelled
+            done += characters
+            if characters and time.monotonic() - self._shown_at > 0.1:
+                self._shown_at = time.monotonic()
+                self.app.call_from_thread(self._advanced, done)
+
         try:
-            written = write(fmt.name, annotations, target, force=True)  # asked above
+            with reporting(report):
+                written = write(name, annotations, target, force=True)  # asked above
+        except ExportCancelled:
+            return
         except OSError as error:
-            self.notify(
-                f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8
-            )
+            self.app.call_from_thread(self._failed, target, error)
+            return
+        self.app.call_from_thread(self._written, target, written)
+
+    def _advanced(self, done: int) -> None:
+        self.query_one(ProgressBar).update(total=max(1, len(self.document.text)), progress=done)
+
+    def _failed(self, target: Path, error: OSError) -> None:
+        self.notify(
+            f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8
+        )
+        self._busy(False)
+
+    def _written(self, target: Path, written: list[Path]) -> None:
+        if self._stop.is_set():
             return
         mentions = sum(len(e.mentions) for e in self.entities)
         names = ", ".join(str(p) for p in written)

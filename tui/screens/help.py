@@ -1,18 +1,24 @@
-"""The help screen, generated from the one list of keys."""
+"""The help screen, generated from the one list of keys, with a legend of colours and labels."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import KEYS, Key
+from extract.categories import CATEGORIES, LABEL_DESCRIPTIONS
+from tui.bindings import KEYS, Key, bindings_for
+from tui.theme import CURRENT_STYLE, SEARCH_STYLE, mention_style
+
+Scroll = Literal["scroll_down", "scroll_up", "page_down", "page_up", "scroll_home", "scroll_end"]
+"""The article's scrolling actions, which the help screen takes over."""
 
 
 def keys_table(keys: tuple[Key, ...]) -> Table:
@@ -33,18 +39,40 @@ def keys_table(keys: tuple[Key, ...]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key of the reader; any of escape, q or ? closes it."""
+def legend(dark: bool) -> Table:
+    """Each category in its colour with the labels it holds and what they mean; then how the
+    current mention, a search match and the user's own mentions look."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+    table.add_column(no_wrap=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row(Text("Colours and labels", style="bold underline"), "", "")
+    for category in CATEGORIES:
+        sample = Text(f" {category.title} ", style=mention_style(category.key, dark))
+        for place, label in enumerate(category.labels):
+            table.add_row(sample if place == 0 else "", label, LABEL_DESCRIPTIONS.get(label, ""))
+    table.add_row("", "", "")
+    person = mention_style("person", dark)
+    table.add_row(Text(" current ", style=person + CURRENT_STYLE), "", "the current mention")
+    table.add_row(Text(" match ", style=SEARCH_STYLE), "", "the search match, or a selection")
+    table.add_row(Text(" ✎ "), "", "in the sidebar: an entity you corrected")
+    table.add_row(
+        Text(""), "", Text("The status line names the current mention's label.", style="dim")
+    )
+    return table
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "close help"),
-    ]
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the reader and a legend of its colours; scrolls like the text (j, k,
+    space, b, g, G); escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("HelpScreen")
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         /* A width of its own: `auto` measures the keys table at zero width and hides it. */
-        width: 84; max-width: 90%; height: auto; max-height: 90%;
+        width: 100; max-width: 90%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 2; background: $surface;
     }
     """
@@ -56,5 +84,27 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "entity-reader · keys"
-            scroll.border_subtitle = "escape to close"
-            yield Static(keys_table(self.keys))
+            scroll.border_subtitle = "j k space b g G scroll · escape to close"
+            scroll.can_focus = False  # its keys are the screen's, listed in help
+            yield Static(self._content())
+
+    def _content(self) -> Group:
+        dark = self.app.current_theme.dark if self.is_attached else True
+        return Group(keys_table(self.keys), Text(""), legend(dark))
+
+    def on_mount(self) -> None:
+        self.query_one(Static).update(self._content())
+
+    def action_scroll(self, how: Scroll) -> None:
+        """Move through the help as through the text."""
+        scroll = self.query_one(VerticalScroll)
+        page = max(1, scroll.scrollable_content_region.height - 1)
+        targets = {
+            "scroll_down": scroll.scroll_y + 1,
+            "scroll_up": scroll.scroll_y - 1,
+            "page_down": scroll.scroll_y + page,
+            "page_up": scroll.scroll_y - page,
+            "scroll_home": 0,
+            "scroll_end": scroll.max_scroll_y,
+        }
+        scroll.scroll_to(y=max(0, min(scroll.max_scroll_y, targets[how])), animate=False)

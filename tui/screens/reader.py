@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
 from textual.events import Key as KeyEvent
-from textual.events import Resize
 from textual.widgets import Footer, Input
 
 from extract.annotator import Annotator
 from extract.categories import CATEGORIES
 from extract.document import Document
-from extract.model import Entity
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
 from tui.frames import stamp
-from tui.reading import snap_to_words
-from tui.screens.chooser import Chooser, entity_choices, label_choices, section_choices
-from tui.screens.confirm import Confirm
-from tui.screens.document import DocumentScreen
+from tui.layout import line_starts
+from tui.reading import END, go_to
+from tui.screens.chooser import Chooser, entity_choices, section_choices
+from tui.screens.correcting import CorrectingScreen
+from tui.screens.document import AHEAD
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.bars import StatusBar, TopBar
 from tui.widgets.density import DensityStrip
 from tui.widgets.mentions import MentionsPanel
-from tui.widgets.sidebar import Sidebar
+from tui.widgets.sidebar import EntityTree, Sidebar
+
+NARROW = 100
+"""Below this many columns the sidebar is hidden (``l`` shows it over the text)."""
+
+PROMPTS = {
+    "search": "search the text (Enter to go, escape to cancel)",
+    "goto": "go to: a line number, or a share of the text like 50% (Enter to go, escape to cancel)",
+}
+"""The one-line prompts at the bottom of the screen."""
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from extract.corrections import CorrectionStore
 
 
-def _edits() -> ModuleType:
-    """The corrections module, imported on the first correction (not before the first frame)."""
-    import extract.corrections
-
-    return extract.corrections
-
-
-class ReaderScreen(DocumentScreen):
+class ReaderScreen(CorrectingScreen):
     """Reads one document: every widget shows its part of the `Reading` it is bound to."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("ReaderScreen")
@@ -63,6 +65,7 @@ class ReaderScreen(DocumentScreen):
         """The key list in force (remapped by a keymap): what help and the palette show."""
         self._panels_ready = False
         self._stamps: set[str] = set()
+        self._commanding = False
 
     def compose(self) -> ComposeResult:
         model = self.annotator.info.name if self.annotator else "no model (--no-ner)"
@@ -70,14 +73,18 @@ class ReaderScreen(DocumentScreen):
         yield TopBar(title, id="topbar").data_bind(ReaderScreen.reading)
         with Horizontal(id="main"):
             yield ArticleView(self.document.text, id="article").data_bind(ReaderScreen.reading)
-            yield DensityStrip(id="density").data_bind(ReaderScreen.reading, ReaderScreen.in_view)
+            starts = [section.start for section in self.document.sections]
+            yield DensityStrip(starts, id="density").data_bind(
+                ReaderScreen.reading, ReaderScreen.in_view
+            )
             # The sidebar and the mentions panel are mounted just after the first frame,
             # so the text shows as soon as a bare viewer's would.
             yield Vertical(id="side")
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
-        yield Input(placeholder="search the text (Enter to go, escape to cancel)", id="search")
+        for name, placeholder in PROMPTS.items():
+            yield Input(placeholder=placeholder, id=name, classes="prompt")
         yield Footer()
 
     async def _mount_panels(self) -> None:
@@ -104,10 +111,6 @@ class ReaderScreen(DocumentScreen):
             self.call_after_refresh(stamp, "done")
 
     @property
-    def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
@@ -116,7 +119,8 @@ class ReaderScreen(DocumentScreen):
         self.call_after_refresh(self._mount_panels)
         article = self.article
         article.focus()
-        self.query_one("#search").display = False
+        for prompt in self.query(".prompt"):
+            prompt.display = False
         if self.positions is not None:
             offset = self.positions.get(self.document.source, self.document.sha256)
             if offset is not None and offset < len(self.document.text):
@@ -130,13 +134,58 @@ class ReaderScreen(DocumentScreen):
 
     def start_annotation(self) -> None:
         start, end = self.article.visible_range()
-        self.annotate((start, end + 2000))
+        self.annotate((start, end + AHEAD))
 
     def _scrolled(self) -> None:
         self.in_view = self.article.visible_range()
 
     def on_resize(self, event: Resize) -> None:
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "narrow")
+        self.query_one(Footer).compact = narrow
         self.call_after_refresh(self._scrolled)
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sidebar; on a narrow screen it shows over the text, focused."""
+        if not self.has_class("narrow"):
+            self.toggle_class("side-hidden")
+            if self.has_class("side-hidden") and not self.article.has_focus:
+                self.article.focus()
+            return
+        self.toggle_class("side-open")
+        if self.has_class("side-open") and self._panels_ready:
+            self.sidebar.action_to_list()
+        else:
+            self.article.focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # Back in the text, the sidebar shown over it goes away; keys follow the focus.
+        if event.widget is self.article:
+            self.remove_class("side-open")
+        self.refresh_bindings()
+
+    async def command(self, action: str) -> None:
+        """Run a command chosen in the palette, wherever the focus is."""
+        self._commanding = True
+        try:
+            await self.run_action(action)
+        finally:
+            self._commanding = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key the focused box types as text is not offered (the footer leaves it out)."""
+        if self._commanding:
+            return True
+        focused = self.focused
+        types_letters = isinstance(focused, EntityTree)
+        if not (isinstance(focused, Input) or types_letters):
+            return True
+        for key in self.keys:
+            if key.owner != "ReaderScreen" or parse_action(key.action)[1:] != (action, parameters):
+                continue
+            typed = [k for k in key.keys.split(",") if _typed(k, letters_only=types_letters)]
+            return len(typed) < len(key.keys.split(","))
+        return True
 
     # -- moving ---------------------------------------------------------------------------
 
@@ -156,25 +205,56 @@ class ReaderScreen(DocumentScreen):
         """Previous mention of the current entity, or the previous search match."""
         self.move(self.reading.step_same(forward=False, visible=self.article.visible_range()))
 
+    def _prompt(self, name: str, value: str = "") -> None:
+        for prompt in self.query(".prompt"):
+            prompt.display = False
+        box = self.query_one(f"#{name}", Input)
+        box.display = True
+        box.value = value
+        box.focus()
+
+    def _close_prompt(self, name: str) -> None:
+        self.query_one(f"#{name}", Input).display = False
+        self.article.focus()
+
     def action_search(self) -> None:
         """Open the search box."""
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.value = self.reading.query or ""
-        box.focus()
+        self._prompt("search", self.reading.query or "")
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#search", Input).display = False
-        self.article.focus()
+        self._close_prompt("search")
         if event.value:
             self.move(self.reading.search(event.value, visible=self.article.visible_range()))
 
+    def action_goto_line(self) -> None:
+        """Ask for a line number or a share of the text to go to."""
+        self._prompt("goto")
+
+    @cached_property
+    def lines(self) -> list[int]:
+        """Where each line of the text starts."""
+        return list(line_starts(self.document.text))
+
+    @on(Input.Submitted, "#goto")
+    def _goto_submitted(self, event: Input.Submitted) -> None:
+        self._close_prompt("goto")
+        if not event.value.strip():
+            return
+        offset, notice = go_to(event.value, self.lines, len(self.document.text))
+        if notice is not None:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        if offset == END:
+            self.article.action_scroll_end()
+        elif offset is not None:
+            self.article.scroll_to_offset(offset, top=True)
+
     def on_key(self, event: KeyEvent) -> None:
-        box = self.query_one("#search", Input)
-        if event.key == "escape" and box.has_focus:
-            box.display = False
-            self.article.focus()
+        if event.key != "escape":
+            return
+        for prompt in self.query(".prompt"):
+            if prompt.has_focus:
+                self._close_prompt(str(prompt.id))
 
     def action_toggle_category(self, number: int) -> None:
         """Show or hide the highlights and sidebar section of a category."""
@@ -198,7 +278,7 @@ class ReaderScreen(DocumentScreen):
         """Choose a chapter (EPUB) or page (PDF) and show it from its start."""
         sections = self.document.sections
         if not sections:
-            self.notify("This document has no chapters or pages to go to.", timeout=3)
+            self.notify("No chapter headings or pages found in this document.", timeout=3)
             return
 
         def chosen(number: str | None) -> None:
@@ -220,6 +300,10 @@ class ReaderScreen(DocumentScreen):
     @on(Sidebar.EntityChosen)
     def _entity_chosen(self, message: Sidebar.EntityChosen) -> None:
         self.choose_entity(message.entity_id)
+        self.article.focus()
+
+    @on(Sidebar.Left)
+    def _sidebar_left(self) -> None:
         self.article.focus()
 
     @on(MentionsPanel.MentionChosen)
@@ -246,121 +330,6 @@ class ReaderScreen(DocumentScreen):
         """Whether the command palette offers a key's command now."""
         return key.action != "goto_section" or bool(self.document.sections)
 
-    # -- corrections ----------------------------------------------------------------------
-
-    def _need_entity(self) -> Entity | None:
-        if self.current_entity is None or self.current is None:
-            self.notify("No current entity: press ] or choose one in the sidebar.", timeout=3)
-            return None
-        return self.current_entity
-
-    def action_relabel(self) -> None:
-        """Choose a label for every mention of the current entity."""
-        entity = self._need_entity()
-        if entity is None:
-            return
-
-        def chosen(label: str | None) -> None:
-            if label:
-                said = f"{entity.name}: every mention is now {label}."
-                self.correct(_edits().relabel(entity, label), said)
-
-        self.app.push_screen(Chooser(f"Relabel {entity.name}", label_choices()), chosen)
-
-    def action_remove_entity(self) -> None:
-        """The current entity is not an entity."""
-        entity = self._need_entity()
-        if entity is not None:
-            said = f"Removed {entity.name} ({len(entity.mentions)} mentions). u undoes."
-            self.correct(_edits().remove(entity), said)
-
-    def action_remove_mention(self) -> None:
-        """Remove only the current mention."""
-        current = self.current
-        if self._need_entity() is not None and current is not None:
-            said = f"Removed this mention of {current.text!r}. u undoes."
-            self.correct(_edits().remove_mention(self.document.text, current), said)
-
-    def action_add(self) -> None:
-        """Mark the search match or the mouse selection as an entity."""
-        selection = self.article.selection
-        span = selection or self.match
-        if span is None or span[0] >= span[1]:
-            self.notify(
-                "Select text with the mouse, or search for it with /, then press a.", timeout=4
-            )
-            return
-        text = self.document.text
-        snapped = snap_to_words(text, span, words=selection is not None)
-        if snapped is None:
-            return
-        start, end = snapped
-        piece = text[start:end]
-
-        def chosen(label: str | None) -> None:
-            if not label:
-                return
-            others = [o for o in _edits().occurrences(text, piece) if o != snapped]
-            if not others:
-                self._add(start, end, label, everywhere=False)
-                return
-            question = Confirm(
-                f"Label the {len(others)} other occurrences of {piece!r} too?",
-                yes="All (y)",
-                no="Only this (n)",
-            )
-            self.app.push_screen(
-                question, lambda everywhere: self._add(start, end, label, everywhere=everywhere)
-            )
-
-        self.app.push_screen(Chooser(f"Label for {piece!r}", label_choices()), chosen)
-
-    def _add(self, start: int, end: int, label: str, *, everywhere: bool | None) -> None:
-        self.article.clear_selection()
-        text = self.document.text
-        where = " everywhere" if everywhere else ""
-        edit = _edits().add(text, start, end, label, everywhere=bool(everywhere))
-        self.correct(edit, f"Added {text[start:end]!r} as {label}{where}.")
-        reading = self.reading.leave_search()
-        found = reading.view.index.find(start, end)
-        self.reading = reading.at(found) if found is not None else reading
-
-    def action_merge(self) -> None:
-        """Merge the current entity into another one."""
-        entity = self._need_entity()
-        if entity is None:
-            return
-        others = [e for e in self.entities if e.id != entity.id]
-
-        def chosen(target_id: str | None) -> None:
-            target = next((e for e in self.entities if e.id == target_id), None)
-            if target is not None:
-                said = f"Merged {entity.name} into {target.name}."
-                self.correct(_edits().merge(entity, target), said)
-
-        title = f"Merge {entity.name} into…"
-        self.app.push_screen(Chooser(title, entity_choices(others)), chosen)
-
-    def action_split(self) -> None:
-        """Make the current mention an entity of its own."""
-        entity = self._need_entity()
-        current = self.current
-        if entity is None or current is None:
-            return
-        if len(entity.mentions) == 1:
-            self.notify(f"{entity.name} has only this mention.", timeout=3)
-            return
-        said = f"Split this mention out of {entity.name}."
-        self.correct(_edits().split(self.document.text, current), said)
-
-    def action_undo(self) -> None:
-        """Take back the last correction."""
-        self.step_history("undo")
-
-    def action_redo(self) -> None:
-        """Do again the last correction undone."""
-        self.step_history("redo")
-
     # -- leaving --------------------------------------------------------------------------
 
     def save_position(self) -> None:
@@ -373,3 +342,19 @@ class ReaderScreen(DocumentScreen):
         self.save_position()
         self.stop_reading()
         self.app.exit()
+
+
+def _typed(key: str, *, letters_only: bool) -> bool:
+    """Whether a key (Textual's name) types a character into a text box: any printable one,
+    or only letters (the sidebar's list sends those to its filter)."""
+    from textual.keys import _character_to_key
+
+    if len(key) == 1:
+        return key.isalpha() or not letters_only
+    if letters_only or key.startswith(("ctrl+", "shift+", "alt+")):
+        return False
+    return key == "space" or any(_character_to_key(c) == key for c in _PRINTABLE)
+
+
+_PRINTABLE = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+"""Printable characters Textual names by a word (``right_square_bracket``)."""

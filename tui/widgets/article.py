@@ -124,6 +124,12 @@ class ArticleView(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.scroll_to(y=max(0, self.scroll_y - self._page()), animate=False)
 
+    def action_half_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + max(1, self._page() // 2), animate=False)
+
+    def action_half_page_up(self) -> None:
+        self.scroll_to(y=max(0, self.scroll_y - max(1, self._page() // 2)), animate=False)
+
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height)
 
@@ -176,7 +182,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Offsets of the first and just past the last visible character."""
         layout = self.wrapped
         first = min(round(self.scroll_y), max(0, layout.row_count - 1))
-        last = first + self.size.height
+        last = first + max(1, self.size.height) - 1
         layout.wrap_until(rows=last + 1)
         if not layout.row_count:
             return 0, 0
@@ -249,8 +255,10 @@ class ArticleView(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        row = round(self.scroll_y) + y
+        # The layout first: making it may scroll (to a remembered position), and every row of
+        # this frame must be drawn from the same scroll position.
         layout = self.wrapped
+        row = round(self.scroll_y) + y
         if row >= layout.row_count:
             layout.wrap_until(rows=row + 1)
         width = self.scrollable_content_region.width

@@ -55,8 +55,9 @@ class TopBar(Horizontal):
 
 
 class StatusBar(Horizontal):
-    """``<name> · <Category> · mention <i>/<N>`` for the current mention, else the position;
-    on the right, the search that n and N repeat."""
+    """``<name> · <Category> · mention <i>/<N> · <LABEL>`` for the current mention while it is
+    on screen, else the position; on the right, the search that n and N repeat, at which
+    match of how many."""
 
     reading: var[Reading | None] = var(None, init=False)
     """What is read: the current mention and the search."""
@@ -83,7 +84,11 @@ class StatusBar(Horizontal):
         if reading is None or not self.is_mounted:
             return
         query = reading.query if reading.searching else None
-        side = f"search: {plain(query)}  (n/N)" if query else ""
+        side = ""
+        if query:
+            place = reading.match_place
+            found = f"match {place[0]}/{place[1]}" if place else "no match"
+            side = f"search: {plain(query)} · {found}  (n/N)"
         for label, text in (("#status", self._where(reading)), ("#status-side", side)):
             shown = self.query_one(label, Label)
             if str(shown.content) != text:  # an update lays the screen out again
@@ -91,13 +96,21 @@ class StatusBar(Horizontal):
 
     def _where(self, reading: Reading) -> str:
         current, entity = reading.current, reading.entity
-        if current is not None and entity is not None:
+        top, bottom = self.in_view
+        # After a search, or once the current mention is scrolled away, the position is what
+        # the reader wants to know, not an entity no longer in sight.
+        on_screen = current is not None and (top <= current.start < bottom or bottom == 0)
+        if current is not None and entity is not None and on_screen and not reading.searching:
             category = CATEGORY_BY_KEY[entity.category].singular
             place = position_in(entity, current)
-            return f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
-        top = self.in_view[0]
+            mine = " ✎" if current.source == "user" else ""
+            return (
+                f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
+                f" · {current.label}{mine}"
+            )
         line = bisect_right(self._lines, top)
-        share = 100 * top // max(1, len(self.document.text))
+        length = len(self.document.text)
+        share = 100 if bottom >= length else 100 * top // max(1, length)
         return f"line {line} of {len(self._lines)}{self._section(top)} · {share}%"
 
     def _section(self, offset: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -19,7 +20,8 @@ from tui.theme import category_colour, no_color
 
 
 class DensityStrip(Widget):
-    """One cell wide: a mark per stretch of text holding a mention, the view shaded."""
+    """One cell wide: a mark per stretch of text holding a mention of the current entity, the
+    view shaded, and the chapters' starts ticked where there is room for them."""
 
     DEFAULT_CSS = """
     DensityStrip { width: 1; height: 1fr; }
@@ -36,8 +38,10 @@ class DensityStrip(Widget):
 
         fraction: float
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, chapters: Sequence[int] = (), *, id: str | None = None) -> None:
+        """``chapters``: where each chapter (or page) starts."""
         super().__init__(id=id)
+        self.chapters = list(chapters)
         self.total = 1
         self.starts: list[int] = []
         self.category = "other"
@@ -70,12 +74,20 @@ class DensityStrip(Widget):
         start, end = self.in_view
         shaded = start < max(high, low + 1) and end >= low
         dark = self.app.current_theme.dark
+        # One tick per chapter start, when every chapter can have a row of its own.
+        chapter = 0 < len(self.chapters) <= height and (
+            bisect_left(self.chapters, max(high, low + 1)) > bisect_left(self.chapters, low)
+        )
         if no_color():
-            char = "█" if hits else ("│" if shaded else " ")
+            char = "█" if hits else ("─" if chapter else ("│" if shaded else " "))
             return Strip([Segment(char, Style(reverse=shaded and bool(hits)))])
         colour = category_colour(self.category, dark)
         shade = "#3a3a3a" if dark else "#d0d0d0"
-        char = "█" if hits > 1 else ("▆" if hits else " ")
+        if hits:
+            char = "█" if hits > 1 else "▆"
+        else:
+            char = "─" if chapter else " "
+            colour = "#8a8a8a" if dark else "#6c6c6c"
         style = Style(color=colour, bgcolor=shade if shaded else None)
         return Strip([Segment(char, style)])
 

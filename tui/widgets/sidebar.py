@@ -74,6 +74,9 @@ class Sidebar(Vertical):
 
         entity_id: str
 
+    class Left(Message):
+        """The reader is done with the sidebar (escape on an empty filter)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._entities: list[Entity] = []
@@ -140,13 +143,28 @@ class Sidebar(Vertical):
         box.focus()
 
     def action_clear_filter(self) -> None:
-        """Empty the filter box and go back to the list."""
-        self.query_one(Input).value = ""
-        self.entity_tree.focus()
+        """Empty the filter box and go back to the list; when it is empty already, leave."""
+        box = self.query_one(Input)
+        if box.value:
+            box.value = ""
+            self.entity_tree.focus()
+        else:
+            self.post_message(self.Left())
 
     def action_to_list(self) -> None:
-        """From the filter box to the list."""
-        self.entity_tree.focus()
+        """From the filter box to the list, on its first entity."""
+        tree = self.entity_tree
+        tree.focus()
+        first = self._first_listed()
+        if first is not None and (tree.cursor_node is None or tree.cursor_line < 0):
+            tree.move_cursor(first)
+
+    def _first_listed(self) -> TreeNode[NodeData] | None:
+        for section in self.entity_tree.root.children:
+            for node in section.children:
+                if node.data is not None and node.data[0] == "entity":
+                    return node
+        return None
 
     @on(Input.Changed, "#entity-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -155,12 +173,16 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#entity-filter")
     def _filter_submitted(self) -> None:
-        tree = self.entity_tree
-        tree.focus()
-        for node in tree.root.children:
-            if node.children:
-                tree.move_cursor(node.children[0])
-                break
+        self.action_choose_first()
+
+    def action_choose_first(self) -> None:
+        """Go to the first entity the filter leaves (at once, as Enter in a search box does)."""
+        first = self._first_listed()
+        if first is not None and first.data is not None:
+            self.post_message(self.EntityChosen(first.data[1]))
+            return
+        wanted = self.query_one(Input).value
+        self.notify(f"No entity shown matches {wanted!r}.", severity="warning", timeout=3)
 
     @on(Tree.NodeExpanded)
     @on(Tree.NodeCollapsed)

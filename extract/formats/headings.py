@@ -1,0 +1,159 @@
+"""Chapters of plain text and Markdown: their headings found, so they can be gone to.
+
+Plain text has no markup, so a heading is a line standing alone (a blank line or the start of
+the text before it, a blank line or the end after it) that reads like one: ``CHAPTER IX``,
+``Chapter 12``, ``BOOK ONE: 1805``, ``PART TWO``, ``CHAPTER 1. Loomings.``, ``FIRST
+EPILOGUE``, or a roman numeral alone (``XII.``) in a text that numbers at least three chapters
+so. A chapter inside a book or part is titled with both (``BOOK TWO · CHAPTER III``). Three or
+more headings in a row with almost nothing between them are a table of contents, not chapters.
+Markdown's headings are its ``#`` lines (and ``===``/``---`` underlines), outside code blocks;
+the two highest levels the file uses are its sections.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.document import Section
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
+)
+_NUMBER = rf"(?:\d+|[IVXLCDM]+|(?i:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?))"
+_TITLE = r"\s*[.:\-–—]\s*\S.{0,160}|\s+[^a-z]{1,160}|\."
+"""What may follow a chapter's number: a title after a stop, colon or dash, or in capitals."""
+_UNIT = re.compile(
+    rf"(?:(?P<part>BOOK|Book|PART|Part|VOLUME|Volume)|(?:CHAPTER|Chapter|CANTO|Canto|STAVE|Stave))"
+    rf"\s+{_NUMBER}\b(?:{_TITLE})?"
+)
+_FRAME = re.compile(
+    rf"(?:(?:FIRST|SECOND|THIRD|First|Second|Third)\s+)?(?:EPILOGUE|PROLOGUE|Epilogue|Prologue)"
+    rf"\b(?:{_TITLE})?"
+)
+_ROMAN = re.compile(r"[IVXLCDM]{1,7}\.?")
+_MAX_HEADING = 90
+"""Characters a heading line may have: a longer line is prose."""
+_CONTENTS_GAP = 200
+"""Headings closer than this (in characters) in a run of three or more are a contents list."""
+
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line's start and its text without the line break (nor a "\\r" before it)."""
+    found = []
+    start = 0
+    for line in text.split("\n"):
+        found.append((start, line.rstrip("\r")))
+        start += len(line) + 1
+    return found
+
+
+_BLANKS = re.compile(r"\n(?:[ \t\r]*\n)+")
+"""Blank lines: a heading starts just after them (found in one quick scan of a long book)."""
+_CANDIDATE = re.compile(
+    r"[ \t]*(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume|CANTO|Canto|STAVE|Stave|"
+    r"FIRST|SECOND|THIRD|First|Second|Third|EPILOGUE|PROLOGUE|Epilogue|Prologue|"
+    r"[IVXLCDM]{1,7}\.?[ \t]*\r?(?:\n|\Z))"
+)
+"""How a heading may begin."""
+
+
+def _line(text: str, start: int) -> tuple[str, int]:
+    """The line starting at ``start`` (without its break) and where the next one starts."""
+    end = text.find("\n", start)
+    if end < 0:
+        return text[start:].rstrip("\r"), len(text) + 1
+    return text[start:end].rstrip("\r"), end + 1
+
+
+def text_sections(text: str) -> tuple[Section, ...]:
+    """The chapters (and books, parts, epilogues) of a plain text, in order."""
+    found: list[tuple[int, str, bool]] = []
+    """(start, title, is a part) of each heading."""
+    romans: list[tuple[int, str]] = []
+    for start in (0, *(blanks.end() for blanks in _BLANKS.finditer(text))):
+        if not _CANDIDATE.match(text, start):
+            continue
+        line, following = _line(text, start)
+        title = line.strip()
+        if len(title) > _MAX_HEADING:
+            continue
+        second, after = _line(text, following)
+        if second.strip():
+            # A long chapter title may run onto a second line ("CHAPTER 56. Of the Less
+            # Erroneous Pictures of Whales, and the True\nPictures of Whaling Scenes.").
+            if _line(text, after)[0].strip() or not _UNIT.fullmatch(title):
+                continue
+            title = f"{title} {second.strip()}"
+        offset = start + len(line) - len(line.lstrip())
+        unit = _UNIT.fullmatch(title)
+        if unit is not None:
+            found.append((offset, title, unit.group("part") is not None))
+        elif _FRAME.fullmatch(title):
+            found.append((offset, title, True))
+        elif _ROMAN.fullmatch(title):
+            romans.append((offset, title))
+    if len(romans) >= 3:
+        found.extend((offset, title, False) for offset, title in romans)
+        found.sort()
+    found = _without_contents(found)
+    sections = []
+    part = ""
+    for start, title, is_part in found:
+        if is_part:
+            part = title
+            sections.append(Section("chapter", title, start))
+        else:
+            sections.append(Section("chapter", f"{part} · {title}" if part else title, start))
+    return tuple(sections)
+
+
+def _without_contents(found: list[tuple[int, str, bool]]) -> list[tuple[int, str, bool]]:
+    """Headings less those in runs of three or more with next to nothing between them."""
+    kept: list[tuple[int, str, bool]] = []
+    run: list[tuple[int, str, bool]] = []
+    for heading in found:
+        if run and heading[0] - run[-1][0] > _CONTENTS_GAP + len(run[-1][1]):
+            kept.extend(run if len(run) < 3 else run[-1:])
+            run = []
+        run.append(heading)
+    kept.extend(run if len(run) < 3 else run[-1:])
+    return kept
+
+
+def markdown_sections(text: str) -> tuple[Section, ...]:
+    """The headings of a Markdown text of its two highest levels, in order."""
+    lines = _lines(text)
+    headings: list[tuple[int, int, str]] = []
+    """(level, start, title)."""
+    fenced = ""
+    for number, (start, line) in enumerate(lines):
+        fence = _FENCE.match(line)
+        if fence is not None:
+            if not fenced:
+                fenced = fence.group(1)
+            elif fence.group(1) == fenced:
+                fenced = ""
+            continue
+        if fenced:
+            continue
+        atx = _ATX.fullmatch(line)
+        if atx is not None and atx.group(2):
+            headings.append((len(atx.group(1)), start, atx.group(2).strip()))
+            continue
+        under = _SETEXT.fullmatch(line)
+        if under is not None and number > 0:
+            previous_start, previous = lines[number - 1]
+            before = lines[number - 2][1] if number > 1 else ""
+            if previous.strip() and not before.strip() and not _ATX.fullmatch(previous):
+                level = 1 if under.group(1)[0] == "=" else 2
+                headings.append((level, previous_start, previous.strip()))
+    levels = sorted({level for level, _, _ in headings})[:2]
+    return tuple(
+        Section("chapter", title, start) for level, start, title in headings if level in levels
+    )

@@ -283,9 +283,16 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         with contextlib.suppress(Exception):
             process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
+    # The pool's own thread reaps the workers too: once it is done, none is left running.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(10)
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join(10)
 
 
 _worker_recognizer: Recognizer | None = None

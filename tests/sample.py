@@ -106,15 +106,37 @@ class BrokenRecognizer:
         raise ModelError("model 'broken' cannot be loaded: it is a test")
 
 
+LOADS = 0
+"""How many times, in this process, a `LoadingRecognizer` loaded its model."""
+
+
+class LoadingRecognizer(WordRecognizer):
+    """`WordRecognizer` that "loads its model" on first use, as spaCy's does: each copy
+    unpickled in a worker loads it again, and `LOADS` counts the loads of this process."""
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        super().__init__(words, name="loading")
+        self._loaded = False
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        global LOADS
+        if not self._loaded:
+            self._loaded = True
+            LOADS += 1
+        return super().recognise(texts)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_loaded": False}  # the model stays behind
+
+
 class KillingRecognizer(WordRecognizer):
     """`WordRecognizer` that kills the worker process reading certain texts, as the kernel
     kills one out of memory: every time for a text with ``always`` in it, and once only (the
     first worker to claim the flag file ``flag``, by renaming it) for one with ``once``."""
 
-    def __init__(
-        self, words: Mapping[str, str], flag: Path | None = None, *, name: str = "words"
-    ) -> None:
-        super().__init__(words, name=name)
+    def __init__(self, words: Mapping[str, str], flag: Path | None = None) -> None:
+        # A name of its own: a Dask worker keeps one recogniser per model it has seen.
+        super().__init__(words, name="killing" if flag is None else f"killing-{flag}")
         self.flag = flag
 
     def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
@@ -137,7 +159,7 @@ class OtherModelRecognizer(WordRecognizer):
     that file holds: a worker with another model than the client's."""
 
     def __init__(self, words: Mapping[str, str], installed_file: Path) -> None:
-        super().__init__(words)
+        super().__init__(words, name="other")
         self.installed_file = installed_file
 
     def installed(self) -> ModelInfo:

@@ -1,0 +1,418 @@
+"""Folders of documents exported together: what is read, where each export goes, what the
+index holds, what a rerun skips, and an interrupted run resumed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sample import SAMPLE, WordRecognizer
+from test_batches import WORDS, Counting
+from test_cli import BINARY
+from test_export_cli import MODEL, one_error_line
+from test_formats import make_pdf
+
+from extract.annotations import annotations_of
+from extract.annotator import Annotator
+from extract.cache import MentionCache
+from extract.corpus import MANIFEST, Source, discover, targets
+from extract.corpus_export import CorpusExport
+from extract.corpus_index import CorpusIndex, entity_key
+from extract.corrections import open_for, relabel
+from extract.document import load
+from extract.formats import titles
+from extract.recognizer import InProcess
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("one_model_load")
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806000000")
+
+
+def paragraphs() -> list[str]:
+    return [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+
+
+def make_corpus(folder: Path) -> Path:
+    """A small corpus: the samples in every format, two folders of short news files whose
+    names repeat, and what a folder also holds that is no document."""
+    shutil.copytree(ROOT / "samples", folder / "samples")
+    pieces = paragraphs()
+    for number, name in enumerate(("a", "b")):
+        for chapter in (1, 2):
+            text = "\n\n".join(pieces[number * 3 + chapter : number * 3 + chapter + 3])
+            path = folder / "news" / name / f"ch{chapter}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+    (folder / "news" / "README").write_text(pieces[0] + "\n", encoding="utf-8")  # text
+    (folder / "news" / ".draft.txt").write_text("Hidden.\n", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "notes.txt").write_text("Hidden too.\n", encoding="utf-8")
+    (folder / "news" / "photo.png").write_bytes(PNG)
+    (folder / "news" / "blob").write_bytes(b"\x00\x01binary\x00")
+    return folder
+
+
+def names(found: list[Source]) -> list[str]:
+    return [source.relative.as_posix() for source in found]
+
+
+# -- what is read ------------------------------------------------------------------------------
+
+
+def test_a_folder_is_read_recursively_leaving_out_what_is_no_document(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "news" / "report").write_bytes(make_pdf(["Angela Merkel in Paris."]))
+    found = discover([str(corpus)])
+    assert names(found.sources) == [
+        "news/README",
+        "news/report",  # a PDF by its content
+        "news/a/ch1.txt",  # a folder's files, then its folders
+        "news/a/ch2.txt",
+        "news/b/ch1.txt",
+        "news/b/ch2.txt",
+        "samples/article.html",
+        "samples/grouping.txt",
+        "samples/iraqi-air-strike.txt",
+        "samples/notes.md",
+        "samples/report.pdf",
+        "samples/short-story.epub",
+    ]
+    assert found.sources[2].path == str(corpus / "news" / "a" / "ch1.txt")
+    assert (found.hidden, found.other) == (2, 2)  # .draft.txt and .git; photo.png and blob
+    assert found.folders == [str(corpus)]
+
+
+def test_earlier_exports_and_the_output_folder_are_left_out(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    earlier = corpus / "exported"
+    earlier.mkdir()
+    (earlier / MANIFEST).write_text("{}\n", encoding="utf-8")
+    (earlier / "ch1.txt").write_text("brat's copy of a text\n", encoding="utf-8")
+    (corpus / "out").mkdir()
+    (corpus / "out" / "ch1.txt").write_text("the output folder of this run\n", encoding="utf-8")
+    found = discover([str(corpus)], outputs=[corpus / "out"])
+    assert not [n for n in names(found.sources) if n.startswith(("exported", "out"))]
+    assert sorted(found.outputs) == [str(corpus / "exported"), str(corpus / "out")]
+
+
+def test_a_link_loop_is_walked_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "inner").mkdir(parents=True)
+    (corpus / "inner" / "a.txt").write_text("Angela Merkel.\n", encoding="utf-8")
+    (corpus / "inner" / "back").symlink_to(corpus)
+    assert names(discover([str(corpus)]).sources) == ["inner/a.txt"]
+
+
+def test_exports_mirror_the_folders_and_never_collide(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "news" / "a" / "ch1.md").write_text("# Angela Merkel\n", encoding="utf-8")
+    out = tmp_path / "out"
+    found = discover([str(corpus)]).sources
+    placed = {s.relative.as_posix(): p.relative_to(out).as_posix() for s, p in zip(found, targets("json", found, out), strict=True)}  # fmt: skip
+    assert placed["news/a/ch1.txt"] == "news/a/ch1.txt.json"  # ch1.md is there too
+    assert placed["news/a/ch1.md"] == "news/a/ch1.md.json"
+    assert placed["news/b/ch1.txt"] == "news/b/ch1.json"
+    assert placed["samples/report.pdf"] == "samples/report.json"
+    several = discover([str(corpus / "news"), str(SAMPLE)]).sources
+    assert [p.relative_to(out).as_posix() for p in targets("json", several, out)][-2:] == [
+        "news/b/ch2.json",
+        "iraqi-air-strike.json",
+    ]
+    listed = [Source(str(corpus / "news/a/ch1.txt"), Path("ch1.txt")), Source(str(corpus / "news/b/ch1.txt"), Path("ch1.txt"))]  # fmt: skip
+    with pytest.raises(Exception, match="would both write"):
+        targets("json", listed, out)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def export(*args: object) -> int:
+    return main(["export", *map(str, args)])
+
+
+def test_a_folder_exports_each_document_as_it_exports_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    corpus = make_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    assert export(corpus, "--out-dir", out, "-f", "json") == 0
+    err = capsys.readouterr().err
+    assert f"11 of 11 files exported to {out}: " in err
+    assert f"left out: 2 hidden; 2 not {titles()}" in err
+    exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert exported == sorted(
+        [MANIFEST, "news/README.json"]
+        + [f"news/{d}/ch{n}.json" for d in "ab" for n in (1, 2)]
+        + [f"samples/{p.stem}.json" for p in (ROOT / "samples").iterdir()]
+    )
+    for source in discover([str(corpus)]).sources:
+        alone = tmp_path / "alone.json"
+        assert export(source.path, "-f", "json", "-o", alone) == 0
+        target = out / source.relative.parent / (Path(source.path).stem + ".json")
+        assert target.read_bytes() == alone.read_bytes(), source.path
+
+
+def test_the_index_holds_what_the_reader_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "article.txt"
+    shutil.copy(SAMPLE, article)
+    document = load(article)
+    store = open_for(str(article), document.sha256)
+    annotator = Annotator(MODEL, jobs=0, cache=None)
+    mentions = [m for b in annotator.annotate(document.text) for m in b.mentions]
+    before = annotations_of(document, mentions, [], annotator.info)
+    syria = next(e for e in before.entities if e.name == "Syria")
+    store.do(relabel(syria, "ORG"))  # a correction the export must carry into the index
+    shown = annotations_of(document, mentions, store.log, annotator.info).entities
+    index = tmp_path / "corpus.sqlite"
+    assert export(corpus, "--out-dir", tmp_path / "out", "--index", index) == 0
+    assert f"index {index}" in capsys.readouterr().err
+    db = sqlite3.connect(index)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    (row,) = db.execute("SELECT path, sha256, format, length, status, entities FROM documents")
+    assert row == (str(article), document.sha256, "text", len(document.text), "done", len(shown))
+    stored = {
+        (start, end): rest
+        for start, end, *rest in db.execute(
+            "SELECT m.start, m.end, m.text, e.name, e.category, e.key, m.label, m.model_label, "
+            "m.source FROM mentions m JOIN entities e ON e.id = m.entity"
+        )
+    }
+    shown_by_span = {}
+    for e in shown:
+        key = entity_key(e.category, e.name)
+        for m in e.mentions:
+            shown_by_span[(m.start, m.end)] = [m.text, e.name, e.category, key, m.label]
+            shown_by_span[(m.start, m.end)] += [m.model_label or None, m.source]
+    assert stored == shown_by_span
+    syria = {tuple(row[1:]) for row in stored.values() if row[1] == "Syria"}
+    # What the reader shows, and beside it what the model said.
+    assert syria == {("Syria", "organisation", "organisation:syria", "ORG", "GPE", "user")}
+    (hit,) = db.execute(
+        "SELECT d.path FROM texts JOIN documents d ON d.id = texts.rowid "
+        "WHERE texts MATCH 'airstrike OR strike' LIMIT 1"
+    )
+    assert hit == (str(article),)
+
+
+def test_a_rerun_skips_what_is_current_and_redoes_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    corpus = make_corpus(tmp_path / "corpus")
+    shutil.rmtree(corpus / "samples")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    command = (corpus, "--out-dir", out, "--index", index, "-f", "csv")
+    assert export(*command) == 0
+    capsys.readouterr()
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")}
+    assert export(*command) == 0
+    err = capsys.readouterr().err
+    assert "nothing to read again" in err and "5 of 5 files exported" in err
+    assert "(5 already current)" in err
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")} == written  # untouched
+    changed = corpus / "news" / "a" / "ch2.txt"
+    changed.write_text("Angela Merkel met Emmanuel Macron in Lisbon.\n", encoding="utf-8")
+    (corpus / "news" / "b" / "ch2.txt").unlink()
+    assert export(*command) == 0
+    err = capsys.readouterr().err
+    assert "read 1 documents" in err and "(3 already current)" in err
+    assert "1 documents no longer in the folder left the index" in err
+    assert "Lisbon" in (out / "news" / "a" / "ch2.csv").read_text(encoding="utf-8-sig")
+    db = sqlite3.connect(index)
+    paths = {row[0] for row in db.execute("SELECT path FROM documents")}
+    assert str(corpus / "news" / "b" / "ch2.txt") not in paths and len(paths) == 4
+    assert db.execute(
+        "SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document "
+        "WHERE d.path = ? AND m.text = 'Lisbon'",
+        (str(changed),),
+    ).fetchone() == (1,)
+
+
+def test_corrections_and_another_format_redo_only_what_they_change(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(5):
+        text = f"Report {number}. Angela Merkel met Emmanuel Macron in Paris.\n"
+        (corpus / f"{number}.txt").write_text(text, encoding="utf-8")
+    found = discover([str(corpus)]).sources
+    counting = Counting()
+
+    def run(fmt: str, out: Path) -> list[str]:
+        cache = MentionCache(tmp_path / "cache")
+        annotator = Annotator(recognizer=counting, executor=InProcess(), cache=cache)
+        with CorpusIndex(tmp_path / "index.sqlite") as index:
+            export = CorpusExport(annotator, fmt, out, index=index)
+            return [o.status for o in export.run(found, targets(fmt, found, out))]
+
+    assert run("json", tmp_path / "json") == ["exported"] * 5
+    read = counting.batches
+    assert run("json", tmp_path / "json") == ["current"] * 5
+    assert run("conll", tmp_path / "conll") == ["exported"] * 5  # a new format
+    assert counting.batches == read  # the model's results came from the cache
+    document = load(found[1].path)
+    mentions = [m for b in small_annotator().annotate(document.text) for m in b.mentions]
+    shown = annotations_of(document, mentions, [], counting.info).entities
+    open_for(found[1].path, document.sha256).do(
+        relabel(next(e for e in shown if e.name.endswith("Merkel")), "ORG")
+    )
+    assert run("json", tmp_path / "json") == ["current", "exported", "current", "current", "current"]  # fmt: skip
+    assert run("conll", tmp_path / "conll")[1] == "exported"
+    assert counting.batches == read
+
+
+def small_annotator() -> Annotator:
+    return Annotator(recognizer=WordRecognizer(WORDS), jobs=0, cache=None)
+
+
+def test_an_interrupted_run_goes_on_where_it_stopped(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    shutil.rmtree(corpus / "samples")
+    found = discover([str(corpus)]).sources
+
+    def exporter(out: Path, index: CorpusIndex) -> CorpusExport:
+        annotator = Annotator(recognizer=WordRecognizer(WORDS), executor=InProcess(), cache=None)
+        return CorpusExport(annotator, "brat", out, index=index)
+
+    with CorpusIndex(tmp_path / "clean.sqlite") as index:
+        list(exporter(tmp_path / "clean", index).run(found, targets("brat", found, tmp_path / "clean")))  # fmt: skip
+    out = tmp_path / "out"
+    with CorpusIndex(tmp_path / "index.sqlite") as index:
+        run = exporter(out, index).run(found, targets("brat", found, out))
+        assert [next(run).status for _ in range(2)] == ["exported", "exported"]
+        run.close()  # as ctrl+c does, between two documents
+        assert len(index._db.execute("SELECT * FROM documents").fetchall()) == 2
+    with CorpusIndex(tmp_path / "index.sqlite") as index:
+        again = [o.status for o in exporter(out, index).run(found, targets("brat", found, out))]
+    assert again == ["current", "current", "exported", "exported", "exported"]
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == sorted(
+        p.relative_to(tmp_path / "clean") for p in (tmp_path / "clean").rglob("*")
+    )
+    for path in (tmp_path / "clean").rglob("*"):
+        if path.is_file():
+            assert (out / path.relative_to(tmp_path / "clean")).read_bytes() == path.read_bytes()
+
+
+def _corpus_of(folder: Path, count: int) -> Path:
+    """``count`` news-sized files made of the sample's paragraphs."""
+    pieces = paragraphs()
+    for number in range(count):
+        text = "\n\n".join(pieces[(number + k) % len(pieces)] for k in range(8))
+        path = folder / f"{number // 20:02d}" / f"article-{number:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Article {number}.\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
+def _records(out: Path) -> list[dict[str, object]]:
+    lines = (out / MANIFEST).read_bytes().splitlines()[1:] if (out / MANIFEST).exists() else []
+    return [json.loads(line) for line in lines]
+
+
+@pytest.mark.parametrize(("how", "jobs"), [(signal.SIGINT, "2"), (signal.SIGKILL, "1")])
+def test_ctrl_c_or_kill_stops_a_run_the_same_command_resumes(
+    how: signal.Signals, jobs: str, tmp_path: Path
+) -> None:
+    corpus = _corpus_of(tmp_path / "corpus", 60)
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    command = [str(BINARY), "export", str(corpus), "--out-dir", str(out), "--index", str(index)]
+    command += ["--jobs", jobs, "--no-cache"]
+    env = {**os.environ, "ENTITY_READER_MODEL": MODEL}
+    process = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 240
+    while len(_records(out)) < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == (130 if how == signal.SIGINT else -signal.SIGKILL), err
+    if how == signal.SIGINT:
+        assert "stopped after" in err.decode() and "Traceback" not in err.decode()
+    done = _records(out)
+    assert 3 <= len(done) < 60
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    if how == signal.SIGINT:
+        assert not leftovers  # removed as the run unwound
+    else:
+        assert len(leftovers) <= 1  # only what was being written at the kill, never a target
+    for record in done:
+        assert json.loads((out / str(record["target"])).read_bytes())["text"]
+    db = sqlite3.connect(index)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    indexed = db.execute("SELECT count(*) FROM documents WHERE status = 'done'").fetchone()[0]
+    db.close()
+    assert indexed >= len(done) - 1  # at most the document between its export and its row
+    again = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=600, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    # Each document exported before the signal is current, but perhaps the one killed
+    # between its export and its index row.
+    current = re.search(r"\((\d+) already current\)", again.stderr)
+    assert current is not None and len(done) - 1 <= int(current.group(1)) <= len(done)
+    assert len(_records(out)) == 60
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]  # cleared on the way
+    assert sorted(p.name for p in out.rglob("*.json")) == sorted(
+        f"article-{n:03d}.json" for n in range(60)
+    )
+
+
+# -- set-ups that cannot work ----------------------------------------------------------------
+
+
+def test_an_empty_folder_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty" / "inner").mkdir(parents=True)
+    (tmp_path / "empty" / "photo.png").write_bytes(PNG)
+    assert export(tmp_path / "empty", "--out-dir", tmp_path / "out") == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1] == (
+        f"entity-reader: error: {tmp_path / 'empty'} holds no documents ({titles()} files)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--backend", "dask"], "--backend dask applies to exports with --out-dir DIR"),
+        (["--index", "x.sqlite"], "--index applies to exports with --out-dir DIR"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--backend dask applies to exports with --out-dir"),
+    ],
+)
+def test_corpus_options_need_an_output_folder(
+    options: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export(SAMPLE, *options) == 1
+    assert said in one_error_line(capsys.readouterr().err)
+
+
+def test_one_export_at_a_time_writes_into_a_folder(tmp_path: Path) -> None:
+    from extract.corpus_export import Manifest
+    from extract.errors import EntityReaderError
+
+    first = Manifest(tmp_path / "out")
+    first.open()
+    try:
+        with pytest.raises(EntityReaderError, match="another export is writing into"):
+            Manifest(tmp_path / "out").open()
+    finally:
+        first.close()
+    second = Manifest(tmp_path / "out")
+    second.open()  # free again
+    second.close()

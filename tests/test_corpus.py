@@ -387,6 +387,35 @@ def test_an_empty_folder_is_one_error_line(
     )
 
 
+def test_the_output_folder_cannot_be_the_folder_exported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("Angela Merkel.\n", encoding="utf-8")
+    assert export(tmp_path, "--out-dir", tmp_path / "." / "") == 1
+    assert "is the folder being exported" in one_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_file_names_that_are_not_utf8_are_exported_and_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    strange = Path(os.fsdecode(os.fsencode(corpus) + b"/caf\xe9 \x1b[2J.txt"))
+    strange.write_text("Angela Merkel met Emmanuel Macron in Paris.\n", encoding="utf-8")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    assert export(corpus, "--out-dir", out, "--index", index) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    (exported,) = out.glob("*.json")
+    assert json.loads(exported.read_bytes())["source"].endswith("caf\ufffd \x1b[2J.txt")
+    (path,) = sqlite3.connect(index).execute("SELECT path FROM documents").fetchone()
+    assert path.endswith("caf\ufffd \x1b[2J.txt")
+    assert export(corpus, "--out-dir", out, "--index", index) == 0
+    assert "(1 already current)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("options", "said"),
     [

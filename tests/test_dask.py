@@ -178,3 +178,29 @@ def test_the_dask_backend_writes_what_the_local_one_writes(tmp_path: Path) -> No
     tables = "SELECT path, sha256, entities, mentions FROM documents ORDER BY path"
     local, dask = (sqlite3.connect(tmp_path / f"{b}.sqlite") for b in ("local", "dask"))
     assert local.execute(tables).fetchall() == dask.execute(tables).fetchall()
+
+
+def test_a_running_cluster_is_used_by_its_address(
+    client: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from test_export_cli import MODEL
+
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    (tmp_path / "in").mkdir()
+    for number in range(3):
+        text = f"Report {number}: Angela Merkel met Emmanuel Macron in Paris.\n"
+        (tmp_path / "in" / f"{number}.txt").write_text(text, encoding="utf-8")
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    args = ["export", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out")]
+    assert main([*args, "--scheduler", address]) == 0
+    assert "3 of 3 files exported" in capsys.readouterr().err
+    local = tmp_path / "local"
+    assert main([*args[:-1], str(local), "--index", str(tmp_path / "local.sqlite")]) == 0
+    for number in range(3):
+        name = f"{number}.json"
+        assert (tmp_path / "out" / name).read_bytes() == (local / name).read_bytes()
+    assert main([*args, "--scheduler", address, "--jobs", "2"]) == 1
+    assert "--jobs sets the workers of a cluster started here" in capsys.readouterr().err

@@ -61,6 +61,12 @@ def export_corpus(
         )
     if args.connect_timeout <= 0:
         raise EntityReaderError("--connect-timeout takes a number of seconds above 0")
+    for given in args.files:
+        if os.path.isdir(given) and os.path.realpath(given) == os.path.realpath(folder):
+            raise EntityReaderError(
+                f"--out-dir {folder} is the folder being exported: choose another (a folder "
+                "inside it will do)"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         check_writable(folder / ".entity-reader-probe")

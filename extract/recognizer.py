@@ -279,12 +279,13 @@ class ProcessPool:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End a pool's workers now (shutting down would wait for the batches they are on)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # Taken before shutting down, which forgets it: the pool's own thread reaps the workers
+    # too, and until it is done a worker it reaped may still look alive.
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
-    # The pool's own thread reaps the workers too: once it is done, none is left running.
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(10)
     for process in processes:

@@ -148,7 +148,8 @@ def test_the_dask_backend_writes_what_the_local_one_writes(tmp_path: Path) -> No
     import filecmp
 
     from test_cli import BINARY
-    from test_corpus import _corpus_of, make_corpus
+    from test_corpus import make_corpus
+    from test_corpus_runs import _corpus_of
     from test_export_cli import MODEL
 
     corpus = make_corpus(tmp_path / "corpus")  # the samples, every format

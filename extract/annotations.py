@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from extract.annotator import Annotator, Batch
 from extract.corrections import Correction, apply
 from extract.document import Document
 from extract.model import Entity, Mention
+from extract.recognizer import ModelInfo
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,17 @@ class Annotations:
     model_version: str
     unplaced: tuple[Correction, ...] = field(default=())
     """Corrections that could not be placed in this text (it changed since they were made)."""
+
+    @property
+    def unplaced_notes(self) -> list[str]:
+        """A warning for each correction that could not be placed, naming the document."""
+        from extract.corrections import describe, why_unplaced
+
+        return [
+            f"{self.document.source}: correction not placed ({why_unplaced(correction)}): "
+            f"{describe(correction)}"
+            for correction in self.unplaced
+        ]
 
     @property
     def mentions(self) -> list[Mention]:
@@ -43,11 +55,23 @@ def annotate(
         if progress is not None:
             progress(batch)
     document_pass = getattr(annotator, "document_pass", True)
+    return annotations_of(document, mentions, corrections, annotator.info, document_pass)
+
+
+def annotations_of(
+    document: Document,
+    mentions: Iterable[Mention],
+    corrections: Sequence[Correction],
+    model: ModelInfo,
+    document_pass: bool = True,
+) -> Annotations:
+    """The model's mentions of a document with the user's corrections applied (and the
+    document-level pass run, unless ``document_pass`` is off), grouped: what the reader shows."""
     applied = apply(document.text, mentions, corrections, document_pass=document_pass)
     return Annotations(
         document=document,
         entities=tuple(applied.entities),
-        model_name=annotator.info.name,
-        model_version=annotator.info.version,
+        model_name=model.name,
+        model_version=model.version,
         unplaced=tuple(applied.unplaced),
     )

@@ -1,11 +1,12 @@
-"""`Annotator`: a document's mentions from any recogniser, streamed, the visible part first.
+"""`Annotator`: a document's mentions from any recogniser, streamed, the visible part first;
+or the mentions of many documents, read together in batches that run across their boundaries.
 
 The text is cut into chunks (`extract.chunks`); each is read inside a window of its
 neighbours and keeps the entities starting in its own span, so chunked entities equal
 whole-text ones. Chunks go to the recogniser in groups through an executor (in this process,
-or in worker processes for long texts); a complete run is cached by text, model and settings.
-Each group is chosen only when the executor asks for it, from around the reader's `Focus`
-at that moment: wherever the reader goes, what it sees is read next.
+in worker processes, or on a Dask cluster); a complete run is cached by text, model and
+settings. For one document, each group is chosen only when the executor asks for it, from
+around the reader's `Focus` at that moment: wherever the reader goes, what it sees is read next.
 """
 
 from __future__ import annotations
@@ -14,20 +15,40 @@ import hashlib
 import os
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from extract.cache import MentionCache, cache_key
 from extract.chunks import CHUNK_CAP, CHUNKER_VERSION, CONTEXT, Chunk, chunks
+from extract.errors import EntityReaderError
 from extract.model import Mention
-from extract.recognizer import Executor, Found, InProcess, ModelInfo, ProcessPool, Recognizer
+from extract.recognizer import (
+    Executor,
+    InProcess,
+    Lost,
+    ModelInfo,
+    Outcome,
+    ProcessPool,
+    Recognizer,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 LONG_TEXT = 100_000
 """Texts at least this long are annotated in worker processes by default."""
+
+BATCH_CHARS = 30_000
+"""Characters of text per batch when many documents are read together: small enough that the
+last batches of a run keep every worker busy, large enough that a batch costs far more than
+sending it."""
+
+FLUSH_EVERY = 32
+"""When many documents are read, the documents taken since the last batch are let through after
+this many, even if the batch is not full (documents found in the cache need no batch)."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +176,8 @@ class Annotator:
         self.cache = cache
         self.cap = cap
         self.context = context
+        self.batch_chars = BATCH_CHARS
+        """Characters per batch in `annotate_many`."""
         self.document_pass = True
         """The model's mentions go through the document-level pass (see extract.document_pass)."""
 
@@ -224,7 +247,7 @@ class Annotator:
                 if result is None:
                     break
                 group = handed.popleft()
-                found = _own(text, group, result)
+                found = _own(text, group, _found(result))
                 done += sum(c.end - c.start for c in group)
                 collected.extend(found)
                 yield Batch(found, done if done < total else total, total)
@@ -238,8 +261,116 @@ class Annotator:
             collected.sort()
             self.cache.put(self.key(sha), collected)
 
+    def annotate_many(
+        self, items: Iterable[T], text_of: Callable[[T], tuple[str, str] | None]
+    ) -> Iterator[tuple[T, tuple[Mention, ...] | Lost | None]]:
+        """The mentions of many documents, in their order: each item with its mentions
+        (sorted), `Lost` if a worker died on part of it each time, or None when ``text_of``
+        gives it no (text, sha256) to read.
 
-def _own(text: str, group: Sequence[Chunk], results: list[list[Found]]) -> tuple[Mention, ...]:
+        Items are taken from ``items`` only as the executor has room for their text. The
+        chunks of every document go into batches of about `batch_chars` characters that run
+        across document boundaries, so every worker stays busy however short the documents
+        are (a batch per document would leave workers idle, and one per worker would load the
+        model again and again). A document found in the cache needs no model; a complete
+        run of a document is cached.
+        """
+        queue: deque[_Reading[T]] = deque()
+        plans: deque[list[tuple[_Reading[T], int]]] = deque()
+
+        def batches() -> Iterator[list[str]]:
+            texts: list[str] = []
+            plan: list[tuple[_Reading[T], int]] = []
+            size = taken = 0
+            for item in items:
+                reading = _Reading(item)
+                queue.append(reading)
+                taken += 1
+                got = text_of(item)
+                if got is not None:
+                    reading.text, reading.sha = got
+                    stored = self.cached(*got)
+                    if stored is not None:
+                        reading.found = tuple(stored)
+                    else:
+                        reading.chunks = chunks(reading.text, self.cap, self.context)
+                        reading.outcomes = [[] for _ in reading.chunks]
+                        reading.waiting = len(reading.chunks)
+                    for index, chunk in enumerate(reading.chunks):
+                        texts.append(reading.text[chunk.window_start : chunk.window_end])
+                        plan.append((reading, index))
+                        size += chunk.window_end - chunk.window_start
+                        if size >= self.batch_chars:
+                            plans.append(plan)
+                            yield texts
+                            texts, plan, size, taken = [], [], 0, 0
+                if taken >= FLUSH_EVERY:
+                    plans.append(plan)
+                    yield texts  # perhaps empty: it lets the documents taken go through
+                    texts, plan, size, taken = [], [], 0, 0
+            if texts or taken:
+                plans.append(plan)
+                yield texts
+
+        results = self.executor_for(LONG_TEXT).run(self.recognizer, batches())
+        try:
+            for outcomes in results:
+                for (reading, index), outcome in zip(plans.popleft(), outcomes, strict=True):
+                    reading.outcomes[index] = outcome
+                    reading.waiting -= 1
+                while queue and queue[0].waiting == 0:
+                    reading = queue.popleft()
+                    yield reading.item, self._finished(reading)
+        finally:
+            results.close()
+        while queue:  # taken after the last batch: none of them waits for the model
+            reading = queue.popleft()
+            yield reading.item, self._finished(reading)
+
+    def _finished(self, reading: _Reading[T]) -> tuple[Mention, ...] | Lost | None:
+        """What `annotate_many` gives for a document whose every chunk is back."""
+        if reading.found is not None:
+            return reading.found
+        if not reading.sha:
+            return None
+        lost = next((o for o in reading.outcomes if isinstance(o, Lost)), None)
+        if lost is not None:
+            return lost
+        found = sorted(_own(reading.text, reading.chunks, _found(reading.outcomes)))
+        if self.cache is not None:
+            self.cache.put(self.key(reading.sha), found)
+        return tuple(found)
+
+
+@dataclass(eq=False)
+class _Reading(Generic[T]):
+    """A document of `Annotator.annotate_many` on its way through the executor."""
+
+    item: T
+    text: str = ""
+    sha: str = ""
+    chunks: list[Chunk] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Per chunk, what the executor gave for its window."""
+    waiting: int = 0
+    """Chunks whose outcome has not come back yet."""
+    found: tuple[Mention, ...] | None = None
+    """The mentions, when known without the model (the cache)."""
+
+
+def _found(outcomes: list[Outcome]) -> list[list[tuple[int, int, str]]]:
+    """The entities of each text of a batch; a text whose worker died raises."""
+    found = []
+    for outcome in outcomes:
+        if isinstance(outcome, Lost):
+            raise EntityReaderError(f"annotation stopped: {outcome.reason}")
+        found.append(outcome)
+    return found
+
+
+def _own(
+    text: str, group: Sequence[Chunk], results: Sequence[Sequence[tuple[int, int, str]]]
+) -> tuple[Mention, ...]:
     """The mentions each chunk's window holds that start in the chunk's own span, with
     offsets into the whole text."""
     found: list[Mention] = []

@@ -177,6 +177,11 @@ class SpacyRecognizer:
         """The model, its version and settings."""
         return self._info
 
+    def installed(self) -> ModelInfo:
+        """The model this process would load for ``info`` (read from its meta.json, spaCy not
+        imported): on another machine it may be another version, or missing (`ModelError`)."""
+        return SpacyRecognizer.for_model(self._info.location).info
+
     def nlp(self) -> Language:
         """The NER-only pipeline, loaded on first use."""
         with self._lock:

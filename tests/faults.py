@@ -125,3 +125,15 @@ def binary(
 
 def no_model(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("the model ran before the destination was checked")
+
+
+class DyingRecognizer:
+    """Kills the worker process that reads a text with the word "dies" in it, every time (as
+    the kernel would kill one out of memory); labels "Merkel" elsewhere."""
+
+    info = ModelInfo("dying", "1", "test")
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        if any("dies" in text for text in texts):
+            os._exit(9)
+        return [[(m, m + 6, "PERSON")] if (m := text.find("Merkel")) >= 0 else [] for text in texts]

@@ -106,6 +106,68 @@ class BrokenRecognizer:
         raise ModelError("model 'broken' cannot be loaded: it is a test")
 
 
+LOADS = 0
+"""How many times, in this process, a `LoadingRecognizer` loaded its model."""
+
+
+class LoadingRecognizer(WordRecognizer):
+    """`WordRecognizer` that "loads its model" on first use, as spaCy's does: each copy
+    unpickled in a worker loads it again, and `LOADS` counts the loads of this process."""
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        super().__init__(words, name="loading")
+        self._loaded = False
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        global LOADS
+        if not self._loaded:
+            self._loaded = True
+            LOADS += 1
+        return super().recognise(texts)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_loaded": False}  # the model stays behind
+
+
+class KillingRecognizer(WordRecognizer):
+    """`WordRecognizer` that kills the worker process reading certain texts, as the kernel
+    kills one out of memory: every time for a text with ``always`` in it, and once only (the
+    first worker to claim the flag file ``flag``, by renaming it) for one with ``once``."""
+
+    def __init__(self, words: Mapping[str, str], flag: Path | None = None) -> None:
+        # A name of its own: a Dask worker keeps one recogniser per model it has seen.
+        super().__init__(words, name="killing" if flag is None else f"killing-{flag}")
+        self.flag = flag
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        import os
+
+        for text in texts:
+            if "always" in text:
+                os._exit(9)
+            if "once" in text and self.flag is not None:
+                try:
+                    os.rename(self.flag, self.flag.with_name(self.flag.name + ".taken"))
+                except FileNotFoundError:
+                    continue  # already claimed: this time the text is read
+                os._exit(9)
+        return super().recognise(texts)
+
+
+class OtherModelRecognizer(WordRecognizer):
+    """`WordRecognizer` whose model, in a process that has ``installed_file``, is the version
+    that file holds: a worker with another model than the client's."""
+
+    def __init__(self, words: Mapping[str, str], installed_file: Path) -> None:
+        super().__init__(words, name="other")
+        self.installed_file = installed_file
+
+    def installed(self) -> ModelInfo:
+        info = self.info
+        version = self.installed_file.read_text(encoding="utf-8").strip()
+        return ModelInfo(info.name, version, info.location, info.settings)
+
+
 def record() -> None:
     """Write the record again from the installed model (``python tests/sample.py``)."""
     from extract.annotator import Annotator

@@ -1,9 +1,15 @@
-"""The README, --help and the help screen list the same keys."""
+"""The README, --help and the help screen list the same keys; the README's corpus queries run."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
+
+import pytest
+from sample import SAMPLE
+from test_corpus import export
+from test_export_cli import MODEL
 
 from tui.bindings import APP_KEYS, READER_KEYS, keys_help, keys_markdown
 from tui.cli import reader_parser
@@ -39,7 +45,7 @@ def test_readme_lists_every_format_and_every_tool() -> None:
     from extract.importers import IMPORTERS
 
     text = README.read_text(encoding="utf-8")
-    export = text[text.index("## Export") : text.index("## Reading annotations back")]
+    export = text[text.index("## Export") : text.index("## Corpora")]
     listed = re.findall(r"^\| `([\w-]+)` \|", export, re.M)
     assert listed == list(FORMATS)
     reading = text[text.index("## Reading annotations back") : text.index("## Scoring")]
@@ -77,3 +83,23 @@ def test_help_lists_every_input_format() -> None:
         for fmt in FORMATS.values():
             assert fmt.description in text
             assert " ".join(fmt.extensions) in text
+
+
+def test_the_readme_queries_run_on_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ENTITY_READER_MODEL", MODEL)
+    (tmp_path / "corpus" / "b").mkdir(parents=True)
+    (tmp_path / "corpus" / "a.txt").write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "corpus" / "b" / "a.txt").write_text(
+        "Haider al-Abadi spoke in Baghdad. Haider al-Abadi left for Syria.\n", encoding="utf-8"
+    )
+    index = tmp_path / "corpus.sqlite"
+    assert export(tmp_path / "corpus", "--out-dir", tmp_path / "out", "--index", index) == 0
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### The corpus index") : text.index("## Reading annotations back")]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.S)
+    assert len(queries) == 5
+    db = sqlite3.connect(index)
+    answered = [bool(db.execute(query).fetchall()) for query in queries]
+    assert answered[:4] == [True] * 4  # the last needs a label the pass changed

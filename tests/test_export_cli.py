@@ -15,6 +15,7 @@ import pytest
 from spacy.tokens import DocBin
 
 from extract.annotations import annotate
+from extract.corpus import MANIFEST
 from extract.document import load
 from extract.exporters import FORMATS, ExportOptions
 from extract.exporters.tokens import vocab
@@ -164,8 +165,8 @@ def test_out_dir_writes_one_export_per_input(name: str, jobs: str, tmp_path: Pat
         for path in export_format.paths(out / (source.stem + export_format.extension))
     )
     if name == "brat":
-        expected = sorted([*expected, "annotation.conf"])  # one for the folder
-    assert sorted(p.name for p in out.iterdir()) == expected
+        expected = [*expected, "annotation.conf"]  # one for the folder
+    assert sorted(p.name for p in out.iterdir()) == sorted([*expected, MANIFEST])
     if name == "spacy":
         for source in inputs:
             (doc,) = DocBin().from_disk(out / f"{source.stem}.spacy").get_docs(vocab())
@@ -188,7 +189,7 @@ def test_standard_input_alone_goes_to_out_dir_as_stdin(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert [p.name for p in out.iterdir()] == ["stdin.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "stdin.jsonl"]
     [task] = [json.loads(line) for line in (out / "stdin.jsonl").read_text().splitlines()]
     assert task["text"] == "Angela Merkel met Emmanuel Macron in Paris.\n"
     assert {span["text"] for span in task["spans"]} >= {"Angela Merkel", "Paris"}
@@ -217,7 +218,7 @@ def test_out_dir_reports_a_failing_input_and_goes_on(
     ]
     assert main(args) == 1
     assert "missing.txt: no such file" in capsys.readouterr().err
-    assert [p.name for p in out.iterdir()] == ["paris.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "paris.csv"]
 
 
 def test_brat_never_overwrites_the_text_it_exports(

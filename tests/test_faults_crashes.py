@@ -108,16 +108,16 @@ def test_a_batch_reports_each_failure_and_goes_on(
     pdf.write_bytes(_pdf_with_lone_surrogate())
     bug = short_text(tmp_path, "bug.txt")
     missing = tmp_path / "missing.txt"
-    from extract import annotations as annotations_module
+    from extract import corpus_export
 
-    real_annotate = annotations_module.annotate
+    real_annotations_of = corpus_export.annotations_of
 
     def failing(document: Document, *args: Any, **kwargs: Any) -> Any:
         if document.source == str(bug):
             raise TypeError("something no one expected")
-        return real_annotate(document, *args, **kwargs)
+        return real_annotations_of(document, *args, **kwargs)
 
-    monkeypatch.setattr(annotations_module, "annotate", failing)
+    monkeypatch.setattr(corpus_export, "annotations_of", failing)
     out = tmp_path / "out"
     args = [good, missing, bug, pdf, "-f", "conll", "--out-dir", out, "--jobs", "1"]
     assert export(*args) == 1
@@ -130,35 +130,42 @@ def test_a_batch_reports_each_failure_and_goes_on(
         f"2 of 4 files exported to {out}: " + lines[-1].split(": ", 1)[1],
     ]
     assert lines[-1].endswith("; 2 failed")
-    assert sorted(p.name for p in out.iterdir()) == ["broken-font.conll", "good.conll"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "broken-font.conll",
+        "entity-reader.manifest.jsonl",
+        "good.conll",
+    ]
 
 
 def test_a_batch_survives_a_worker_that_dies(tmp_path: Path) -> None:
-    from tui import export_cli
+    from faults import DyingRecognizer
 
-    jobs = [
-        export_cli._Job(str(tmp_path / f"{name}.txt"), tmp_path / f"{name}.json", "json", None, None, True)
-        for name in ("a", "dies", "b", "c")
-    ]  # fmt: skip
-    seen: list[export_cli._Outcome] = []
-    export_cli._run_pooled(jobs, 2, seen.append, run=_dies_on_dies)
-    assert sorted((o.source.rsplit("/", 1)[-1], o.error is None) for o in seen) == [
-        ("a.txt", True),
-        ("b.txt", True),
-        ("c.txt", True),
-        ("dies.txt", False),
+    from extract.annotator import Annotator
+    from extract.corpus import discover, targets
+    from extract.corpus_export import CorpusExport
+    from extract.recognizer import ProcessPool
+
+    (tmp_path / "in").mkdir()
+    for name in ("a", "dies", "b", "c"):
+        (tmp_path / "in" / f"{name}.txt").write_text(f"{SHORT}{name}\n", encoding="utf-8")
+    found = discover([str(tmp_path / "in")])
+    out = tmp_path / "out"
+    annotator = Annotator(recognizer=DyingRecognizer(), executor=ProcessPool(2), cache=None)
+    export = CorpusExport(annotator, "json", out)
+    seen = list(export.run(found.sources, targets("json", found.sources, out)))
+    assert [(Path(o.source.path).name, o.status) for o in seen] == [
+        ("a.txt", "exported"),
+        ("b.txt", "exported"),
+        ("c.txt", "exported"),
+        ("dies.txt", "failed"),
     ]
-    (dead,) = [o for o in seen if o.error]
-    assert "stopped unexpectedly" in str(dead.error)
-
-
-def _dies_on_dies(job: Any) -> Any:
-    """A job runner whose worker process dies on the file named "dies" (as if killed)."""
-    from tui.export_cli import _Outcome
-
-    if job.source.endswith("dies.txt"):
-        os._exit(9)
-    return _Outcome(job.source, job.target, 1, 1, None)
+    assert "stopped unexpectedly" in str(seen[-1].error)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.json",
+        "b.json",
+        "c.json",
+        "entity-reader.manifest.jsonl",
+    ]
 
 
 def _non_utf8_name(folder: Path) -> Path:

@@ -170,7 +170,7 @@ class TestRegistry:
 
     def test_the_built_in_formats_in_order(self) -> None:
         assert choices() == ["auto", "text", "html", "markdown", "epub", "pdf"]
-        assert FORMATS["text"].sniff is None and not FORMATS["text"].extensions
+        assert FORMATS["text"].sniff is None and FORMATS["text"].extensions == (".txt", ".text")
 
     @pytest.mark.usefixtures("tsv")
     def test_chosen_by_content_then_by_extension(self) -> None:

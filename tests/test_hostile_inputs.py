@@ -66,7 +66,7 @@ def _nul_bytes(folder: Path) -> Path:
 
 NOT_TEXT: dict[str, tuple[Callable[[Path], Path], str]] = {
     "missing": (_missing, "no such file"),
-    "directory": (_directory, "is a directory, not a text file"),
+    "directory": (_directory, "is a directory"),  # export: with --out-dir it reads the folder
     "png": (_png, "looks binary"),
     "nul-bytes": (_nul_bytes, "looks binary"),
 }

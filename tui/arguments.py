@@ -69,7 +69,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes for spaCy (default: 2 for long texts, in-process for short ones)",
+        help="worker processes for spaCy (default: 2 for long texts and corpora, in-process for "
+        "short ones; with --backend dask, the workers of the local cluster)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the cache of model results"
@@ -202,15 +203,17 @@ def export_parser() -> argparse.ArgumentParser:
     )
     parser.epilog_later = lambda: (
         f"formats:\n{_formats_help()}\n\n{_input_formats_help()}\n\n"
-        "FILE may be - for standard input."
+        "FILE may be - for standard input. A FOLDER is read recursively (its documents, by "
+        "extension and content; hidden files and earlier exports left out) and needs "
+        "--out-dir, which mirrors its tree."
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "files",
         metavar="FILE",
         nargs="*",
-        help="texts to annotate (with --import, the one text the annotations belong to; "
-        "optional when the file carries its text)",
+        help="texts or folders of texts to annotate (with --import, the one text the "
+        "annotations belong to; optional when the file carries its text)",
     )
     parser.add_argument(
         "--format",
@@ -230,7 +233,36 @@ def export_parser() -> argparse.ArgumentParser:
         "--out-dir",
         metavar="DIR",
         type=Path,
-        help="write one export per input into DIR (needed for several files)",
+        help="write one export per document into DIR, mirroring the folders given, with a "
+        "manifest; a rerun skips documents whose export is current (needed for several files "
+        "and for folders)",
+    )
+    parser.add_argument(
+        "--index",
+        metavar="PATH",
+        type=Path,
+        help="with --out-dir: the SQLite corpus index to write (default: one per folder in the "
+        "user data folder)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["local", "dask"],
+        default="local",
+        help="with --out-dir: run the model in worker processes here (local, the default) or "
+        "on a Dask cluster (dask; needs pip install 'entity-reader[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to use, tcp://HOST:PORT (implies --backend dask; default: a "
+        "local cluster of one worker process per core)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the Dask scheduler has to answer and to have a worker (default: 10)",
     )
     splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
     parser.add_argument(

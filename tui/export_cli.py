@@ -1,20 +1,17 @@
-"""``entity-reader export``: one file to a path or stdout, or many files into a folder.
+"""``entity-reader export``: one file to a path or stdout; many files and folders go to
+`tui.corpus_cli` (``--out-dir``).
 
 The destination is checked before any annotating (a wrong ``-o`` costs no minutes of model
-time). A batch (``--out-dir``) reports each file that fails on one line as it fails and goes
-on with the rest; its summary counts the failures.
+time).
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import signal
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from extract.annotations import Annotations
 from extract.atomic import check_writable, reason
@@ -25,39 +22,16 @@ from extract.exporters import (
     CompanionExistsError,
     ExportOptions,
     clobbered,
-    default_target,
+    companions_refused,
     files_for,
     overwrites_source,
     render_text,
     write,
+    write_failed,
 )
-from tui.cli import PROG, check_jobs, say, warn, write_stdout
-from tui.visible import visible
+from tui.cli import check_jobs, say, warn, write_stdout
 
 Warn = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class _Job:
-    source: str
-    target: Path
-    format: str
-    options: ExportOptions
-    model: str | None
-    no_cache: bool
-    format_in: str = "auto"
-    limit: int | None = None
-    force: bool = False
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    source: str
-    target: Path | None
-    entities: int
-    mentions: int
-    error: str | None
-    warnings: tuple[str, ...] = field(default=())
 
 
 def _annotations(
@@ -99,17 +73,13 @@ def _annotations(
     if annotator.cache is not None:
         for problem in annotator.cache.problems:
             warn(problem)
-    _warn_unplaced(annotations, source, warn)
+    _warn_unplaced(annotations, warn)
     return annotations
 
 
-def _warn_unplaced(annotations: Annotations, source: str, warn: Warn) -> None:
-    from extract.corrections import describe, why_unplaced
-
-    for correction in annotations.unplaced:
-        warn(
-            f"{source}: correction not placed ({why_unplaced(correction)}): {describe(correction)}"
-        )
+def _warn_unplaced(annotations: Annotations, warn: Warn) -> None:
+    for told in annotations.unplaced_notes:
+        warn(told)
 
 
 def _imported(
@@ -138,7 +108,7 @@ def _imported(
     if before is not None:
         before(document, imported)
     annotations = imported.annotations(log)
-    _warn_unplaced(annotations, document.source, warn)
+    _warn_unplaced(annotations, warn)
     return annotations
 
 
@@ -160,62 +130,6 @@ def _options(args: argparse.Namespace) -> ExportOptions:
 def _counts(annotations: Annotations) -> tuple[int, int]:
     entities = annotations.entities
     return len(entities), sum(len(e.mentions) for e in entities)
-
-
-def _companions_refused(error: CompanionExistsError) -> str:
-    return f"{error.strerror}: not overwritten (--force replaces it)"
-
-
-def _write_failed(target: Path, error: OSError) -> str:
-    if isinstance(error, CompanionExistsError):
-        return _companions_refused(error)
-    return f"cannot write {error.filename or target}: {reason(error)}"
-
-
-def _run_job(job: _Job) -> _Outcome:
-    """Export one file of a batch; every failure, expected or not, becomes its outcome."""
-    told: list[str] = []
-    try:
-        annotations = _annotations(
-            job.source,
-            job.model,
-            job.no_cache,
-            0,
-            None,
-            job.format_in,
-            limit=job.limit,
-            warn=told.append,
-        )
-        try:
-            write(job.format, annotations, job.target, job.options, force=job.force)
-        except OSError as error:
-            return _Outcome(job.source, None, 0, 0, _write_failed(job.target, error), tuple(told))
-        entities, mentions = _counts(annotations)
-        return _Outcome(job.source, job.target, entities, mentions, None, tuple(told))
-    except EntityReaderError as error:
-        message = str(error)
-        if job.source not in message:
-            message = f"{job.source}: {message}"
-        return _Outcome(job.source, None, 0, 0, message, tuple(told))
-    except Exception as error:  # one file's bug or fault must not stop the others
-        failure = f"{type(error).__name__}: {error}".strip()
-        return _Outcome(
-            job.source, None, 0, 0, f"{job.source}: export failed ({failure})", tuple(told)
-        )
-
-
-def _batch_worker_start(parent: int) -> None:
-    """A batch worker: stops with its parent, and a termination removes what it was writing."""
-    from extract.recognizer import stop_with_parent
-
-    stop_with_parent(parent)
-
-    def terminated(number: int, frame: object) -> NoReturn:
-        raise SystemExit(128 + number)  # unwinds through write_atomic, which cleans up
-
-    signal.signal(signal.SIGTERM, terminated)
-    # Ctrl+C reaches the whole process group: the parent alone answers it, ending the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_target(format_name: str, target: Path, source: str) -> None:
@@ -250,7 +164,7 @@ def _refuse_companions(
         bare = Annotations(document, (), name, version)
         taken = clobbered(format_name, files_for(format_name, bare, target, options), target)
         if taken:
-            raise EntityReaderError(_companions_refused(CompanionExistsError(taken)))
+            raise EntityReaderError(companions_refused(CompanionExistsError(taken)))
 
     return check
 
@@ -270,6 +184,14 @@ def export_files(args: argparse.Namespace) -> int:
             raise EntityReaderError("--import exports annotations from a file: no model runs")
     elif not args.files:
         raise EntityReaderError("give the FILE to export (or --import PATH)")
+    corpus_only = [
+        option
+        for option, given in (
+            ("--backend dask", args.backend == "dask" or args.scheduler is not None),
+            ("--index", args.index is not None),
+        )
+        if given
+    ]
     if args.out_dir is not None:
         if args.annotations is not None:
             raise EntityReaderError(
@@ -277,7 +199,16 @@ def export_files(args: argparse.Namespace) -> int:
             )
         if args.output is not None:
             raise EntityReaderError("give either -o or --out-dir, not both")
-        return _export_many(args, jobs, limit, options)
+        from tui.corpus_cli import export_corpus
+
+        return export_corpus(args, jobs, limit, options)
+    folder = next((f for f in args.files if f != "-" and os.path.isdir(f)), None)
+    if folder is not None:
+        raise EntityReaderError(
+            f"{folder} is a directory: export the documents in it with --out-dir DIR"
+        )
+    if corpus_only:
+        raise EntityReaderError(f"{corpus_only[0]} applies to exports with --out-dir DIR")
     if len(args.files) > 1:
         raise EntityReaderError("several files need --out-dir DIR")
     source = args.files[0] if args.files else None
@@ -316,145 +247,8 @@ def export_files(args: argparse.Namespace) -> int:
     try:
         written = write(args.format, annotations, target, options, force=args.force)
     except OSError as error:
-        raise EntityReaderError(_write_failed(target, error)) from None
+        raise EntityReaderError(write_failed(target, error)) from None
     entities, mentions = _counts(annotations)
     names = ", ".join(str(p) for p in written)
     say(f"wrote {names}: {entities} entities, {mentions} mentions")
     return 0
-
-
-def _export_many(
-    args: argparse.Namespace, jobs: int | None, limit: int, options: ExportOptions
-) -> int:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from extract.annotator import usable_cores
-
-    folder: Path = args.out_dir
-    if "-" in args.files and len(args.files) > 1:
-        raise EntityReaderError("standard input cannot be one of several files")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        check_writable(folder / ".entity-reader-probe")
-    except OSError as error:
-        raise EntityReaderError(f"cannot write into {folder}: {reason(error)}") from None
-    targets: dict[Path, str] = {}
-    batch: list[_Job] = []
-    for source in args.files:
-        target = default_target(args.format, source, folder)
-        if target in targets:
-            raise EntityReaderError(f"{source} and {targets[target]} would both write {target}")
-        targets[target] = source
-        batch.append(
-            _Job(
-                source,
-                target,
-                args.format,
-                options,
-                args.model,
-                args.no_cache,
-                args.format_in,
-                limit,
-                args.force,
-            )
-        )
-    workers = max(1, min(jobs or 2, usable_cores(), len(batch)))
-    console = Console(stderr=True)
-    outcomes: list[_Outcome] = []
-
-    def show(line: str) -> None:
-        console.print(visible(line), markup=False, highlight=False, soft_wrap=True)
-
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("annotating", total=len(batch))
-
-        def report(outcome: _Outcome) -> None:
-            outcomes.append(outcome)
-            for told in outcome.warnings:
-                show(f"{PROG}: warning: {told}")
-            if outcome.error:
-                show(f"{PROG}: error: {outcome.error}")
-            progress.advance(task)
-
-        if workers == 1:
-            for job in batch:
-                report(_run_job(job))
-        else:
-            _run_pooled(batch, workers, report)
-    failed = [o for o in outcomes if o.error]
-    done = [o for o in outcomes if not o.error]
-    mentions = sum(o.mentions for o in done)
-    entities = sum(o.entities for o in done)
-    summary = (
-        f"{len(done)} of {len(batch)} files exported to {folder}: "
-        f"{entities} entities, {mentions} mentions"
-    )
-    show(summary + (f"; {len(failed)} failed" if failed else ""))
-    return 1 if failed else 0
-
-
-def _run_pooled(
-    batch: list[_Job],
-    workers: int,
-    report: Callable[[_Outcome], None],
-    run: Callable[[_Job], _Outcome] = _run_job,
-) -> None:
-    """Run jobs in worker processes, reporting each as it ends (``run`` does one job).
-
-    A worker that dies (killed, out of memory) breaks its whole pool: every job it still held
-    is run again on its own, so only a file that kills its worker fails.
-    """
-    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = multiprocessing.get_context("spawn")
-
-    def pool(size: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            size,
-            mp_context=context,
-            initializer=_batch_worker_start,
-            initargs=(os.getpid(),),
-        )
-
-    def outcomes(executor: ProcessPoolExecutor, jobs: Iterable[_Job]) -> list[_Job]:
-        """Report the outcome of each job; return those whose worker died."""
-        futures: dict[Future[_Outcome], _Job] = {executor.submit(run, j): j for j in jobs}
-        broken: list[_Job] = []
-        try:
-            for future in as_completed(futures):
-                try:
-                    report(future.result())
-                except BrokenProcessPool:
-                    broken.append(futures[future])
-        except BaseException:
-            _stop(executor)
-            raise
-        executor.shutdown()
-        return broken
-
-    for job in outcomes(pool(workers), batch):
-        if outcomes(pool(1), [job]):
-            report(
-                _Outcome(
-                    job.source,
-                    None,
-                    0,
-                    0,
-                    f"{job.source}: the process exporting it stopped unexpectedly (out of memory?)",
-                )
-            )
-
-
-def _stop(executor: Any) -> None:
-    """End a pool's workers now (shutting down waits for the files they are on)."""
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        process.terminate()
-    executor.shutdown(wait=False, cancel_futures=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.annotations import Annotations
-from extract.atomic import PathError, read_regular, write_atomic
+from extract.atomic import PathError, read_regular, reason, write_atomic
 from extract.exporters.progress import advance
 
 
@@ -123,6 +123,18 @@ class CompanionExistsError(PathError):
         listed = ", ".join(str(path) for path in paths)
         super().__init__(errno.EEXIST, f"{listed} already exists with other content", listed)
         self.paths = paths
+
+
+def companions_refused(error: CompanionExistsError) -> str:
+    """Why an export was refused: a companion file is there with other content."""
+    return f"{error.strerror}: not overwritten (--force replaces it)"
+
+
+def write_failed(target: Path, error: OSError) -> str:
+    """Why an export could not be written, in one line."""
+    if isinstance(error, CompanionExistsError):
+        return companions_refused(error)
+    return f"cannot write {error.filename or target}: {reason(error)}"
 
 
 def clobbered(name: str, files: dict[Path, bytes], target: Path) -> list[Path]:

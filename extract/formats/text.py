@@ -29,5 +29,7 @@ TEXT = register(
         title="plain text",
         description="plain text, decoded exactly",
         read=read_text,
+        # What it is anyway when nothing else is; a folder's .txt files are read by them.
+        extensions=(".txt", ".text"),
     )
 )

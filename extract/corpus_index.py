@@ -1,0 +1,371 @@
+"""The corpus index: one SQLite database of a corpus's documents, entities and mentions.
+
+Every corpus export writes one (`CorpusIndex`), so the corpus can be queried with ``sqlite3``
+(the README shows how) and read by the corpus reader. What it holds is what the reader shows
+and every export writes: the entities after the document-level pass and the user's
+corrections, each mention with its label and the model's own. An entity's ``key`` (its
+category and its folded display name) names the same entity across documents.
+
+The database is in WAL mode and written one document per transaction, so a run and a reader,
+or two runs, can share it; an interrupted run leaves every document it finished. Its schema is
+versioned (``PRAGMA user_version``): an older index is migrated, one written by a newer
+entity-reader is refused, and a corrupt one is set aside and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extract.atomic import aside_path, reason
+from extract.errors import EntityReaderError
+from extract.model import Entity
+from extract.names import fold
+from extract.storage import data_dir
+
+SCHEMA_VERSION = 1
+"""The version of the tables below; an index of a higher version is refused."""
+
+BUSY_TIMEOUT_MS = 120_000
+"""How long a writer waits for another (a second run on the same index) before giving up."""
+
+_SCHEMA_1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT,
+    format TEXT,
+    length INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+    error TEXT,
+    model TEXT,
+    model_version TEXT,
+    view_key TEXT,
+    entities INTEGER NOT NULL DEFAULT 0,
+    mentions INTEGER NOT NULL DEFAULT 0,
+    indexed_at TEXT NOT NULL
+);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    document INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    entity TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    key TEXT NOT NULL,
+    mentions INTEGER NOT NULL
+);
+CREATE INDEX entities_by_key ON entities(key);
+CREATE INDEX entities_by_document ON entities(document);
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    document INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    entity INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    model_label TEXT,
+    source TEXT NOT NULL CHECK (source IN ('model', 'user'))
+);
+CREATE INDEX mentions_by_document ON mentions(document, start);
+CREATE INDEX mentions_by_entity ON mentions(entity);
+CREATE VIRTUAL TABLE texts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIEW corpus_entities AS
+    SELECT key,
+           category,
+           (SELECT name FROM entities AS same WHERE same.key = e.key
+            GROUP BY name ORDER BY count(*) DESC, name LIMIT 1) AS name,
+           count(DISTINCT document) AS documents,
+           sum(mentions) AS mentions
+    FROM entities AS e
+    GROUP BY key;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_1}
+"""The SQL that takes an index from the version before each key to that version."""
+
+
+class CorpusIndexError(EntityReaderError):
+    """The index cannot be used (written by a newer version, or not writable)."""
+
+
+def entity_key(category: str, name: str) -> str:
+    """The same entity across documents: its category and its display name folded as names
+    are compared inside a document (case, accents and spacing set aside)."""
+    return f"{category}:{fold(name)}"
+
+
+def default_index_path(inputs: Sequence[str]) -> Path:
+    """Where the index of a corpus lives unless ``--index`` says: the user data folder, under
+    a name made from the folder exported (or from every input, when there are several)."""
+    real = sorted(os.path.realpath(path) for path in inputs)
+    digest = hashlib.sha256("\0".join(real).encode("utf-8", "surrogateescape")).hexdigest()
+    stem = Path(real[0]).name if len(real) == 1 else "corpus"
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:40] or "corpus"
+    return data_dir() / "indexes" / f"{safe}-{digest[:16]}.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class CorpusIndex:
+    """A corpus index opened for writing (see the module's description)."""
+
+    def __init__(self, path: Path, *, root: str = "") -> None:
+        """Open (or create) the index at ``path``; ``root`` says what corpus it indexes. A
+        corrupt file is moved aside (``*.corrupt``) and a new index started: see
+        ``problems``. One written by a newer version raises `CorpusIndexError`."""
+        self.path = path
+        self.problems: list[str] = []
+        """What the user should know about the index (set aside, rebuilt)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CorpusIndexError(f"cannot write the index {path}: {reason(error)}") from None
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and not _corrupt(error):
+                raise CorpusIndexError(f"cannot open the index {path}: {error}") from None
+            self._set_aside(error)
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as again:
+                raise CorpusIndexError(f"cannot open the index {path}: {again}") from None
+        if root:
+            with self._writing():
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('root', ?)", (root,))
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(db)
+            (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring the schema to `SCHEMA_VERSION` in one transaction (another run doing the
+        same waits, then finds it done); refuse a newer one."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version > SCHEMA_VERSION:
+                raise CorpusIndexError(
+                    f"the index {self.path} was written by a newer entity-reader (schema "
+                    f"{version}, this one reads {SCHEMA_VERSION}): upgrade, or give another "
+                    "--index"
+                )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[step]):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('written_by', ?)",
+                    (str(step), _writer()),
+                )
+                db.execute(f"PRAGMA user_version = {step}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _set_aside(self, error: Exception) -> None:
+        """Keep a corrupt index for inspection under another name, so a new one is built."""
+        aside = aside_path(self.path)
+        try:
+            os.replace(self.path, aside)
+        except OSError as failure:
+            raise CorpusIndexError(
+                f"the index {self.path} is corrupt ({error}) and cannot be moved aside: "
+                f"{reason(failure)}"
+            ) from None
+        for suffix in ("-wal", "-shm"):
+            extra = Path(f"{self.path}{suffix}")
+            if extra.exists():
+                try:
+                    os.replace(extra, Path(f"{aside}{suffix}"))
+                except OSError:
+                    extra.unlink(missing_ok=True)
+        self.problems.append(f"the index was corrupt ({error}): moved to {aside}, rebuilt")
+
+    def _writing(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def current(self, path: str) -> tuple[str, int, int] | None:
+        """The view key a document was indexed with and its entity and mention counts, if it
+        was indexed (not failed)."""
+        row = self._db.execute(
+            "SELECT view_key, entities, mentions FROM documents WHERE path = ? AND status = 'done'",
+            (path,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+    def put(
+        self,
+        path: str,
+        *,
+        sha256: str,
+        fmt: str,
+        text: str,
+        model: str,
+        model_version: str,
+        view_key: str,
+        entities: Sequence[Entity],
+    ) -> None:
+        """Replace what the index holds of a document with these entities, in one transaction."""
+        count = sum(len(entity.mentions) for entity in entities)
+        with self._writing() as db:
+            document = self._document(db, path)
+            db.execute(
+                "UPDATE documents SET sha256 = ?, format = ?, length = ?, status = 'done', "
+                "error = NULL, model = ?, model_version = ?, view_key = ?, entities = ?, "
+                "mentions = ?, indexed_at = ? WHERE id = ?",
+                (
+                    sha256,
+                    fmt,
+                    len(text),
+                    model,
+                    model_version,
+                    view_key,
+                    len(entities),
+                    count,
+                    _now(),
+                    document,
+                ),
+            )
+            for entity in entities:
+                cursor = db.execute(
+                    "INSERT INTO entities (document, entity, name, category, key, mentions) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        document,
+                        entity.id,
+                        entity.name,
+                        entity.category,
+                        entity_key(entity.category, entity.name),
+                        len(entity.mentions),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO mentions (document, entity, start, end, text, label, "
+                    "model_label, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            document,
+                            cursor.lastrowid,
+                            m.start,
+                            m.end,
+                            m.text,
+                            m.label,
+                            m.model_label or None,
+                            m.source,
+                        )
+                        for m in entity.mentions
+                    ],
+                )
+            db.execute("INSERT INTO texts (rowid, text) VALUES (?, ?)", (document, text))
+
+    def failed(self, path: str, error: str) -> None:
+        """Record that a document could not be indexed (what was indexed of it is dropped:
+        the index shows the corpus as it is)."""
+        with self._writing() as db:
+            document = self._document(db, path)
+            db.execute(
+                "UPDATE documents SET status = 'failed', error = ?, entities = 0, mentions = 0, "
+                "view_key = NULL, indexed_at = ? WHERE id = ?",
+                (error, _now(), document),
+            )
+
+    def _document(self, db: sqlite3.Connection, path: str) -> int:
+        """The id of ``path``'s row, emptied of its entities, mentions and text."""
+        row = db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            cursor = db.execute(
+                "INSERT INTO documents (path, status, indexed_at) VALUES (?, 'failed', ?)",
+                (path, _now()),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+        document = int(row[0])
+        db.execute("DELETE FROM mentions WHERE document = ?", (document,))
+        db.execute("DELETE FROM entities WHERE document = ?", (document,))
+        db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
+        return document
+
+    def prune(self, folders: Iterable[str], kept: Callable[[str], bool]) -> int:
+        """Drop the documents inside ``folders`` that ``kept`` does not keep (files gone from
+        the folder since an earlier run); return how many."""
+        dropped = 0
+        for folder in folders:
+            prefix = folder.rstrip(os.sep) + os.sep
+            rows = self._db.execute(
+                "SELECT id, path FROM documents WHERE substr(path, 1, ?) = ?",
+                (len(prefix), prefix),
+            ).fetchall()
+            gone = [int(row[0]) for row in rows if not kept(str(row[1]))]
+            for document in gone:
+                with self._writing() as db:
+                    db.execute("DELETE FROM mentions WHERE document = ?", (document,))
+                    db.execute("DELETE FROM entities WHERE document = ?", (document,))
+                    db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
+                    db.execute("DELETE FROM documents WHERE id = ?", (document,))
+            dropped += len(gone)
+        return dropped
+
+    def close(self) -> None:
+        """Close the database (what was written is already committed)."""
+        self._db.close()
+
+    def __enter__(self) -> CorpusIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """``with``: one write transaction, taken at once (``BEGIN IMMEDIATE``), committed on
+    leaving, rolled back on an exception (an interruption included)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (none holds a semicolon inside)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _corrupt(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _writer() -> str:
+    from extract import __version__
+
+    return f"entity-reader {__version__}"

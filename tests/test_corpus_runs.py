@@ -131,6 +131,9 @@ def test_an_interrupted_run_goes_on_where_it_stopped(tmp_path: Path) -> None:
             assert (out / path.relative_to(tmp_path / "clean")).read_bytes() == path.read_bytes()
 
 
+COUNT = 240  # documents in the interrupted run
+
+
 def _corpus_of(folder: Path, count: int) -> Path:
     """``count`` news-sized files made of the sample's paragraphs."""
     pieces = paragraphs()
@@ -151,7 +154,9 @@ def _records(out: Path) -> list[dict[str, object]]:
 def test_ctrl_c_or_kill_stops_a_run_the_same_command_resumes(
     how: signal.Signals, jobs: str, tmp_path: Path
 ) -> None:
-    corpus = _corpus_of(tmp_path / "corpus", 60)
+    # enough documents that the first batches written leave most still to read: a run
+    # hands each worker several batches of about 30,000 characters at once
+    corpus = _corpus_of(tmp_path / "corpus", COUNT)
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
     command = [str(BINARY), "export", str(corpus), "--out-dir", str(out), "--index", str(index)]
     command += ["--jobs", jobs, "--no-cache"]
@@ -168,7 +173,7 @@ def test_ctrl_c_or_kill_stops_a_run_the_same_command_resumes(
     if how == signal.SIGINT:
         assert "stopped after" in err.decode() and "Traceback" not in err.decode()
     done = _records(out)
-    assert 3 <= len(done) < 60
+    assert 3 <= len(done) < COUNT
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     if how == signal.SIGINT:
         assert not leftovers  # removed as the run unwound
@@ -189,8 +194,8 @@ def test_ctrl_c_or_kill_stops_a_run_the_same_command_resumes(
     # between its export and its index row.
     current = re.search(r"\((\d+) already current\)", again.stderr)
     assert current is not None and len(done) - 1 <= int(current.group(1)) <= len(done)
-    assert len(_records(out)) == 60
+    assert len(_records(out)) == COUNT
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]  # cleared on the way
     assert sorted(p.name for p in out.rglob("*.json")) == sorted(
-        f"article-{n:03d}.json" for n in range(60)
+        f"article-{n:03d}.json" for n in range(COUNT)
     )

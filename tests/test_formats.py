@@ -6,19 +6,13 @@ import io
 import subprocess
 import sys
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from ebooklib import epub
-from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+from format_builders import BOOK, SAMPLES, make_epub
 
-from extract.document import Document, Section, check_length, load
+from extract.document import Document, check_length, load
 from extract.errors import DocumentError
 from extract.formats import FORMATS, InputFormat, choices, formats_help, from_bytes, sniff
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>The Harbour | Gazette</title>
@@ -35,67 +29,6 @@ steamer, and the city council of Lisbon paid for the new pier at Cais do Sodré.
 <p>Passengers can cross to Barreiro every night until October, the council said on Tuesday.</p>
 </article><footer>© 2024 Gazette. All rights reserved.</footer></body></html>
 """
-
-# -- builders ---------------------------------------------------------------------------------
-
-
-def make_pdf(pages: list[str], *, image_only: bool = False) -> bytes:
-    """A PDF with one page per string (an empty string is a blank page)."""
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for body in pages:
-        pdf.add_page()
-        if body:
-            pdf.multi_cell(0, 8, body)
-    if image_only:
-        from PIL import Image
-
-        pdf.add_page()
-        pdf.image(Image.new("RGB", (60, 20), "gray"), x=10, y=10, w=60)
-    return bytes(pdf.output())
-
-
-def encrypt(data: bytes, user_password: str) -> bytes:
-    """The same PDF locked with ``user_password`` (the empty one only restricts permissions)."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def make_epub(chapters: list[tuple[str, str]], *, spine: list[int] | None = None) -> bytes:
-    """An EPUB of (table-of-contents title, body XHTML) chapters, read in ``spine`` order."""
-    book = epub.EpubBook()
-    book.set_identifier("test-book")
-    book.set_title("A Test Book")
-    book.set_language("en")
-    items = []
-    for number, (title, body) in enumerate(chapters, start=1):
-        item = epub.EpubHtml(title=title, file_name=f"c{number}.xhtml", lang="en")
-        item.content = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
-        book.add_item(item)
-        items.append(item)
-    book.toc = tuple(items)
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    order = spine if spine is not None else list(range(len(items)))
-    book.spine = ["nav", *(items[index] for index in order)]
-    out = io.BytesIO()
-    epub.write_epub(out, book)
-    return out.getvalue()
-
-
-BOOK = [
-    (
-        "The Letter",
-        "<h1>The Letter</h1><p>Teresa Lobo read the letter from Porto twice.</p>"
-        "<style>p { color: red }</style><script>alert('never text')</script>"
-        "<p>It came from Afonso&#160;Vidal, a lawyer.</p>",
-    ),
-    ("The House", "<p>The house in Sesimbra had a blue door.<br/>A fig tree grew there.</p>"),
-    ("", "<div><h2>Chapter Three</h2><ul><li>Lisbon</li><li>Barreiro</li></ul></div>"),
-]
 
 
 # -- choosing the format ----------------------------------------------------------------------
@@ -349,152 +282,6 @@ class TestChapters:
 
     def test_markdown_headings_need_the_markdown_format(self) -> None:
         assert from_bytes(b"# Title\n\ntext\n", "notes.txt").sections == ()
-
-
-class TestEpub:
-    def test_chapters_in_spine_order_with_titles_at_their_starts(self) -> None:
-        document = from_bytes(make_epub(BOOK, spine=[1, 0, 2]), "book.epub")
-        assert document.fmt == "epub"
-        assert document.text == (
-            "The House\n\n"
-            "The house in Sesimbra had a blue door.\nA fig tree grew there.\n\n"
-            "The Letter\n\n"
-            "Teresa Lobo read the letter from Porto twice.\n\n"
-            "It came from Afonso Vidal, a lawyer.\n\n"
-            "Chapter Three\n\n"
-            "Lisbon\n\n"
-            "Barreiro"
-        )
-        assert [s.title for s in document.sections] == ["The House", "The Letter", "Chapter Three"]
-        for section in document.sections:
-            assert section.kind == "chapter"
-            assert document.text[section.start :].startswith(section.title)
-        assert document.sections[0].start == 0
-        assert document.text[document.sections[1].start - 2 : document.sections[1].start] == "\n\n"
-
-    def test_scripts_and_styles_never_become_text(self) -> None:
-        text = from_bytes(make_epub(BOOK), "book.epub").text
-        assert "alert" not in text and "never text" not in text and "color" not in text
-
-    def test_a_chapter_without_a_heading_or_title_is_named_by_its_start(self) -> None:
-        chapters = [("", "<p>Nameless opening words of a chapter that goes on.</p>")]
-        document = from_bytes(make_epub(chapters), "book.epub")
-        (section,) = document.sections
-        assert document.text.startswith(section.title)
-        assert section.title.startswith("Nameless opening words")
-
-    def test_empty_chapters_are_skipped(self) -> None:
-        chapters = [("Cover", '<img src="cover.jpg" alt=""/>'), *BOOK]
-        document = from_bytes(make_epub(chapters), "book.epub")
-        assert [s.title for s in document.sections] == ["The Letter", "The House", "Chapter Three"]
-
-    def test_the_sample(self) -> None:
-        document = load(SAMPLES / "short-story.epub")
-        assert [s.title for s in document.sections] == [
-            "I. The Letter from Porto",
-            "The House in Sesimbra",
-            "III. The Night Ferry",
-        ]
-        for section in document.sections:
-            assert document.text[section.start :].startswith(section.title)
-
-    def test_a_truncated_epub_is_refused(self) -> None:
-        data = make_epub(BOOK)
-        with pytest.raises(DocumentError, match="is not a readable EPUB"):
-            from_bytes(data[: len(data) // 2], "book.epub")
-
-    def test_an_epub_without_text_is_refused(self) -> None:
-        with pytest.raises(DocumentError, match="no text"):
-            from_bytes(make_epub([("Cover", '<img src="c.jpg" alt=""/>')]), "book.epub")
-
-
-class TestPdf:
-    PAGES: ClassVar[list[str]] = [
-        "Angela Merkel met Emmanuel Macron in Paris on Monday.\nThey talked about trade.",
-        "",
-        "Page three mentions Microsoft and Berlin.",
-    ]
-
-    def test_pages_joined_by_a_blank_line_with_their_starts(self) -> None:
-        document = from_bytes(make_pdf(self.PAGES), "report.pdf")
-        assert document.fmt == "pdf"
-        assert document.text == (
-            "Angela Merkel met Emmanuel Macron in Paris on Monday. They talked about trade."
-            "\n\nPage three mentions Microsoft and Berlin."
-        )
-        assert document.sections == (
-            Section("page", "page 1", 0),
-            Section("page", "page 2", document.text.index("Page three")),
-            Section("page", "page 3", document.text.index("Page three")),
-        )
-
-    def test_lines_of_a_paragraph_are_joined_and_paragraphs_kept(self) -> None:
-        long = (
-            "Carlos Mendes, head of the transport office of the city council of Lisbon, "
-            "proposed a night service between Barreiro and the Terreiro do Paco from March. "
-        ) * 3
-        document = from_bytes(
-            make_pdf([f"Annual report\n{long}\nA new para-\ngraph ends."]), "r.pdf"
-        )
-        first, second, third = document.text.split("\n\n")
-        assert first == "Annual report"
-        assert second == long.strip()  # the page's own line breaks are gone
-        assert third == "A new paragraph ends."  # hyphenated at the margin: one word again
-        assert document.sections == (Section("page", "page 1", 0),)
-
-    def test_list_items_and_short_lines_end_a_paragraph(self) -> None:
-        from extract.formats.pdf import join_lines
-
-        page = (
-            "This line is long enough to be a full line of the page it is on.\n"
-            "and this one continues it in lower case.\n"
-            "Short line.\n"
-            "- an item that is long enough to count as nearly a full line here\n"
-            "2. another item\n"
-            "The prime minister of the country and its people, Haider al-\nAbadi, keeps his hyphen."
-        )
-        assert join_lines(page).split("\n\n") == [
-            "This line is long enough to be a full line of the page it is on. "
-            "and this one continues it in lower case.",
-            "Short line.",
-            "- an item that is long enough to count as nearly a full line here",
-            "2. another item",
-            "The prime minister of the country and its people, Haider al-Abadi, keeps his hyphen.",
-        ]
-
-    def test_page_starts_point_at_each_page(self) -> None:
-        document = load(SAMPLES / "report.pdf")
-        reader = PdfReader(SAMPLES / "report.pdf")
-        assert len(document.sections) == len(reader.pages) == 3
-        for section, page in zip(document.sections, reader.pages, strict=True):
-            first_line = page.extract_text().strip().splitlines()[0]
-            assert document.text[section.start :].startswith(first_line)
-
-    def test_section_at(self) -> None:
-        document = load(SAMPLES / "report.pdf")
-        starts = [s.start for s in document.sections]
-        assert document.section_at(0) == 0
-        assert document.section_at(starts[1] - 1) == 0
-        assert document.section_at(starts[1]) == 1
-        assert document.section_at(len(document.text)) == 2
-        assert Document("x", "x", "utf-8").section_at(0) is None
-
-    def test_a_pdf_with_an_empty_password_is_read(self) -> None:
-        document = from_bytes(encrypt(make_pdf(self.PAGES[:1]), ""), "open.pdf")
-        assert document.text.startswith("Angela Merkel met Emmanuel Macron")
-
-    def test_an_encrypted_pdf_is_refused(self) -> None:
-        with pytest.raises(DocumentError, match="encrypted PDF that needs a password"):
-            from_bytes(encrypt(make_pdf(self.PAGES), "secret"), "locked.pdf")
-
-    @pytest.mark.parametrize("image_only", [False, True])
-    def test_a_pdf_without_a_text_layer_is_refused(self, image_only: bool) -> None:
-        with pytest.raises(DocumentError, match="no text layer"):
-            from_bytes(make_pdf(["", ""], image_only=image_only), "scan.pdf")
-
-    def test_a_damaged_pdf_is_refused(self) -> None:
-        with pytest.raises(DocumentError, match="is not a readable PDF"):
-            from_bytes(make_pdf(self.PAGES)[:400], "cut.pdf")
 
 
 def test_import_extract_loads_no_format_library() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from test_formats import BOOK, ROOT, SAMPLES, encrypt, make_epub, make_pdf
+from format_builders import BOOK, ROOT, SAMPLES, encrypt, make_epub, make_pdf
 from textual.pilot import Pilot
 from textual.widgets import Label
 

@@ -1,6 +1,6 @@
 """A bare Textual viewer: the file's lines through the Line API, nothing else.
 
-The baseline `first_paint.sh` compares entity-reader's first screen against.
+The baseline `first_paint.py` compares entity-reader's first screen against.
 """
 
 from __future__ import annotations

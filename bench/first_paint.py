@@ -13,7 +13,10 @@ $ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
              screen shows the highlighted text and the filled sidebar
 
 Start times come from the shell that starts each program (date +%s.%N), so tmux's own start
-is not counted. After each cached run the pane is captured with its colours to check that the
+is not counted. Both programs run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE
+unset, extract/ and tui/ compiled first), as after any install: otherwise every run of the
+reader would compile its own modules and the bare viewer's one file would not. After each
+cached run the pane is captured with its colours to check that the
 first screen really shows highlighted text and a filled sidebar. Prints the median and the
 spread (min-max) of each figure and the ratios of the medians to the bare viewer's.
 """
@@ -79,7 +82,8 @@ def run(
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = (
         f"date +%s.%N > {shlex.quote(str(stamp))}; "
-        f"exec env ENTITY_READER_FRAME_LOG={shlex.quote(str(log))} {exports} {program}"
+        f"exec env -u PYTHONDONTWRITEBYTECODE ENTITY_READER_FRAME_LOG={shlex.quote(str(log))} "
+        f"{exports} {program}"
     )
     pane = Pane(*size)
     pane.start(command)
@@ -144,6 +148,10 @@ def main() -> int:
         k: [] for k in ("bare", "cold", "cold_entities", "cold_done", "cached", "cached_entities")
     }
     checked = 0
+    root = HERE.parent
+    subprocess.run(
+        [python, "-m", "compileall", "-q", str(root / "extract"), str(root / "tui")], check=True
+    )
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         log = work / "frames.log"

@@ -163,18 +163,32 @@ def _gold_pieces(pair: Pair, place: int) -> list[tuple[int, int, int]]:
 # -- what is said -------------------------------------------------------------------------------
 
 
-def summary(compared: Compared | None, gold_name: str, *, finished: bool) -> str:
-    """The summary line: precision, recall and F1 against gold (same span and label), and F1
-    with overlapping spans counted (lenient); ``eval`` gives the rest."""
+def summary(
+    compared: Compared | None, gold_name: str, shown: frozenset[str], *, finished: bool
+) -> str:
+    """The summary line: precision, recall and F1 against gold (same span and label), F1 with
+    overlapping spans counted (lenient; ``eval`` gives the rest), and the disagreements in the
+    shown categories by kind."""
     name = plain(gold_name)
     if compared is None:
         return f"{name} · waiting for the model…"
     overall = compared.scores.overall
     strict, lenient = overall.strict, overall.lenient
     so_far = " (so far)" if not finished else ""
+    counted = compared.disagreements(shown)
+    kinds = "".join(
+        f", {counted[kind]} {said}"
+        for kind, said in (
+            ("model", "model only"),
+            ("gold", "gold only"),
+            ("label", "label"),
+            ("span", "span"),
+        )
+        if counted[kind]
+    )
     return (
         f"{name}{so_far} · strict P {strict.precision:.3f} R {strict.recall:.3f} "
-        f"F1 {strict.f1:.3f} · lenient F1 {lenient.f1:.3f}"
+        f"F1 {strict.f1:.3f} · lenient F1 {lenient.f1:.3f}" + (f" ·{kinds[1:]}" if kinds else "")
     )
 
 
@@ -187,27 +201,12 @@ def tally(reading: Reading) -> str:
     stops, _ = compared.stops(reading.shown, every=False)
     hidden = compared.disagreeing - len(stops)
     more = f" ({hidden} hidden)" if hidden else ""
-    if (
-        item is not None
-        and item.disagrees
-        and compared.categories[compared.place_of(item)] in reading.shown
-    ):
-        place = bisect_left(stops, compared.place_of(item)) + 1
-        return f"disagreement {place}/{len(stops)}{more}"
-    counted = compared.disagreements(reading.shown)
+    place = compared.place_of(item) if item is not None else -1
+    if item is not None and item.disagrees and compared.categories[place] in reading.shown:
+        return f"disagreement {bisect_left(stops, place) + 1}/{len(stops)}{more}"
     if not stops:
         return f"no disagreements{more}"
-    kinds = ", ".join(
-        f"{counted[kind]} {name}"
-        for kind, name in (
-            ("model", "model only"),
-            ("gold", "gold only"),
-            ("label", "label"),
-            ("span", "span"),
-        )
-        if counted[kind]
-    )
-    return f"{len(stops)} disagreements: {kinds}{more}"
+    return f"{len(stops)} disagreement{'' if len(stops) == 1 else 's'}{more}"
 
 
 def described(pair: Pair) -> str:

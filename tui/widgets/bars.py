@@ -148,7 +148,7 @@ class CompareBar(Horizontal):
         if new is None or not self.is_mounted:
             return
         finished = new.progress.finished
-        said = summary(new.view.compared, self.gold_name, finished=finished)
+        said = summary(new.view.compared, self.gold_name, new.shown, finished=finished)
         for label, text in (("#compare-scores", said), ("#compare-tally", tally(new))):
             shown = self.query_one(label, Label)
             if str(shown.content) != text:

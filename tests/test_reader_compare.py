@@ -5,7 +5,10 @@ command line's checks of the gold before the reader starts."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from compare_support import GOLD_ONLY_TEXT, GOLD_SPAN, LABEL, MODEL_ONLY, SPAN, sample_gold
@@ -16,9 +19,10 @@ from sample import SAMPLE
 from test_export_cli import one_error_line
 from textual.widgets import Label
 
-from extract.corrections import open_for
+from extract.corrections import CorrectionStore, open_for
 from extract.document import Document
 from tui.cli import main
+from tui.comparing import Gold
 from tui.theme import GOLD_COLOURS, category_colour
 
 AFP = SAMPLE.read_text(encoding="utf-8").index(GOLD_ONLY_TEXT)
@@ -63,14 +67,27 @@ async def step(session: Session, key: str = "right_square_bracket") -> str:
 
 
 @pytest.fixture
-def gold(sample_document: Document) -> object:
+def gold(sample_document: Document) -> Gold:
     return sample_gold(sample_document.text)
 
 
-@pytest.mark.asyncio
-async def test_the_article_marks_each_kind(make_reader: MakeReader, gold: object) -> None:
-    async with make_reader(gold=gold) as session:
+@pytest.fixture
+def store(sample_document: Document, tmp_path: Path) -> CorrectionStore:
+    """The sample's corrections, in a file of the test's own."""
+    return open_for(sample_document.source, sample_document.sha256, tmp_path / "c.json")
+
+
+@asynccontextmanager
+async def comparing(make_reader: MakeReader, gold: Gold, **options: Any) -> AsyncIterator[Session]:
+    """The reader on the sample compared with ``gold``, once the scores show."""
+    async with make_reader(gold=gold, **options) as session:
         await wait_for(session.pilot, lambda: "strict" in summary(session), "the scores")
+        yield session
+
+
+@pytest.mark.asyncio
+async def test_the_article_marks_each_kind(make_reader: MakeReader, gold: Gold) -> None:
+    async with comparing(make_reader, gold) as session:
         agree = style_at(session, 25)  # ISIS, in gold as shown
         assert agree.bgcolor is not None
         assert agree.bgcolor.name == category_colour("organisation", dark=True)
@@ -90,11 +107,10 @@ async def test_the_article_marks_each_kind(make_reader: MakeReader, gold: object
 
 @pytest.mark.asyncio
 async def test_marks_differ_without_colour(
-    make_reader: MakeReader, gold: object, monkeypatch: pytest.MonkeyPatch
+    make_reader: MakeReader, gold: Gold, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    async with make_reader(gold=gold) as session:
-        await wait_for(session.pilot, lambda: "strict" in summary(session), "the scores")
+    async with comparing(make_reader, gold) as session:
         seen = {
             kind: style_at(session, offset)
             for kind, offset in (
@@ -116,10 +132,9 @@ async def test_marks_differ_without_colour(
 
 @pytest.mark.asyncio
 async def test_brackets_step_through_disagreements_only(
-    make_reader: MakeReader, gold: object
+    make_reader: MakeReader, gold: Gold
 ) -> None:
-    async with make_reader(gold=gold) as session:
-        await wait_for(session.pilot, lambda: "strict" in summary(session), "the scores")
+    async with comparing(make_reader, gold) as session:
         assert tally(session) == "4 disagreements"
         assert summary(session).endswith("· 1 model only, 1 gold only, 1 label, 1 span")
         said = [await step(session) for _ in range(4)]
@@ -139,11 +154,9 @@ async def test_brackets_step_through_disagreements_only(
 
 @pytest.mark.asyncio
 async def test_taking_gold_saves_a_correction_updates_the_summary_and_undoes(
-    make_reader: MakeReader, gold: object, sample_document: Document, tmp_path: Path
+    make_reader: MakeReader, gold: Gold, store: CorrectionStore
 ) -> None:
-    store = open_for(sample_document.source, sample_document.sha256, tmp_path / "c.json")
-    async with make_reader(gold=gold, store=store) as session:
-        await wait_for(session.pilot, lambda: "strict" in summary(session), "the scores")
+    async with comparing(make_reader, gold, store=store) as session:
         before = strict_f1(session)
         for _ in range(3):
             await step(session)  # to Sadr City: GPE, gold FAC
@@ -153,7 +166,7 @@ async def test_taking_gold_saves_a_correction_updates_the_summary_and_undoes(
         assert strict_f1(session) > before
         assert status(session.app).endswith("FAC ✎ · agrees with gold")
         assert tally(session).startswith("3 disagreements")
-        saved = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+        saved = json.loads(Path(store.path).read_text(encoding="utf-8"))
         assert [c["op"] for c in saved["corrections"]] == ["add"]
         await session.pilot.press("u")
         await wait_for(session.pilot, lambda: not store.log, "the undo")
@@ -163,11 +176,9 @@ async def test_taking_gold_saves_a_correction_updates_the_summary_and_undoes(
 
 @pytest.mark.asyncio
 async def test_taking_each_side_of_each_kind(
-    make_reader: MakeReader, gold: object, sample_document: Document, tmp_path: Path
+    make_reader: MakeReader, gold: Gold, store: CorrectionStore
 ) -> None:
-    store = open_for(sample_document.source, sample_document.sha256, tmp_path / "c.json")
-    async with make_reader(gold=gold, store=store) as session:
-        await wait_for(session.pilot, lambda: "strict" in summary(session), "the scores")
+    async with comparing(make_reader, gold, store=store) as session:
         await step(session)  # Abadi: the model's only; keep it, as the user's
         await session.pilot.press("T")
         await wait_for(session.pilot, lambda: len(store.log) == 1, "the keep")
@@ -197,6 +208,39 @@ async def test_taking_each_side_of_each_kind(
         await wait_for(session.pilot, lambda: len(store.log) == 4, "the add")
         assert status(session.app).startswith("AFP · Organisation · mention 1/1 · ORG ✎")
         assert tally(session) == "disagreement 1/1" or tally(session).startswith("1 disagree")
+
+
+@pytest.mark.asyncio
+async def test_hidden_categories_and_the_palette(make_reader: MakeReader, gold: Gold) -> None:
+    async with comparing(make_reader, gold) as session:
+        screen = session.screen
+        titles = [key.title for key in screen.keys if key.id in ("take_gold", "keep_model")]
+        assert titles and all(
+            screen.offers(key) for key in screen.keys if key.title in titles
+        )  # the palette offers them while comparing
+        await session.pilot.press("1")  # People hidden: Abadi and Haider al-Abadi with them
+        await wait_for(session.pilot, lambda: "hidden" in tally(session), "the tally")
+        assert tally(session) == "2 disagreements (2 hidden)"
+        assert await step(session) == "Sadr City · Place · mention 1/1 · GPE · gold: FAC"
+
+
+@pytest.mark.asyncio
+async def test_compared_without_a_model_and_from_a_kept_view(
+    make_reader: MakeReader, gold: Gold, cache_dir: Path
+) -> None:
+    # No model: only the user's mentions are shown, and every gold mention is gold's alone.
+    async with comparing(make_reader, gold, annotator=None) as session:
+        assert "strict P 0.000 R 0.000 F1 0.000" in summary(session)
+        assert summary(session).endswith(f"· {len(gold.mentions)} gold only")
+        assert tally(session) == f"{len(gold.mentions)} disagreements"
+    # The sample read once keeps its view; opened again, the kept view is compared too.
+    async with comparing(make_reader, gold) as first:
+        await wait_for(
+            first.pilot, lambda: bool(list((cache_dir / "views").glob("*.json"))), "a kept view"
+        )
+    async with comparing(make_reader, gold) as again:
+        assert again.screen._mentions_read is False  # the kept view, not the model's mentions
+        assert tally(again) == "4 disagreements"
 
 
 @pytest.mark.asyncio

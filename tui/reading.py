@@ -186,7 +186,7 @@ class Reading:
         entity = view.index.entity_of(found) if found is not None else None
         if found is None or entity is None:
             # Comparing, the place of a mention gone stays where ] and [ go on from.
-            spot = (current.start, current.end) if view.compared is not None else None
+            spot = self.spot or (current.start, current.end) if view.compared else None
             return replace(self, view=view, current=None, entity=None, spot=spot, sent_to=None)
         return replace(self, view=view, current=found, entity=entity, spot=None, sent_to=None)
 

@@ -33,6 +33,7 @@ from extract.corrections import CorrectionStore
 from extract.document import Document, load, text_document
 from extract.ner import load_ner, resolve_model
 from tui.app import ReaderApp
+from tui.comparing import Gold
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -116,10 +117,12 @@ def make_app(sample_document: Document, sample_annotator: Annotator) -> MakeApp:
         *,
         store: CorrectionStore | None = None,
         keymap: Mapping[str, str] | None = None,
+        gold: Gold | None = None,
     ) -> ReaderApp:
         chosen = sample_annotator if annotator == "sample" else annotator
         assert chosen is None or isinstance(chosen, Annotator)
-        return ReaderApp(document or sample_document, chosen, store=store, keymap=keymap)
+        document = document or sample_document
+        return ReaderApp(document, chosen, store=store, keymap=keymap, gold=gold)
 
     return make
 

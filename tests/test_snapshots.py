@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from compare_support import sample_gold
 from reader_support import MakeApp, wait_annotated
+from sample import SAMPLE
 from textual.pilot import Pilot
 
 SnapCompare = Callable[..., bool]
@@ -57,3 +59,18 @@ class TestHelp:
             await pilot.pause()
 
         assert snap_compare(make_app(), terminal_size=(120, 40), run_before=open_help)
+
+
+class TestCompare:
+    """With --compare: each kind of disagreement marked, the current one gold's span beyond the
+    model's, the summary line and the status line."""
+
+    def test_compare_view(self, snap_compare: SnapCompare, make_app: MakeApp) -> None:
+        async def to_the_span_disagreement(pilot: Pilot[None]) -> None:
+            await wait_annotated(pilot)
+            await pilot.press("right_square_bracket", "right_square_bracket")
+            await pilot.pause()
+
+        text = SAMPLE.read_text(encoding="utf-8")
+        app = make_app(gold=sample_gold(text))
+        assert snap_compare(app, terminal_size=(120, 40), run_before=to_the_span_disagreement)

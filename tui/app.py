@@ -23,6 +23,7 @@ from tui.screens.reader import ReaderScreen
 
 if TYPE_CHECKING:
     from extract.corrections import CorrectionStore
+    from tui.comparing import Gold
 
 
 class ReaderApp(App[None]):
@@ -44,13 +45,16 @@ class ReaderApp(App[None]):
         remember: bool = True,
         store: CorrectionStore | None = None,
         keymap: Mapping[str, str] | None = None,
+        gold: Gold | None = None,
     ) -> None:
         """``keymap`` gives other keys to actions, by their ids in `tui.bindings.KEYS`
-        (``{"next_mention": "ctrl+n"}``); an unknown id raises ValueError."""
+        (``{"next_mention": "ctrl+n"}``); an unknown id raises ValueError. ``gold``
+        (``--compare``) is compared with what the reader shows."""
         super().__init__()
         self.document = document
         self.annotator = annotator
         self.store = store
+        self.gold = gold
         self.positions = positions if positions is not None else (Positions() if remember else None)
         self.title = f"entity-reader · {document.name}"
         self.keys = remapped(keymap or {}, KEYS)
@@ -87,6 +91,7 @@ class ReaderApp(App[None]):
             positions=self.positions,
             store=self.store,
             keys=self.keys,
+            gold=self.gold,
         )
 
     STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)

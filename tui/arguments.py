@@ -180,7 +180,7 @@ def reader_parser() -> argparse.ArgumentParser:
         "file",
         metavar="FILE",
         nargs="?",
-        help=f"the text to read: {titles()} (with --import, optional)",
+        help=f"the text to read: {titles()} (optional with --import, or --compare)",
     )
     _add_input_options(parser)
     _add_model_options(parser)
@@ -189,7 +189,26 @@ def reader_parser() -> argparse.ArgumentParser:
         "--no-ner", action="store_true", help="show the text without running the model"
     )
     _add_import_options(parser, what="show")
+    _add_compare_options(parser)
     return parser
+
+
+def _add_compare_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--compare",
+        metavar="GOLD",
+        help="compare what the reader shows with gold annotations in GOLD (any format --import "
+        "reads, onto FILE or the text GOLD carries): agreements and disagreements marked, "
+        "] and [ through the disagreements, P/R/F1 in a summary line",
+    )
+    parser.add_argument(
+        "--compare-format",
+        default="auto",
+        choices=_Later(_import_formats),
+        metavar="F",
+        help="read GOLD as this format (default: auto, by extension and content)",
+    )
+    _add_label_map_option(parser)
 
 
 def export_parser() -> argparse.ArgumentParser:
@@ -297,6 +316,15 @@ def export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_label_map_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-map",
+        metavar="FILE",
+        help='labels to compare as: JSON {"GOLD-OR-MODEL-LABEL": "NAME", …} (null leaves '
+        "a label out) or lines of LABEL NAME",
+    )
+
+
 def eval_parser() -> argparse.ArgumentParser:
     """Arguments of ``entity-reader eval``."""
     parser = _Parser(
@@ -320,12 +348,7 @@ def eval_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the document the gold files annotate (default: the text each carries)",
     )
-    parser.add_argument(
-        "--label-map",
-        metavar="FILE",
-        help='labels to compare as: JSON {"GOLD-OR-MODEL-LABEL": "NAME", …} (null leaves '
-        "a label out) or lines of LABEL NAME",
-    )
+    _add_label_map_option(parser)
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     _add_import_format_option(parser, "the gold files")
     _add_format_in_option(parser, "the --text FILE")

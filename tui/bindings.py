@@ -140,6 +140,25 @@ def _resizing() -> tuple[Key, ...]:
     )
 
 
+def _comparing() -> tuple[Key, ...]:
+    """The compare view's keys: they work, and show, only with ``--compare GOLD``."""
+    rows = (
+        ("toggle_disagreements", "d", "] and [: disagreements only, or every mention", ""),
+        ("take_gold", "t", "take gold's version of this disagreement", "gold's"),
+        ("keep_model", "T", "keep the model's version, as yours", "model's"),
+    )
+    titles = (
+        "Disagreements only, or every mention",
+        "Take gold's version",
+        "Keep the model's version",
+    )
+    made = []
+    for (key_id, keys, said, short), title in zip(rows, titles, strict=True):
+        key = Key(key_id, keys, key_id, f"{said} (--compare)", "Comparing with gold", title=title)
+        made.append(replace(key, show=bool(short), short=short))
+    return tuple(made)
+
+
 KEYS: tuple[Key, ...] = (
     *_SCROLLING[:4],
     Key("half_page_down", "ctrl+d", "half_page_down", "down half a page", "Move", "ArticleView"),
@@ -287,6 +306,7 @@ KEYS: tuple[Key, ...] = (
     *_resizing(),
     Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
     Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
+    *_comparing(),
     Key(
         "export",
         "e",

@@ -11,10 +11,15 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui.arguments import PROG, eval_parser, export_parser, reader_parser
 from tui.visible import visible
+
+if TYPE_CHECKING:
+    from extract.document import Document
+    from extract.importers import Imported
+    from tui.comparing import Gold
 
 __all__ = [
     "PROG",
@@ -208,10 +213,11 @@ def run_reader(args: argparse.Namespace) -> int:
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
-    if args.file is None and args.import_path is None:
+    if args.file is None and args.import_path is None and args.compare is None:
         reader_parser().error("the following arguments are required: FILE")
     limit = max_chars(args.max_chars)
     annotator: object
+    gold = None
     if args.import_path is not None:
         from extract.importers import ImportedAnnotator, read_annotations
 
@@ -222,22 +228,49 @@ def run_reader(args: argparse.Namespace) -> int:
         document = imported.document
         annotator = ImportedAnnotator(imported)
     else:
-        document = load(args.file, args.format_in, limit=limit)
+        if args.file is None:  # --compare alone: the model reads the text the gold carries
+            gold = _read_gold(args, None)
+            document = gold.document
+        else:
+            document = load(args.file, args.format_in, limit=limit)
         try:
             annotator = None if args.no_ner else _annotator(args)
         except ModelError as error:
             raise ModelError(
                 f"{error}; or read the text without entities: {PROG} --no-ner FILE"
             ) from None
+    if args.compare is not None and gold is None:
+        gold = _read_gold(args, document)
+    compared = _gold(gold, args.label_map)
     _need_terminal()
     from extract.corrections import open_for
 
     store = open_for(document.source, document.sha256, args.annotations)
     from tui.app import ReaderApp
 
-    app = ReaderApp(document, annotator, store=store)  # type: ignore[arg-type]
+    app = ReaderApp(document, annotator, store=store, gold=compared)  # type: ignore[arg-type]
     app.run()
     return app.return_code or 0
+
+
+def _read_gold(args: argparse.Namespace, document: Document | None) -> Imported:
+    from extract.importers import read_annotations
+
+    return read_annotations(args.compare, args.compare_format, document)
+
+
+def _gold(imported: Imported | None, label_map: str | None) -> Gold | None:
+    """``--compare``: the gold read, with ``--label-map``'s names if given."""
+    if imported is None:
+        if label_map is not None:
+            from extract.errors import EntityReaderError
+
+            raise EntityReaderError("--label-map compares with gold: give --compare GOLD")
+        return None
+    from extract.evaluation import read_label_map
+    from tui.comparing import Gold
+
+    return Gold.of(imported, read_label_map(label_map) if label_map is not None else None)
 
 
 if __name__ == "__main__":

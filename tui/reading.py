@@ -30,6 +30,8 @@ Severity = Literal["information", "warning", "error"]
 
 if TYPE_CHECKING:
     from extract.corrections import Correction
+    from extract.evaluation import Pair
+    from tui.comparing import Compared, Gold
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -42,6 +44,20 @@ class View:
     shown: frozenset[str]
     unplaced: tuple[Correction, ...] = ()
     """Corrections that could not be placed in this text."""
+    compared: Compared | None = None
+    """With --compare: these entities against the gold."""
+
+    @classmethod
+    def of(
+        cls,
+        entities: list[Entity],
+        shown: frozenset[str],
+        unplaced: tuple[Correction, ...] = (),
+        gold: Gold | None = None,
+    ) -> View:
+        """The view of these entities, indexed for the shown ones (compared with ``gold``)."""
+        compared = gold.against(entities) if gold is not None else None
+        return cls(entities, MentionIndex(entities, shown), shown, unplaced, compared)
 
     @property
     def mention_count(self) -> int:
@@ -52,7 +68,8 @@ class View:
         """The same entities, indexed for other shown categories (no regrouping)."""
         if shown == self.shown:
             return self
-        return View(self.entities, MentionIndex(self.entities, shown), shown, self.unplaced)
+        index = MentionIndex(self.entities, shown)
+        return View(self.entities, index, shown, self.unplaced, self.compared)
 
 
 EMPTY_VIEW = View([], MentionIndex([]), ALL_CATEGORIES)
@@ -65,16 +82,16 @@ def derive(
     shown: frozenset[str],
     *,
     document_pass: bool = True,
+    gold: Gold | None = None,
 ) -> View:
     """What the reader shows: the model's mentions with the corrections applied, grouped, and
-    indexed for the shown categories. The one place entities are made for the screen; exports
-    make theirs with the same `apply` (``document_pass`` off for annotations taken as they are,
-    as imported ones)."""
+    indexed for the shown categories (and compared with ``gold``). The one place entities are
+    made for the screen; exports make theirs with the same `apply` (``document_pass`` off for
+    annotations taken as they are, as imported ones)."""
     from extract.corrections import apply  # the document-level pass: after the first frame
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass)
-    entities = list(applied.entities)
-    return View(entities, MentionIndex(entities, shown), shown, tuple(applied.unplaced))
+    return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +140,14 @@ class Reading:
     """Every match of the last search, in order (for "match i/N")."""
     by_first: bool = False
     """The sidebar's order: by first appearance instead of most mentioned first."""
-    sent_to: Literal["current", "match"] | None = None
+    sent_to: Literal["current", "match", "spot"] | None = None
     """What the move that made this reading went to, for the article to bring into view
     (None after anything else: a new view must not pull the reader back)."""
+    spot: Span | None = None
+    """With --compare, when no shown mention is current: the place of the current pair (a
+    gold mention alone), or of a mention just removed."""
+    every_item: bool = False
+    """With --compare: ] and [ stop at every pair, not only at disagreements."""
 
     @property
     def shown(self) -> frozenset[str]:
@@ -139,18 +161,34 @@ class Reading:
             return None
         return bisect_left(self.hits, self.match) + 1, len(self.hits)
 
+    @property
+    def item(self) -> Pair | None:
+        """With --compare: the pair at the cursor (the current mention's, or the spot's)."""
+        compared = self.view.compared
+        if compared is None:
+            return None
+        if self.current is not None:
+            return compared.pair_of(self.current)
+        return compared.at(self.spot) if self.spot is not None else None
+
     # -- new data -----------------------------------------------------------------------------
 
     def with_view(self, view: View) -> Reading:
         """A new view (a batch, a correction), the current mention found in it again."""
         view = view.showing(self.shown)
-        if self.current is None:
+        current = self.current
+        if current is None and self.spot is not None and view.compared is not None:
+            pair = view.compared.at(self.spot)  # gold's alone may have a mention now
+            current = pair.model if pair is not None else None
+        if current is None:
             return replace(self, view=view, entity=None, sent_to=None)
-        found = view.index.find(self.current.start, self.current.end)
+        found = view.index.find(current.start, current.end)
         entity = view.index.entity_of(found) if found is not None else None
         if found is None or entity is None:
-            return replace(self, view=view, current=None, entity=None, sent_to=None)
-        return replace(self, view=view, current=found, entity=entity, sent_to=None)
+            # Comparing, the place of a mention gone stays where ] and [ go on from.
+            spot = self.spot or (current.start, current.end) if view.compared else None
+            return replace(self, view=view, current=None, entity=None, spot=spot, sent_to=None)
+        return replace(self, view=view, current=found, entity=entity, spot=None, sent_to=None)
 
     def with_progress(self, progress: Progress) -> Reading:
         """The model came further (or stopped)."""
@@ -161,12 +199,16 @@ class Reading:
     def at(self, mention: Mention | None) -> Reading:
         """``mention`` becomes current (None: no current mention); the search is left."""
         entity = self.view.index.entity_of(mention) if mention is not None else None
-        if entity is None:
-            return replace(
-                self, current=None, entity=None, searching=False, match=None, sent_to=None
-            )
+        found = mention if entity is not None else None
+        sent_to: Literal["current"] | None = "current" if found is not None else None
         return replace(
-            self, current=mention, entity=entity, searching=False, match=None, sent_to="current"
+            self,
+            current=found,
+            entity=entity,
+            searching=False,
+            match=None,
+            spot=None,
+            sent_to=sent_to,
         )
 
     def choose(self, entity_id: str) -> Reading:
@@ -180,7 +222,12 @@ class Reading:
 
     def step(self, *, forward: bool, visible: Span) -> tuple[Reading, Notice | None]:
         """`]` / `[`: the next (previous) mention of any shown entity, from the current one
-        when it is on screen, else from the top (bottom) of the view; wraps around."""
+        when it is on screen, else from the top (bottom) of the view; wraps around. While
+        comparing with gold, the next disagreement (`tui.comparing.step`)."""
+        if self.view.compared is not None:
+            from tui.comparing import step
+
+            return step(self, forward=forward, visible=visible)
         start, end = visible
         index = self.view.index
         on_screen = self.current is not None and start <= self.current.start < end
@@ -215,7 +262,7 @@ class Reading:
         if wrapped:
             where = "first" if forward else "last"
             notice = Notice(f"Wrapped to the {where} mention of {entity.name}.", 2)
-        return replace(self, current=mention, sent_to="current"), notice
+        return replace(self, current=mention, spot=None, sent_to="current"), notice
 
     # -- searching ----------------------------------------------------------------------------
 

@@ -43,3 +43,27 @@ CURRENT_STYLE = Style(reverse=True, bold=True)
 
 SEARCH_STYLE = Style(reverse=True, underline=True)
 """The current search match."""
+
+GOLD_COLOURS: tuple[str, str] = ("#ffd75f", "#7a4f00")
+"""The compare view's mark of a gold mention the reader does not show: (dark, light)."""
+
+COMPARE_MARKS: dict[str, Style] = {
+    "model": Style(strike=True),
+    "span": Style(bold=True, underline=True),
+    "label": Style(bold=True, underline=True),
+    "gold": Style(bold=True, italic=True),
+}
+"""What the compare view adds to a mention's style, besides colour (so ``NO_COLOR`` tells them
+apart too): struck through where gold has none, bold and underlined where gold has another
+span or label; gold's alone, in bold italics (underlined, in the gold colour, with colour)."""
+
+
+def compare_style(kind: str, category: str, dark: bool) -> Style:
+    """How the compare view marks a pair's shown mention (``kind``: `extract.evaluation.Pair`'s),
+    or, for ``gold``, the text of a gold mention nothing shown covers."""
+    added = COMPARE_MARKS.get(kind, Style())
+    if kind == "gold":
+        if no_color():
+            return added
+        return added + Style(color=GOLD_COLOURS[0 if dark else 1], underline=True)
+    return mention_style(category, dark) + added

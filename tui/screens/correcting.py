@@ -7,6 +7,7 @@ and every widget follows. `ReaderScreen` adds the widgets and the keys for movin
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from extract.model import Entity
 from tui.reading import Edge, Notice, Resize, snap_to_words
@@ -14,6 +15,9 @@ from tui.screens.chooser import Chooser, entity_choices, label_choices
 from tui.screens.confirm import Confirm
 from tui.screens.document import DocumentScreen
 from tui.widgets.article import ArticleView
+
+if TYPE_CHECKING:
+    from tui.comparing import Side
 
 
 def _edits() -> ModuleType:
@@ -180,3 +184,21 @@ class CorrectingScreen(DocumentScreen):
         found = self.reading.view.index.find(start, end)
         if found is not None:
             self.reading = self.reading.at(found)
+
+    def action_take_gold(self) -> None:
+        """With --compare: make what is shown here agree with gold."""
+        self._take_side("gold")
+
+    def action_keep_model(self) -> None:
+        """With --compare: keep the model's version here, as the user's own."""
+        self._take_side("model")
+
+    def _take_side(self, side: Side) -> None:
+        from tui.comparing import landed, taking
+
+        plan, notice = taking(self.reading, side)
+        if notice is not None:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        if plan is not None:
+            self.correct(plan.correction, plan.said)
+            self.reading = landed(self.reading, plan.span)

@@ -27,6 +27,7 @@ from tui.reading import Notice, Progress, Reading, Span, View, derive
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore
     from extract.views import DocumentViews
+    from tui.comparing import Gold
 
 
 def views_for(
@@ -66,6 +67,8 @@ class DocumentScreen(Screen[None]):
     """The state of the reading: every change replaces it."""
     in_view: var[Span] = var((0, 0), init=False)
     """The offsets on screen in the article."""
+
+    gold: Gold | None = None  # with --compare, what every view is compared with
 
     def __init__(
         self, document: Document, annotator: Annotator | None, store: CorrectionStore | None
@@ -148,6 +151,8 @@ class DocumentScreen(Screen[None]):
         again; else the model's mentions are read and derived off this thread."""
         if self.annotator is None:
             self._tell_unplaced(self._lost_anchors())
+            if self.gold is not None:  # what is shown is only the user's: compare it
+                self.call_after_refresh(self.derive_now)
             return True
         log = tuple(self.store.log) if self.store is not None else ()
         kept = self._views is not None and self._views.exists(log)
@@ -181,8 +186,7 @@ class DocumentScreen(Screen[None]):
         if kept is not None and self._views is not None:
             entities, unplaced_ids = kept
             missing = set(unplaced_ids)
-            unplaced = tuple(c for c in log if c.id in missing)
-            view = View(entities, MentionIndex(entities, shown), shown, unplaced)
+            view = View.of(entities, shown, tuple(c for c in log if c.id in missing), self.gold)
             self._mentions_read = False
             self._kept_key = self._views.key(log)
         else:
@@ -191,7 +195,7 @@ class DocumentScreen(Screen[None]):
                 self.post_message(NothingCached())
                 return
             self.model_mentions = cached
-            view = derive(self.document.text, cached, log, shown, document_pass=self._document_pass)
+            view = self._view_of(cached, log, shown)
         if not worker.is_cancelled:
             self.post_message(ViewDerived(view, worker, time.monotonic() - started, True))
 
@@ -298,9 +302,7 @@ class DocumentScreen(Screen[None]):
         worker = get_current_worker()
         started = time.monotonic()
         try:
-            view = derive(
-                self.document.text, mentions, log, shown, document_pass=self._document_pass
-            )
+            view = self._view_of(mentions, log, shown)
         except Exception as error:  # a bug must not pass silently in a background thread
             self.post_message(
                 AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")
@@ -308,6 +310,12 @@ class DocumentScreen(Screen[None]):
             raise
         if not worker.is_cancelled:
             self.post_message(ViewDerived(view, worker, time.monotonic() - started, complete))
+
+    def _view_of(
+        self, mentions: Sequence[Mention], log: Sequence[Correction], shown: frozenset[str]
+    ) -> View:
+        text, document_pass = self.document.text, self._document_pass
+        return derive(text, mentions, log, shown, document_pass=document_pass, gold=self.gold)
 
     @on(ViewDerived)
     def _derived(self, message: ViewDerived) -> None:
@@ -334,14 +342,7 @@ class DocumentScreen(Screen[None]):
         self._deriving = self._stale = False
         self._read_mentions()
         log = list(self.store.log) if self.store is not None else []
-        view = derive(
-            self.document.text,
-            self.model_mentions,
-            log,
-            self.shown,
-            document_pass=self._document_pass,
-        )
-        self._take(view, complete=self._all_found)
+        self._take(self._view_of(self.model_mentions, log, self.shown), complete=self._all_found)
 
     def _read_mentions(self) -> None:
         """The model's mentions, read from the cache when a kept view was shown instead."""

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from extract.categories import CATEGORIES, LABEL_DESCRIPTIONS
 from tui.bindings import KEYS, Key, bindings_for
-from tui.theme import CURRENT_STYLE, SEARCH_STYLE, mention_style
+from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 
 Scroll = Literal["scroll_down", "scroll_up", "page_down", "page_up", "scroll_home", "scroll_end"]
 """The article's scrolling actions, which the help screen takes over."""
@@ -39,9 +39,19 @@ def keys_table(keys: tuple[Key, ...]) -> Table:
     return table
 
 
-def legend(dark: bool) -> Table:
+COMPARE_LEGEND = (
+    ("agree", " agrees ", "gold has the same span and label"),
+    ("model", " model only ", "not in gold (a false positive)"),
+    ("gold", " gold only ", "in gold, not shown (a false negative)"),
+    ("label", " differs ", "gold has another label or span here (the status line says which)"),
+)
+"""How the compare view marks each kind of pair (``--compare``)."""
+
+
+def legend(dark: bool, *, comparing: bool = False) -> Table:
     """Each category in its colour with the labels it holds and what they mean; then how the
-    current mention, a search match and the user's own mentions look."""
+    current mention, a search match and the user's own mentions look (and, comparing with
+    gold, how agreements and disagreements are marked)."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column(no_wrap=True)
     table.add_column(style="bold", no_wrap=True)
@@ -59,6 +69,11 @@ def legend(dark: bool) -> Table:
     table.add_row(
         Text(""), "", Text("The status line names the current mention's label.", style="dim")
     )
+    if comparing:
+        table.add_row("", "", "")
+        table.add_row(Text("Comparing with gold", style="bold underline"), "", "")
+        for kind, word, meaning in COMPARE_LEGEND:
+            table.add_row(Text(word, style=compare_style(kind, "person", dark)), "", meaning)
     return table
 
 
@@ -77,9 +92,10 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, keys: tuple[Key, ...] = KEYS) -> None:
+    def __init__(self, keys: tuple[Key, ...] = KEYS, *, comparing: bool = False) -> None:
         super().__init__()
         self.keys = keys
+        self.comparing = comparing
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -90,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _content(self) -> Group:
         dark = self.app.current_theme.dark if self.is_attached else True
-        return Group(keys_table(self.keys), Text(""), legend(dark))
+        return Group(keys_table(self.keys), Text(""), legend(dark, comparing=self.comparing))
 
     def on_mount(self) -> None:
         self.query_one(Static).update(self._content())

@@ -27,7 +27,7 @@ from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import AHEAD
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
-from tui.widgets.bars import StatusBar, TopBar
+from tui.widgets.bars import CompareBar, StatusBar, TopBar
 from tui.widgets.density import DensityStrip
 from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import EntityTree, Sidebar
@@ -41,8 +41,12 @@ PROMPTS = {
 }
 """The one-line prompts at the bottom of the screen."""
 
+COMPARING = frozenset({"toggle_disagreements", "take_gold", "keep_model"})
+"""Actions of the compare view: offered only while comparing with gold."""
+
 if TYPE_CHECKING:
     from extract.corrections import CorrectionStore
+    from tui.comparing import Gold
 
 
 class ReaderScreen(CorrectingScreen):
@@ -58,8 +62,10 @@ class ReaderScreen(CorrectingScreen):
         positions: Positions | None = None,
         store: CorrectionStore | None = None,
         keys: tuple[Key, ...] = KEYS,
+        gold: Gold | None = None,
     ) -> None:
         super().__init__(document, annotator, store)
+        self.gold = gold
         self.positions = positions
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
@@ -80,6 +86,8 @@ class ReaderScreen(CorrectingScreen):
             # The sidebar and the mentions panel are mounted just after the first frame,
             # so the text shows as soon as a bare viewer's would.
             yield Vertical(id="side")
+        if self.gold is not None:
+            yield CompareBar(self.gold.name, id="comparebar").data_bind(ReaderScreen.reading)
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
@@ -173,7 +181,10 @@ class ReaderScreen(CorrectingScreen):
             self._commanding = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A key the focused box types as text is not offered (the footer leaves it out)."""
+        """A key the focused box types as text is not offered (the footer leaves it out), nor
+        are the compare view's keys when there is no gold."""
+        if action in COMPARING and self.gold is None:
+            return False
         if self._commanding:
             return True
         focused = self.focused
@@ -260,6 +271,12 @@ class ReaderScreen(CorrectingScreen):
         """Show or hide the highlights and sidebar section of a category."""
         self.move(self.reading.toggle(CATEGORIES[number - 1].key))
 
+    def action_toggle_disagreements(self) -> None:
+        """With --compare: ] and [ stop at disagreements only, or at every pair."""
+        from tui.comparing import toggle_every
+
+        self.move(toggle_every(self.reading))
+
     def action_toggle_order(self) -> None:
         """Sort the sidebar by count, or by first appearance."""
         self.move(self.reading.toggle_order())
@@ -316,7 +333,7 @@ class ReaderScreen(CorrectingScreen):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen(self.keys))
+        self.app.push_screen(HelpScreen(self.keys, comparing=self.gold is not None))
 
     def action_export(self) -> None:
         """Export the annotations."""
@@ -328,6 +345,8 @@ class ReaderScreen(CorrectingScreen):
 
     def offers(self, key: Key) -> bool:
         """Whether the command palette offers a key's command now."""
+        if key.action in COMPARING:
+            return self.gold is not None
         return key.action != "goto_section" or bool(self.document.sections)
 
     # -- leaving --------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from extract.evaluation import Pair
 from extract.index import MentionIndex
 from extract.model import Mention
 from tui.bindings import bindings_for
 from tui.layout import Layout, char_width, display_text, line_starts
-from tui.reading import Reading
-from tui.theme import CURRENT_STYLE, SEARCH_STYLE, mention_style
+from tui.reading import Reading, View
+from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 
 WRAP_STEP = 6000
 """Lines wrapped per background step after first paint (a few tens of milliseconds)."""
@@ -48,6 +49,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.index = MentionIndex([])
         self.current: Mention | None = None
         self.match: tuple[int, int] | None = None
+        self.view: View | None = None
+        """With --compare, its pairs mark each mention (and gold's alone)."""
+        self.item: Pair | None = None
+        """With --compare, the current pair (marked when gold's alone)."""
         self.selection: tuple[int, int] | None = None
         """A span chosen with the mouse (press, drag, release), for adding an entity."""
         self._anchor: int | None = None
@@ -151,14 +156,18 @@ class ArticleView(ScrollView, can_focus=True):
         if new is None:
             return
         drawn = (new.view.index, new.current, new.match)
-        if drawn != (self.index, self.current, self.match):
+        compared = (new.view if new.view.compared is not None else None, new.item)
+        if drawn != (self.index, self.current, self.match) or compared != (self.view, self.item):
             self.index, self.current, self.match = drawn
+            self.view, self.item = compared
             self._invalidate()
         # Brought into view only after a move: a new view or a toggle leaves the reader be.
         if new.sent_to == "current" and new.current is not None:
             self.scroll_to_offset(new.current.start)
         elif new.sent_to == "match" and new.match is not None:
             self.scroll_to_offset(new.match[0])
+        elif new.sent_to == "spot" and new.spot is not None:
+            self.scroll_to_offset(new.spot[0])
 
     def _invalidate(self) -> None:
         self._strips.clear()
@@ -278,12 +287,20 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = layout.row_starts[row], layout.row_ends[row]
         dark = self.app.current_theme.dark if self.is_attached else True
         marks: list[tuple[int, int, Style]] = []
+        compared = self.view.compared if self.view is not None else None
         for mention in self.index.overlapping(start, end):
             owner = self.index.entity_of(mention)
-            style = mention_style(owner.category if owner else "other", dark)
+            category = owner.category if owner else "other"
+            pair = compared.pair_of(mention) if compared is not None else None
+            if pair is not None:
+                style = compare_style(pair.kind, category, dark)
+            else:
+                style = mention_style(category, dark)
             if self.current is not None and mention == self.current:
                 style = style + CURRENT_STYLE
             marks.append((max(start, mention.start), min(end, mention.end), style))
+        if compared is not None and self.view is not None:
+            marks = self._gold_marks(marks, start, end, dark)
         for span in (self.match, self.selection):
             if span is not None and span[0] < end and span[1] > start:
                 marks = [m for m in marks if m[1] <= span[0] or m[0] >= span[1]]
@@ -302,6 +319,30 @@ class ArticleView(ScrollView, can_focus=True):
         if position < end:
             self._piece(segments, position, end, column, base)
         return Strip(segments)
+
+    def _gold_marks(
+        self, marks: list[tuple[int, int, Style]], start: int, end: int, dark: bool
+    ) -> list[tuple[int, int, Style]]:
+        """The row's marks with gold's own stretches where no mention is marked."""
+        assert self.view is not None and self.view.compared is not None
+        pieces = self.view.compared.gold_marks(start, end, self.view.shown)
+        if not pieces:
+            return marks
+        taken = sorted((left, right) for left, right, _ in marks)
+        for left, right, pair in pieces:
+            style = compare_style("gold", "", dark)
+            if pair is self.item and self.current is None:
+                style = style + CURRENT_STYLE
+            left, right = max(start, left), min(end, right)
+            for low, high in taken:  # only where no mention is marked already
+                if low <= left < high:
+                    left = high
+                elif left < low < right:
+                    marks.append((left, low, style))
+                    left = high
+            if left < right:
+                marks.append((left, right, style))
+        return sorted(marks, key=lambda mark: mark[0])
 
     def _piece(
         self, segments: list[Segment], start: int, end: int, column: int, style: Style

@@ -1,4 +1,5 @@
-"""The top bar (file, model, progress) and the status line (where the reader is)."""
+"""The top bar (file, model, progress), the status line (where the reader is) and, with
+``--compare``, the summary line (the scores against gold)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import Label, ProgressBar
 from extract.categories import CATEGORY_BY_KEY
 from extract.document import Document
 from extract.index import position_in
+from tui.comparing import described, summary, tally
 from tui.layout import line_starts, plain
 from tui.reading import Progress, Reading, Span, View
 
@@ -104,10 +106,15 @@ class StatusBar(Horizontal):
             category = CATEGORY_BY_KEY[entity.category].singular
             place = position_in(entity, current)
             mine = " ✎" if current.source == "user" else ""
+            item = reading.item
+            against = f" · {described(item)}" if item is not None else ""
             return (
                 f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
-                f" · {current.label}{mine}"
+                f" · {current.label}{mine}{against}"
             )
+        item = reading.item
+        if current is None and item is not None and (top <= item.start < bottom or bottom == 0):
+            return described(item)
         line = bisect_right(self._lines, top)
         length = len(self.document.text)
         share = 100 if bottom >= length else 100 * top // max(1, length)
@@ -120,3 +127,29 @@ class StatusBar(Horizontal):
         if found is None:
             return ""
         return f" · {sections[found].kind} {found + 1}/{len(sections)}"
+
+
+class CompareBar(Horizontal):
+    """With ``--compare``: precision, recall and F1 against gold, strict and lenient, and on
+    the right the current disagreement's place or how many there are."""
+
+    reading: var[Reading | None] = var(None, init=False)
+    """What is read: its view compared with gold."""
+
+    def __init__(self, gold_name: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.gold_name = gold_name
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="compare-scores", markup=False)
+        yield Label("", id="compare-tally", markup=False)
+
+    def watch_reading(self, new: Reading | None) -> None:
+        if new is None or not self.is_mounted:
+            return
+        finished = new.progress.finished
+        said = summary(new.view.compared, self.gold_name, new.shown, finished=finished)
+        for label, text in (("#compare-scores", said), ("#compare-tally", tally(new))):
+            shown = self.query_one(label, Label)
+            if str(shown.content) != text:
+                shown.update(text)

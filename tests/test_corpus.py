@@ -10,9 +10,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from format_builders import make_pdf
 from sample import SAMPLE
 from test_export_cli import MODEL, one_error_line
-from test_formats import make_pdf
 
 from extract.annotations import annotations_of
 from extract.annotator import Annotator

@@ -22,11 +22,11 @@ from faults import (
     needs_root,
     short_text,
 )
+from format_builders import make_epub, make_pdf
 from reader_support import record_notifications
 from spacy.tokens import DocBin
 from test_cli import BINARY
 from test_export_cli import one_error_line
-from test_formats import make_epub, make_pdf
 
 from extract.document import MAX_CHARS, Document, load, text_document
 from extract.errors import DocumentError

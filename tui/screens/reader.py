@@ -269,7 +269,12 @@ class ReaderScreen(CorrectingScreen):
 
     def action_toggle_category(self, number: int) -> None:
         """Show or hide the highlights and sidebar section of a category."""
-        self.move(self.reading.toggle(CATEGORIES[number - 1].key))
+        self.toggle_section(CATEGORIES[number - 1].key)
+
+    def toggle_section(self, key: str) -> None:
+        """Show or hide a section by its category key (those past the six built in have no
+        key: the command palette offers them)."""
+        self.move(self.reading.toggle(key))
 
     def action_toggle_disagreements(self) -> None:
         """With --compare: ] and [ stop at disagreements only, or at every pair."""
@@ -332,8 +337,10 @@ class ReaderScreen(CorrectingScreen):
         self.article.scroll_to_offset(int(message.fraction * len(self.document.text)), top=True)
 
     def action_help(self) -> None:
-        """Show every key."""
-        self.app.push_screen(HelpScreen(self.keys, comparing=self.gold is not None))
+        """Show every key, and what each colour and label means."""
+        self.app.push_screen(
+            HelpScreen(self.keys, self.reading.view, comparing=self.gold is not None)
+        )
 
     def action_export(self) -> None:
         """Export the annotations."""

@@ -63,9 +63,12 @@ class ReaderScreen(CorrectingScreen):
         store: CorrectionStore | None = None,
         keys: tuple[Key, ...] = KEYS,
         gold: Gold | None = None,
+        sidebar_width: int | None = None,
     ) -> None:
         super().__init__(document, annotator, store)
         self.gold = gold
+        self.sidebar_width = sidebar_width
+        """The sidebar's width in columns, from the settings (None: 30% of the window)."""
         self.positions = positions
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
@@ -123,6 +126,9 @@ class ReaderScreen(CorrectingScreen):
         return self.query_one(Sidebar)
 
     def on_mount(self) -> None:
+        if self.sidebar_width is not None:
+            side = self.query_one("#side").styles
+            side.width = side.min_width = side.max_width = self.sidebar_width
         self.call_after_refresh(stamp, "first-frame")
         self.call_after_refresh(self._mount_panels)
         article = self.article

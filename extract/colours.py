@@ -106,27 +106,31 @@ def _own_hue(key: str) -> float:
 _BUILTIN_HUES = tuple(hue(dark) for key, (dark, _) in BUILTIN.items() if key != "other")
 
 
+RING_APART = 12.0
+"""Degrees of hue a second, darker (lighter) shade counts as, against the first shade's hues."""
+
+
 @lru_cache(maxsize=64)
 def _generated(keys: tuple[str, ...]) -> dict[str, Pair]:
     taken: list[tuple[float, int]] = [(h, 0) for h in _BUILTIN_HUES]
     colours: dict[str, Pair] = {}
     for key in keys:
         start = _own_hue(key)
-        tried = [(start + step * _GOLDEN) % 360 for step in range(24)]
-        best, best_ring, best_room = tried[0], 0, -1.0
-        for ring in (0, 1):
-            for candidate in tried:
-                near = [_distance(candidate, h) for h, r in taken if r == ring]
-                room = min(near, default=360.0)
-                if room >= GAP:
-                    best, best_ring, best_room = candidate, ring, room
-                    break
-                if room > best_room:
-                    best, best_ring, best_room = candidate, ring, room
-            if best_room >= GAP:
-                break
-        taken.append((best, best_ring))
-        colours[key] = (_shade(best, True, best_ring), _shade(best, False, best_ring))
+        tried = [(start + step * _GOLDEN) % 360 for step in range(64)]
+
+        def room(candidate: float, ring: int) -> float:
+            return min(
+                (_distance(candidate, h) + (0 if r == ring else RING_APART) for h, r in taken),
+                default=360.0,
+            )
+
+        best = max(
+            ((room(c, ring), -ring, -step, c) for ring in (0, 1) for step, c in enumerate(tried)),
+        )
+        first = next(((c, 0) for c in tried if room(c, 0) >= GAP), None)
+        chosen, ring = first if first is not None else (best[3], -best[1])
+        taken.append((chosen, ring))
+        colours[key] = (_shade(chosen, True, ring), _shade(chosen, False, ring))
     return colours
 
 

@@ -177,7 +177,7 @@ def _settled(args: argparse.Namespace) -> argparse.Namespace:
     apply(settings)
     args.settings = settings
     if hasattr(args, "model") and getattr(args, "import_path", None) is None:
-        args.model = model_choice(args.model, settings)[0]
+        args.model, args.model_source = model_choice(args.model, settings)
     return args
 
 
@@ -333,13 +333,12 @@ def run_config(args: argparse.Namespace) -> int:
     """``entity-reader config``: the settings file's path and the settings in force."""
     from extract.errors import EntityReaderError
     from extract.ner import resolve_model
-    from tui.settings import Settings, check_theme, describe, model_choice
+    from tui.settings import Settings, check_theme, describe
 
     settings: Settings = args.settings
     check_theme(settings)
-    chosen, source = model_choice(args.model, settings)
     try:
-        model = {"name": resolve_model(chosen).location, "source": source}
+        model = {"name": resolve_model(args.model).location, "source": args.model_source}
     except EntityReaderError as error:
         model = {"error": str(error)}
     write_stdout(describe(settings, model))

@@ -172,8 +172,10 @@ def _colours(value: object, bad: Any) -> dict[str, Pair]:
 
 
 def _colour(value: object, where: str, bad: Any) -> str:
-    """A colour as ``#rrggbb``: hexadecimal, ``rgb(…)``, or a colour's name ("crimson")."""
-    message = 'must be a colour: "#2e7d6b", "rgb(46, 125, 107)" or a name like "teal"'
+    """A colour as ``#rrggbb``: hexadecimal, ``rgb(…)``, or a terminal colour's name (Rich's)."""
+    message = (
+        'must be a colour: "#2e7d6b", "rgb(46, 125, 107)" or a terminal colour name ("dark_cyan")'
+    )
     if not isinstance(value, str):
         raise bad(where, message)
     exact = hex_colour(value)

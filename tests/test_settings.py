@@ -207,3 +207,11 @@ async def test_a_theme_and_a_sidebar_width_from_the_settings(
         await pilot.pause()
         assert styled.theme == "textual-light"
         assert styled.screen.query_one("#side").outer_size.width == 36
+
+
+def test_the_readme_s_example_is_a_valid_settings_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Settings", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    settings = load(str(settings_file(tmp_path, example)))
+    assert settings.labels["DISEASE"] == "Medical" and settings.keys["help"] == "h"
+    assert settings.colours["Medical"] == ("#2e7d6b", "#2e7d6b")

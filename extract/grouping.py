@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
-from extract.categories import category_of
+from extract.categories import category_of, section
 from extract.evidence import place_kind
 from extract.figures import figure_value
 from extract.linking import (
@@ -112,7 +112,7 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     own = Counter(
         label for m in mentions if category_of(label := m.model_label or m.label) == category
     )
-    fallback = own.most_common(1)[0][0] if own else DEFAULT_LABEL.get(category, "NORP")
+    fallback = own.most_common(1)[0][0] if own else _default_label(category)
     labelled: list[Mention] = []
     for m in mentions:
         if m.source == "user":
@@ -120,13 +120,21 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
             continue
         label = m.model_label or m.label
         if category_of(label) != category:
-            by_words = category == "place" and not own and english
-            label = place_kind(m.text) if by_words else fallback
+            kind = place_kind(m.text) if category == "place" and not own and english else None
+            label = kind if kind and category_of(kind) == category else fallback or label
         if label == m.label:
             labelled.append(m)
         else:
             labelled.append(Mention(m.start, m.end, label, m.text, m.source, m.model_label))
     return labelled
+
+
+def _default_label(category: str) -> str | None:
+    """The label a mention takes in an entity of ``category`` none of whose mentions has one
+    of its labels: the usual one (PERSON, GPE, ORG), else the category's first, as long as
+    the settings have not moved it to another section (None: there is none left)."""
+    labels = [DEFAULT_LABEL.get(category, ""), *section(category).labels]
+    return next((label for label in labels if label and category_of(label) == category), None)
 
 
 def _name(root: Node, members: list[Node], category: str) -> str:

@@ -215,3 +215,25 @@ def test_the_readme_s_example_is_a_valid_settings_file(tmp_path: Path) -> None:
     settings = load(str(settings_file(tmp_path, example)))
     assert settings.labels["DISEASE"] == "Medical" and settings.keys["help"] == "h"
     assert settings.colours["Medical"] == ("#2e7d6b", "#2e7d6b")
+
+
+def test_a_batch_export_s_workers_put_the_labels_in_the_settings_sections(tmp_path: Path) -> None:
+    path = settings_file(tmp_path, '[labels]\nGPE = "Towns"\n')
+    grouping = SAMPLE.with_name("grouping.txt")
+    out = tmp_path / "out"
+    done = run(
+        "export",
+        str(SAMPLE),
+        str(grouping),
+        "--out-dir",
+        str(out),
+        "-f",
+        "csv",
+        "--config",
+        str(path),
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("iraqi-air-strike.csv", "grouping.csv"):
+        rows = (out / name).read_text(encoding="utf-8-sig").splitlines()
+        assert any(",Towns,GPE," in row for row in rows), name
+        assert not any(",place,GPE," in row for row in rows), name

@@ -110,7 +110,7 @@ class StatusBar(Horizontal):
             against = f" · {described(item)}" if item is not None else ""
             return (
                 f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
-                f" · {current.label}{mine}{against}"
+                f" · {plain(current.label)}{mine}{against}"
             )
         item = reading.item
         if current is None and item is not None and (top <= item.start < bottom or bottom == 0):

@@ -414,7 +414,8 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.epilog_later = lambda: (
         "textual-serve has no authentication: anyone who can reach the address can read "
         "FILE and use the reader (corrections, exports) as you. It listens on 127.0.0.1, "
-        "this machine only, unless --host says otherwise (then a warning says so)."
+        "this machine only, unless --host says otherwise (then a warning says so).\n\n"
+        f"{_input_formats_help()}"
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(

@@ -22,6 +22,9 @@ class Annotations:
     model_version: str
     unplaced: tuple[Correction, ...] = field(default=())
     """Corrections that could not be placed in this text (it changed since they were made)."""
+    language: str = "en"
+    """The language of the text as the model read it (spaCy's code): token-based formats use
+    its tokenizer."""
 
     @property
     def unplaced_notes(self) -> list[str]:
@@ -66,12 +69,15 @@ def annotations_of(
     document_pass: bool = True,
 ) -> Annotations:
     """The model's mentions of a document with the user's corrections applied (and the
-    document-level pass run, unless ``document_pass`` is off), grouped: what the reader shows."""
-    applied = apply(document.text, mentions, corrections, document_pass=document_pass)
+    document-level pass run, unless ``document_pass`` is off, in the model's language),
+    grouped: what the reader shows."""
+    lang = model.lang
+    applied = apply(document.text, mentions, corrections, document_pass=document_pass, lang=lang)
     return Annotations(
         document=document,
         entities=tuple(applied.entities),
         model_name=model.name,
         model_version=model.version,
         unplaced=tuple(applied.unplaced),
+        language=lang,
     )

@@ -170,7 +170,7 @@ class Annotator:
         self.recognizer = recognizer
         engine = recognizer.info
         settings = f"chunks={CHUNKER_VERSION}/{cap}/{context};{engine.settings}"
-        self.info = ModelInfo(engine.name, engine.version, engine.location, settings)
+        self.info = ModelInfo(engine.name, engine.version, engine.location, settings, engine.lang)
         self.jobs = capped_jobs(jobs)
         self.executor = executor
         self.cache = cache

@@ -29,19 +29,22 @@ def apply(
     corrections: Sequence[Correction],
     *,
     document_pass: bool = True,
+    lang: str = "en",
 ) -> Applied:
     """The entities a reader sees: the model's mentions, mended and voted on by the
     document-level pass (unless ``document_pass`` is off, for annotations taken as they are),
-    with the user's edits, grouped. The user's edits win over everything."""
+    with the user's edits, grouped. The user's edits win over everything. ``lang`` is the
+    model's language: the pass's word cues are English and fire only for English."""
     # Imported here: the store (opened before the reader's first frame) needs none of it.
-    from extract.document_pass import prepare
+    from extract.document_pass import english, prepare
     from extract.grouping import group
 
-    base = prepare(text, mentions) if document_pass else list(mentions)
+    base = prepare(text, mentions, lang=lang) if document_pass else list(mentions)
     by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in base}
+    cues = english(lang)
 
     def grouped() -> list[Entity]:
-        return group(by_span.values(), text, vote=document_pass)
+        return group(by_span.values(), text, vote=document_pass, english=cues)
 
     # The category each mention is seen under: grouping may move a mention (a surname the
     # model called ORG joins its person), and edits name entities by what the reader saw.

@@ -175,7 +175,7 @@ class CorrectionStore:
         `CorrectionsReadError` and is left alone. A corrupt file in the data folder is moved
         aside (kept, never deleted) and reported in ``problems``, unless ``read_only``; one
         the user named (``explicit``) is left alone and raises `CorrectionsError`. Single
-        edits that do not make sense (an anchor outside the text, an unknown label) are
+        edits that do not make sense (an anchor outside the text, a label that cannot be one) are
         skipped and reported; they stay in the file.
         """
         store = cls(path, source=source, sha256=sha256, explicit=explicit, read_only=read_only)

@@ -15,20 +15,30 @@ from extract.propagate import propagate
 from extract.spans import is_cased, is_name_label, names_nobody, repair
 from extract.versions import PASS_VERSION
 
-__all__ = ["PASS_VERSION", "prepare", "split_joined"]
+__all__ = ["PASS_VERSION", "english", "prepare", "split_joined"]
 
 
 _PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 """Where two names run together may be cut: a comma, "and", a dash, or a space."""
+_MARK_JOINS = re.compile(r"\s*(?:,|&|-|–|—)\s*|\s+")
+"""The same without the English word, for texts in other languages."""
 
 
-def prepare(text: str, mentions: Iterable[Mention]) -> list[Mention]:
+def english(lang: str) -> bool:
+    """Whether a model's language (spaCy's code) is English: the pass's word cues ("said X",
+    "in X", "Mr", "CHAPTER IX") are English, and fire only then."""
+    return lang.lower() == "en"
+
+
+def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list[Mention]:
     """The model's mentions as the pass mends them, in document order; the user's as they are.
 
     Each mention the model made keeps its label in ``model_label``; a name spread to another
-    occurrence has none.
+    occurrence has none. For a model of another language than English only what no word
+    decides is done (edges, paragraph breaks, names spread where the model found them twice).
     """
+    cues = english(lang)
     cased = is_cased(text)
     kept: list[Mention] = []
     for mention in mentions:
@@ -38,21 +48,23 @@ def prepare(text: str, mentions: Iterable[Mention]) -> list[Mention]:
         if not mention.model_label:
             m = mention
             mention = Mention(m.start, m.end, m.label, m.text, m.source, m.label)
-        for piece in repair(text, mention):
-            if is_name_label(piece.label) and names_nobody(piece.text, cased, piece.label):
+        for piece in repair(text, mention, english=cues):
+            if is_name_label(piece.label) and names_nobody(piece.text, cased, piece.label, cues):
                 continue
             kept.append(piece)
-    kept = split_joined(text, kept)
-    kept.extend(propagate(text, kept))
+    kept = split_joined(text, kept, english=cues)
+    kept.extend(propagate(text, kept, english=cues))
     kept.sort(key=lambda m: (m.start, m.end))
     return kept
 
 
-def split_joined(text: str, mentions: list[Mention]) -> list[Mention]:
+def split_joined(text: str, mentions: list[Mention], *, english: bool = True) -> list[Mention]:
     """Two names the model ran together ("Kiev Pierre", "Dokhtúrov-Kutúzov", "Mary and Kitty")
     become two mentions, when the span occurs once and each part is a name the model found
     on its own at least twice; joined by a mere space, only if they are names of different
-    kinds (a place and a person), so "Napoleon Bonaparte" stays whole."""
+    kinds (a place and a person), so "Napoleon Bonaparte" stays whole. Only an English
+    text is cut at "and"."""
+    joins = _JOINS if english else _MARK_JOINS
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
@@ -62,20 +74,24 @@ def split_joined(text: str, mentions: list[Mention]) -> list[Mention]:
             kinds[folded][m.label] += 1
     result: list[Mention] = []
     for m in mentions:
-        parts = _split(text, m, counts, kinds) if m.source != "user" else None
+        parts = _split(text, m, counts, kinds, joins) if m.source != "user" else None
         result.extend(parts or [m])
     return result
 
 
 def _split(
-    text: str, mention: Mention, counts: Counter[str], kinds: dict[str, Counter[str]]
+    text: str,
+    mention: Mention,
+    counts: Counter[str],
+    kinds: dict[str, Counter[str]],
+    joins: re.Pattern[str],
 ) -> list[Mention] | None:
     if len(mention.text) < 3 or _PLAIN.fullmatch(mention.text):
         return None  # one word: nothing to cut
     if not is_name_label(mention.label) or counts[fold(mention.text)] > 1:
         return None
     piece = mention.text
-    for cut in _JOINS.finditer(piece):
+    for cut in joins.finditer(piece):
         if cut.start() == 0 or cut.end() >= len(piece):
             continue
         left, right = piece[: cut.start()], piece[cut.end() :]

@@ -13,9 +13,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.categories import ALL_LABELS
 from extract.model import Entity, Mention
 from extract.names import fold
+
+LABEL_LIMIT = 100
+"""Characters a label may have: a model's or a scheme's labels are short names."""
 
 CONTEXT = 24
 """Characters kept on each side of a single mention, to find it again after an edit."""
@@ -140,8 +142,8 @@ class Correction:
             into_category=str(data.get("into_category", "")),
             was=None if was is None else Anchor.from_data(was),
         )
-        if made.op in ("relabel", "add") and made.label not in ALL_LABELS:
-            raise ValueError(f"unknown label {made.label!r}")
+        if made.op in ("relabel", "add") and not is_label(made.label):
+            raise ValueError(f"not a label: {made.label[:LABEL_LIMIT]!r}")
         if made.op in ("remove_mention", "split", "add", "resize") and made.anchor is None:
             raise ValueError(f"{made.op} needs an anchor")
         if made.op == "resize" and (made.was is None or not made.label):
@@ -149,6 +151,12 @@ class Correction:
         if made.op in ("relabel", "remove", "merge") and not made.forms:
             raise ValueError(f"{made.op} needs forms")
         return made
+
+
+def is_label(label: str) -> bool:
+    """Whether a text can be a label: spaCy's, another scheme's, or a user model's own
+    (DISEASE): a short name with no control characters and no whitespace at its ends."""
+    return 0 < len(label) <= LABEL_LIMIT and label == label.strip() and label.isprintable()
 
 
 def _texts(data: dict[str, Any], key: str) -> tuple[str, ...]:

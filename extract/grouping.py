@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
-from extract.categories import category_of
+from extract.categories import category_of, section
 from extract.evidence import place_kind
 from extract.figures import figure_value
 from extract.linking import (
@@ -35,13 +35,18 @@ DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
 
 
 def group(
-    mentions: Iterable[Mention], text: str | None = None, *, vote: bool = True
+    mentions: Iterable[Mention],
+    text: str | None = None,
+    *,
+    vote: bool = True,
+    english: bool = True,
 ) -> list[Entity]:
     """Entities from mentions: one per thing named, sorted by first mention.
 
-    With ``text`` the words around each mention count as evidence. With ``vote`` (the
-    document-level pass) a name's category is voted over all its mentions and every mention
-    takes a label of that category; without it each mention keeps its label and category.
+    With ``text`` the words around each mention count as evidence (when ``english``: the cues
+    are English words). With ``vote`` (the document-level pass) a name's category is voted
+    over all its mentions and every mention takes a label of that category; without it each
+    mention keeps its label and category.
     """
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     long_forms = {
@@ -57,13 +62,13 @@ def group(
         acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
         (names if category in NAME_CATEGORIES or acronym_like else others).append(m)
 
-    nodes = nodes_of(names, text, vote=vote)
+    nodes = nodes_of(names, text, vote=vote, cues=english)
     person_words = frozenset(
         n.tokens[0] for n in nodes.values() if len(n.tokens) == 1 and 2 * n.votes["person"] > n.size
     )
     for node in nodes.values():
         node.category = decide(node, person_words) if vote else category_of(node.mentions[0].label)
-    if vote:
+    if vote and english:
         collectives(nodes.values(), text)
     people = [n for n in nodes.values() if n.category == "person" and n.tokens]
     link_people(people)
@@ -75,7 +80,10 @@ def group(
     trees: dict[int, list[Node]] = defaultdict(list)
     for node in nodes.values():
         trees[id(node.root())].append(node)
-    entities = [_entity(members[0].root(), members, vote=vote) for members in trees.values()]
+    entities = [
+        _entity(members[0].root(), members, vote=vote, english=english)
+        for members in trees.values()
+    ]
     entities.extend(_plain_groups(others))
     entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
     return _unique_ids(entities)
@@ -84,26 +92,27 @@ def group(
 # -- entities ---------------------------------------------------------------------------------
 
 
-def _entity(root: Node, members: list[Node], *, vote: bool) -> Entity:
+def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> Entity:
     category = root.category
     mentions = sorted(
         (m for node in members for m in node.mentions), key=lambda m: (m.start, m.end)
     )
     if vote:
-        mentions = _labelled(mentions, category)
+        mentions = _labelled(mentions, category, english=english)
     name = _name(root, members, category)
     slug = "-".join(([root.cls] if root.cls and len(root.tokens) == 1 else []) + list(root.tokens))
     return Entity(f"{category}:{slug}", name, category, tuple(mentions))
 
 
-def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
+def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[Mention]:
     """Every mention with a label of its entity's category: its own when it has one, else the
     entity's most frequent label of that category (for a place no mention of which the model
-    called a place, its kind by its words: FAC, LOC or GPE). The user's labels stay."""
+    called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
+    stay."""
     own = Counter(
         label for m in mentions if category_of(label := m.model_label or m.label) == category
     )
-    fallback = own.most_common(1)[0][0] if own else DEFAULT_LABEL.get(category, "NORP")
+    fallback = own.most_common(1)[0][0] if own else _default_label(category)
     labelled: list[Mention] = []
     for m in mentions:
         if m.source == "user":
@@ -111,12 +120,21 @@ def _labelled(mentions: list[Mention], category: str) -> list[Mention]:
             continue
         label = m.model_label or m.label
         if category_of(label) != category:
-            label = place_kind(m.text) if category == "place" and not own else fallback
+            kind = place_kind(m.text) if category == "place" and not own and english else None
+            label = kind if kind and category_of(kind) == category else fallback or label
         if label == m.label:
             labelled.append(m)
         else:
             labelled.append(Mention(m.start, m.end, label, m.text, m.source, m.model_label))
     return labelled
+
+
+def _default_label(category: str) -> str | None:
+    """The label a mention takes in an entity of ``category`` none of whose mentions has one
+    of its labels: the usual one (PERSON, GPE, ORG), else the category's first, as long as
+    the settings have not moved it to another section (None: there is none left)."""
+    labels = [DEFAULT_LABEL.get(category, ""), *section(category).labels]
+    return next((label for label in labels if label and category_of(label) == category), None)
 
 
 def _name(root: Node, members: list[Node], category: str) -> str:

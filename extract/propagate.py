@@ -23,13 +23,14 @@ _CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-ЯЁ][\w'’-]*")
 """Words that may start with a capital (checked with str.isupper, the classes are broad)."""
 
 
-def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -> list[Mention]:
     """New mentions for unlabelled occurrences of names labelled elsewhere in ``text``.
 
     A name is spread when at least `MIN_VOTES` of its occurrences carry one label and that
     label has a strict majority; it goes to whole-word, same-case occurrences outside every
     mention, not at the start of a sentence (where any word is capitalised), and not beside
-    another capitalised word (part of a longer name). The new mentions have no model label.
+    another capitalised word (part of a longer name); in English, not a person's name after
+    an article ("the Bill"). The new mentions have no model label.
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
@@ -68,7 +69,8 @@ def propagate(text: str, mentions: Sequence[Mention]) -> list[Mention]:
                 break
             if _capitalised_beside(text, start, end):
                 break
-            if label == "PERSON" and _DETERMINER.search(text, max(0, start - 8), start):
+            thing = english and _DETERMINER.search(text, max(0, start - 8), start)
+            if label == "PERSON" and thing:
                 break  # "the Bill", "a Will": a thing, not the person
             found.append(Mention(start, end, label, name, "model", ""))
             taken_until = end

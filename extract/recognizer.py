@@ -54,6 +54,10 @@ class ModelInfo:
     """Where the engine loads from (for spaCy: a package name or a folder)."""
     settings: str = ""
     """Anything else that changes what it finds (a results cache is kept per settings)."""
+    lang: str = "en"
+    """The language of the texts it reads, as spaCy names it (``nlp.lang``: "en", "fr"):
+    token-based exports use that language's tokenizer, and the document-level pass's
+    English cues fire only for English."""
 
 
 class Recognizer(Protocol):

@@ -74,22 +74,23 @@ def is_name_label(label: str) -> bool:
     return category_of(label) in NAME_CATEGORIES
 
 
-def repair(text: str, mention: Mention) -> list[Mention]:
+def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention]:
     """The model's mention with its edges mended, as zero or more mentions.
 
     Every kind loses whitespace and punctuation at its edges and is cut at paragraph breaks.
-    A name also loses a leading heading, sentence word or possessive fragment, and lower-case
-    words at its ends ("Prince Andrew\\nheard" is Prince Andrew).
+    In an English text a name also loses a leading heading, sentence word or possessive
+    fragment, and lower-case words at its ends ("Prince Andrew\\nheard" is Prince Andrew).
     """
     if _PLAIN_WORD.fullmatch(mention.text):
         return [mention]  # one clean word: most mentions
     name = is_name_label(mention.label)
     # A title may hold anything ("Gone with the Wind", "Star Wars: The Force Awakens").
-    splits = name and mention.label not in TITLE_LABELS
+    splits = name and english and mention.label not in TITLE_LABELS
     found: list[Mention] = []
     for start, end in _pieces(text, mention.start, mention.end, name=splits):
         begins_paragraph = start > mention.start and text[start - 1] == "\n"
-        start, end = _trim(text, start, end, name=name, person=mention.label == "PERSON")
+        words = name and english
+        start, end = _trim(text, start, end, name=words, person=mention.label == "PERSON")
         if name and begins_paragraph and len(text[start:end].split()) == 1:
             continue  # "CHAPTER IX\n\nHaving": a paragraph's first word, not a name
         if start < end and any(c.isalnum() for c in text[start:end]):
@@ -268,12 +269,14 @@ def is_cased(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def names_nobody(mention_text: str, cased: bool = True, label: str = "") -> bool:
-    """Whether a name-labelled span names nothing: only words of address ("Mamma", "Your
-    Excellency", "Mr" alone), a chapter heading or number, or (in a text that uses capitals)
-    no capital at all."""
+def names_nobody(
+    mention_text: str, cased: bool = True, label: str = "", english: bool = True
+) -> bool:
+    """Whether a name-labelled span names nothing: a chapter number, (in a text that uses
+    capitals) no capital at all, and in English only words of address ("Mamma", "Your
+    Excellency", "Mr" alone) or a chapter heading."""
     stripped = mention_text.strip()
-    if _HEADING.match(" ".join(stripped.split())) or _ROMAN.match(stripped):
+    if _ROMAN.match(stripped) or (english and _HEADING.match(" ".join(stripped.split()))):
         return True
     if cased and not any(c.isupper() for c in stripped):
         return True
@@ -281,7 +284,7 @@ def names_nobody(mention_text: str, cased: bool = True, label: str = "") -> bool
     characters = sum(1 for c in stripped if c.isalnum())
     if characters < 2:
         return True
-    if not cased or (stripped.isupper() and len(words) == 1):
+    if not english or not cased or (stripped.isupper() and len(words) == 1):
         return False  # "US" is not "us"; in a text without case, nothing tells them apart
     if len(words) == 1 and words[0] in PERSONAL_TITLES and label in PLACE_LABELS:
         return True  # "the Tsar", "the Countess" as a place: a title, no name

@@ -2,8 +2,8 @@
 corrections made them, so a book opened again shows them at once instead of deriving them.
 
 The key covers everything the entities depend on: the model's mentions (text, model, version,
-settings: the mention cache's key), the pass's version, whether the pass runs at all, and the
-corrections. An entry is compact JSON: a table of labels, one row per entity, and every
+settings: the mention cache's key), the pass's version, whether the pass runs at all, the
+settings' label → section mapping, and the corrections. An entry is compact JSON: a table of labels, one row per entity, and every
 mention as six numbers, sorted by position. A corrupt or stale entry is set aside and rebuilt.
 """
 
@@ -16,22 +16,24 @@ from fractions import Fraction
 from typing import Any
 
 from extract.cache import JsonStore
+from extract.categories import mapping_fingerprint
 from extract.model import Entity, Mention
 from extract.versions import PASS_VERSION
 
-VIEW_FORMAT = 2
-_CATEGORIES = ("person", "organisation", "place", "figure", "date", "other")
+VIEW_FORMAT = 3
 
 
 def view_key(mentions_key: str, corrections: Sequence[Any], *, document_pass: bool) -> str:
     """The name a derived view is stored under: the model's mentions (their cache key), the
-    document-level pass (its version, or none), and the corrections applied over them."""
+    document-level pass (its version, or none), the label mapping in force (it decides the
+    categories), and the corrections applied over them."""
     edits = json.dumps([c.as_data() for c in corrections], sort_keys=True, ensure_ascii=False)
     material = "\x1f".join(
         (
             str(VIEW_FORMAT),
             mentions_key,
             f"pass={PASS_VERSION if document_pass else 'off'}",
+            f"labels={mapping_fingerprint()}",
             hashlib.sha256(edits.encode("utf-8", "surrogatepass")).hexdigest(),
         )
     )
@@ -63,8 +65,10 @@ class ViewCache(JsonStore):
             | {m.model_label for e in entities for m in e.mentions}
         )
         number = {label: position for position, label in enumerate(labels)}
+        categories = sorted({e.category for e in entities})
+        kind = {category: position for position, category in enumerate(categories)}
         rows = [
-            [e.id, e.name, _CATEGORIES.index(e.category), None if e.value is None else str(e.value)]
+            [e.id, e.name, kind[e.category], None if e.value is None else str(e.value)]
             for e in entities
         ]
         mentions = [m for e in entities for m in e.mentions]
@@ -73,6 +77,7 @@ class ViewCache(JsonStore):
             "key": key,
             "length": text_length,
             "labels": labels,
+            "categories": categories,
             "entities": rows,
             "counts": [len(e.mentions) for e in entities],
             "starts": [m.start for m in mentions],
@@ -95,6 +100,7 @@ def _parse(raw: bytes, key: str, text: str) -> tuple[list[Entity], list[str]]:
     if data["key"] != key or data["length"] != len(text):
         raise ValueError("stored for another text or settings")
     labels: list[str] = data["labels"]
+    categories: list[str] = data["categories"]
     rows: list[list[Any]] = data["entities"]
     counts: list[int] = data["counts"]
     starts: list[int] = data["starts"]
@@ -108,6 +114,8 @@ def _parse(raw: bytes, key: str, text: str) -> tuple[list[Entity], list[str]]:
         raise ValueError("columns of different lengths")
     if len(rows) != len(counts) or not all(isinstance(label, str) for label in labels):
         raise ValueError("entities or labels malformed")
+    if not all(isinstance(category, str) for category in categories):
+        raise ValueError("categories malformed")
     if size:
         if min(starts) < 0 or max(ends) > len(text) or not all(map(int.__lt__, starts, ends)):
             raise ValueError("offsets outside the text")
@@ -136,11 +144,13 @@ def _parse(raw: bytes, key: str, text: str) -> tuple[list[Entity], list[str]]:
     for (entity_id, name, category, value), count in zip(rows, counts, strict=True):
         if not isinstance(entity_id, str) or not isinstance(name, str):
             raise ValueError(f"entity {entity_id!r} malformed")
+        if type(category) is not int or not 0 <= category < len(categories):
+            raise ValueError(f"entity {entity_id!r} has no category")
         entities.append(
             Entity(
                 entity_id,
                 name,
-                _CATEGORIES[category],
+                categories[category],
                 tuple(built[position : position + count]),
                 None if value is None else Fraction(value),
             )

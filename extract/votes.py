@@ -97,8 +97,13 @@ class Node:
         if title_text:
             self.titles[title_text] += 1
 
-    def weigh(self, text: str | None) -> None:
-        """Read the cues around its mentions: all of them, or an even sample of a big name."""
+    def weigh(self, text: str | None, *, cues: bool = True) -> None:
+        """Read the cues around its mentions: all of them, or an even sample of a big name.
+        Without ``cues`` (a text not in English) only its titles count."""
+        self.cues["person"] += 2 * self.titled
+        self.strict += 2 * self.titled
+        if not cues:
+            return
         step = max(1, len(self.mentions) // SAMPLE)
         sample = self.mentions[::step]
         scale = len(self.mentions) / len(sample)
@@ -116,8 +121,6 @@ class Node:
             self.strict += found.strict * scale
             if found.pronoun:
                 self.pronouns[found.pronoun] += 1
-        self.cues["person"] += 2 * self.titled
-        self.strict += 2 * self.titled
 
     @property
     def size(self) -> int:
@@ -142,13 +145,15 @@ class Node:
         return node
 
 
-def nodes_of(names: Sequence[Mention], text: str | None, *, vote: bool) -> dict[object, Node]:
+def nodes_of(
+    names: Sequence[Mention], text: str | None, *, vote: bool, cues: bool = True
+) -> dict[object, Node]:
     """The mentions of each name, a name being its words and its title's class.
 
     An honorific ("Mr", "Ms") always makes a title; a rank or an office ("General", "Prince",
     "King") only where the model saw a person or the rest is a name written alone too
     ("Emperor Napoleon" and "Napoleon"): "General Motors" and "Duke Energy" keep their first
-    word.
+    word. With ``cues`` the words around each mention are read as evidence (English only).
     """
     nodes: dict[object, Node] = {}
     alone = {name_tokens(m.text, False) for m in names}
@@ -176,7 +181,7 @@ def nodes_of(names: Sequence[Mention], text: str | None, *, vote: bool) -> dict[
         node.add(m, title, title_text)
     if vote:
         for node in nodes.values():
-            node.weigh(text)
+            node.weigh(text, cues=cues)
     return nodes
 
 

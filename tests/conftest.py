@@ -6,7 +6,7 @@ The reader's tests get the sample with the model's results replayed by a fake re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,22 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("ENTITY_READER_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def config_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Point ``XDG_CONFIG_HOME`` at a fresh folder, so no test reads the user's settings; and
+    put the built-in label table and colours back after each test (settings put theirs in
+    force for the whole process)."""
+    from extract import categories, colours
+
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    yield folder
+    categories.configure({})
+    colours.configure({})
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,7 @@ def test_a_folder_is_read_recursively_leaving_out_what_is_no_document(tmp_path: 
         "news/a/ch2.txt",
         "news/b/ch1.txt",
         "news/b/ch2.txt",
+        "samples/article-fr.txt",
         "samples/article.html",
         "samples/grouping.txt",
         "samples/iraqi-air-strike.txt",
@@ -138,7 +139,7 @@ def test_a_folder_exports_each_document_as_it_exports_alone(
     out = tmp_path / "out"
     assert export(corpus, "--out-dir", out, "-f", "json") == 0
     err = capsys.readouterr().err
-    assert f"11 of 11 files exported to {out}: " in err
+    assert f"12 of 12 files exported to {out}: " in err
     assert f"left out: 2 hidden; 2 not {titles()}" in err
     exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert exported == sorted(

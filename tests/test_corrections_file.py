@@ -176,7 +176,7 @@ def _split(anchor: dict[str, Any]) -> dict[str, Any]:
 
 BAD_EDITS = {
     "op": {**GOOD, "op": "rename"},
-    "label": {**GOOD, "label": "TOWN"},
+    "label": {**GOOD, "label": "TOWN\x1b[0m"},  # a model's own label is fine: not a control
     "no-forms": {**GOOD, "forms": []},
     "forms-string": {**GOOD, "forms": "paris"},
     "no-anchor": {"id": "2", "op": "split"},

@@ -169,13 +169,13 @@ def test_the_dask_backend_writes_what_the_local_one_writes(tmp_path: Path) -> No
             timeout=TIMEOUT * 2,
         )
         assert done.returncode == 0, done.stderr
-        assert "35 of 35 files exported" in done.stderr, done.stderr
+        assert "36 of 36 files exported" in done.stderr, done.stderr
         outputs[backend] = out
     files = sorted(p.relative_to(outputs["local"]) for p in outputs["local"].rglob("*"))
     assert files == sorted(p.relative_to(outputs["dask"]) for p in outputs["dask"].rglob("*"))
     regular = [str(f) for f in files if (outputs["local"] / f).is_file()]
     match, mismatch, errors = filecmp.cmpfiles(outputs["local"], outputs["dask"], regular, shallow=False)  # fmt: skip
-    assert (mismatch, errors) == ([], []) and len(match) == 36  # 35 exports and the manifest
+    assert (mismatch, errors) == ([], []) and len(match) == 37  # 36 exports and the manifest
     tables = "SELECT path, sha256, entities, mentions FROM documents ORDER BY path"
     local, dask = (sqlite3.connect(tmp_path / f"{b}.sqlite") for b in ("local", "dask"))
     assert local.execute(tables).fetchall() == dask.execute(tables).fetchall()

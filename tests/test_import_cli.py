@@ -91,7 +91,11 @@ def test_export_the_text_a_file_carries(
     back = json_out(capsys, "export", "--import", str(exported), "-f", "json")
     assert back["text"] == document.read_text(encoding="utf-8")
     assert back["source"] == str(exported)
-    assert back["model"] == {"name": "imported from out.spacy", "version": f"{MODEL} 3.8.0"}
+    assert back["model"] == {
+        "name": "imported from out.spacy",
+        "version": f"{MODEL} 3.8.0",
+        "language": "en",
+    }
 
 
 def test_corrections_on_imported_annotations_are_the_documents(

@@ -63,7 +63,7 @@ def test_a_new_pass_version_keys_views_anew(monkeypatch: pytest.MonkeyPatch) -> 
     "damage",
     [
         pytest.param(lambda d: b"{not json", id="not-json"),
-        pytest.param(lambda d: d.replace(b'"format":2', b'"format":9'), id="format"),
+        pytest.param(lambda d: d.replace(b'"format":3', b'"format":9'), id="format"),
         pytest.param(lambda d: d.replace(b'"length":85', b'"length":84'), id="length"),
         pytest.param(lambda d: d.replace(b'"starts":[0,', b'"starts":[-5,'), id="offset"),
         pytest.param(lambda d: d.replace(b'"unplaced":[]', b'"unplaced":3'), id="unplaced"),

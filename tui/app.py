@@ -26,6 +26,20 @@ if TYPE_CHECKING:
     from tui.comparing import Gold
 
 
+def textual_keys(keys: str) -> str:
+    """Keys (comma-separated) in Textual's names: a character as typed ("]", "ctrl+]") becomes
+    the name Textual gives its key ("right_square_bracket"), as bindings do themselves."""
+    from textual.keys import _character_to_key
+
+    named = []
+    for key in keys.split(","):
+        *modifiers, last = key.strip().split("+") if key.strip() != "+" else ["+"]
+        if len(last) == 1:
+            last = _character_to_key(last)
+        named.append("+".join([*modifiers, last]))
+    return ",".join(named)
+
+
 class ReaderApp(App[None]):
     """Reads one document with its entities; the annotator may be None (no model)."""
 
@@ -46,11 +60,18 @@ class ReaderApp(App[None]):
         store: CorrectionStore | None = None,
         keymap: Mapping[str, str] | None = None,
         gold: Gold | None = None,
+        theme: str | None = None,
+        sidebar_width: int | None = None,
     ) -> None:
         """``keymap`` gives other keys to actions, by their ids in `tui.bindings.KEYS`
-        (``{"next_mention": "ctrl+n"}``); an unknown id raises ValueError. ``gold``
-        (``--compare``) is compared with what the reader shows."""
+        (``{"next_mention": "ctrl+n"}``, a key as Textual names it or as typed: ``"]"``); an
+        unknown id raises ValueError. ``gold`` (``--compare``) is compared with what the reader
+        shows. ``theme`` is one of Textual's themes; ``sidebar_width`` a width in columns for
+        the sidebar (else 30% of the window)."""
         super().__init__()
+        if theme is not None:
+            self.theme = theme
+        self.sidebar_width = sidebar_width
         self.document = document
         self.annotator = annotator
         self.store = store
@@ -60,7 +81,7 @@ class ReaderApp(App[None]):
         self.keys = remapped(keymap or {}, KEYS)
         """The keys in force: what help and the palette show."""
         if keymap:
-            self.set_keymap(dict(keymap))
+            self.set_keymap({key_id: textual_keys(keys) for key_id, keys in keymap.items()})
         self._signals: dict[int, Any] = {}
 
     def notify(
@@ -92,6 +113,7 @@ class ReaderApp(App[None]):
             store=self.store,
             keys=self.keys,
             gold=self.gold,
+            sidebar_width=self.sidebar_width,
         )
 
     STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)

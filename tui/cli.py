@@ -1,4 +1,5 @@
-"""The ``entity-reader`` command: open the reader on a file, or export its annotations.
+"""The ``entity-reader`` command: open the reader on a file, export its annotations, score
+them, serve the reader to a browser, print the settings, or complete the command line.
 
 ``export`` never imports Textual; the reader is imported only when it is about to run.
 """
@@ -13,7 +14,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
-from tui.arguments import PROG, eval_parser, export_parser, reader_parser
+from tui.arguments import (
+    PARSERS,
+    PROG,
+    SUBCOMMANDS,
+    eval_parser,
+    export_parser,
+    reader_parser,
+)
 from tui.visible import visible
 
 if TYPE_CHECKING:
@@ -122,16 +130,20 @@ def _terminable() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        from tui.completion import complete
+
+        complete()  # writes the completions for the shell and exits
     args = list(sys.argv[1:] if argv is None else argv)
     from extract.errors import EntityReaderError
 
     try:
         with _terminable():
-            if args[:1] == ["export"]:
-                return run_export(export_parser().parse_args(args[1:]))
-            if args[:1] == ["eval"]:
-                return run_eval(eval_parser().parse_args(args[1:]))
-            return run_reader(reader_parser().parse_args(args))
+            command = args[0] if args and args[0] in SUBCOMMANDS else None
+            if command is None:
+                return run_reader(_settled(reader_parser(_config_in(args)).parse_args(args)))
+            parsed = _settled(PARSERS[command]().parse_args(args[1:]))
+            return RUNS[command](parsed)
     except EntityReaderError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
@@ -142,6 +154,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (e.g. `| head`); that is not an error of ours.
         _discard_stdout()
         return 1
+
+
+def _config_in(args: Sequence[str]) -> str | None:
+    """The ``--config`` given, looked for before parsing (``--help`` shows the keys it remaps)."""
+    for place, arg in enumerate(args):
+        if arg == "--config" and place + 1 < len(args):
+            return args[place + 1]
+        if arg.startswith("--config="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _settled(args: argparse.Namespace) -> argparse.Namespace:
+    """The parsed arguments with the settings file read and put in force (``args.settings``),
+    and the model chosen: ``--model``, else ``$ENTITY_READER_MODEL``, else the settings'."""
+    from tui.settings import apply, load, model_choice
+
+    if not hasattr(args, "config"):
+        return args  # a command that reads no settings (completion)
+    settings = load(args.config)
+    apply(settings)
+    args.settings = settings
+    if hasattr(args, "model") and getattr(args, "import_path", None) is None:
+        args.model, args.model_source = model_choice(args.model, settings)
+    return args
 
 
 def check_jobs(jobs: int | None) -> int | None:
@@ -206,6 +243,12 @@ def run_eval(args: argparse.Namespace) -> int:
     return evaluate(args)
 
 
+def served() -> bool:
+    """Whether this process draws for a browser (``entity-reader serve`` started it with
+    Textual's web driver), not on a terminal."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
 def run_reader(args: argparse.Namespace) -> int:
     """``entity-reader FILE``: open the reader."""
     from extract.document import load, max_chars
@@ -242,13 +285,26 @@ def run_reader(args: argparse.Namespace) -> int:
     if args.compare is not None and gold is None:
         gold = _read_gold(args, document)
     compared = _gold(gold, args.label_map)
-    _need_terminal()
+    from tui.settings import Settings, check_theme
+
+    settings: Settings = args.settings
+    check_theme(settings)
+    if not served():
+        _need_terminal()
     from extract.corrections import open_for
 
     store = open_for(document.source, document.sha256, args.annotations)
     from tui.app import ReaderApp
 
-    app = ReaderApp(document, annotator, store=store, gold=compared)  # type: ignore[arg-type]
+    app = ReaderApp(
+        document,
+        annotator,  # type: ignore[arg-type]
+        store=store,
+        gold=compared,
+        keymap=settings.keys,
+        theme=settings.theme,
+        sidebar_width=settings.sidebar_width,
+    )
     app.run()
     return app.return_code or 0
 
@@ -271,6 +327,47 @@ def _gold(imported: Imported | None, label_map: str | None) -> Gold | None:
     from tui.comparing import Gold
 
     return Gold.of(imported, read_label_map(label_map) if label_map is not None else None)
+
+
+def run_config(args: argparse.Namespace) -> int:
+    """``entity-reader config``: the settings file's path and the settings in force."""
+    from extract.errors import EntityReaderError
+    from extract.ner import resolve_model
+    from tui.settings import Settings, check_theme, describe
+
+    settings: Settings = args.settings
+    check_theme(settings)
+    try:
+        model = {"name": resolve_model(args.model).location, "source": args.model_source}
+    except EntityReaderError as error:
+        model = {"error": str(error)}
+    write_stdout(describe(settings, model))
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """``entity-reader serve``: the reader in a browser."""
+    from tui.serve import serve
+
+    return serve(args)
+
+
+def run_completion(args: argparse.Namespace) -> int:
+    """``entity-reader completion SHELL``: the shell code that completes the command line."""
+    from tui.completion import script
+
+    write_stdout(script(args.shell))
+    return 0
+
+
+RUNS = {
+    "export": run_export,
+    "eval": run_eval,
+    "serve": run_serve,
+    "config": run_config,
+    "completion": run_completion,
+}
+"""What each command runs."""
 
 
 if __name__ == "__main__":

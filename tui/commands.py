@@ -1,4 +1,5 @@
-"""The command palette: the reader's commands from the key list, and entities by name."""
+"""The command palette: the reader's commands from the key list, a toggle for each section
+past the built-in six (no key of their own), and entities by name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.types import IgnoreReturnCallbackType
 
-from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract.categories import CATEGORIES, section
 from tui.layout import plain
 
 if TYPE_CHECKING:
@@ -46,6 +47,16 @@ class ReaderCommands(Provider):
                 name = f"{state} {category.title}"
             help_text = f"{key.display}: {key.description}" if key.keys else key.description
             yield name, help_text, partial(reader.command, key.action)
+        for category in reader.reading.view.sections:
+            if category.builtin:
+                continue
+            title = plain(category.title)  # a label from the user's model: literal, visible
+            state = "Hide" if category.key in reader.shown else "Show"
+            yield (
+                f"{state} {title}",
+                f"show or hide the {title} section (its labels: {plain(', '.join(category.labels))})",
+                partial(reader.toggle_section, category.key),
+            )
 
     async def discover(self) -> Hits:
         reader = self._reader()
@@ -71,7 +82,7 @@ class ReaderCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 detail = (
-                    f"{CATEGORY_BY_KEY[entity.category].singular} · {len(entity.mentions)} "
+                    f"{plain(section(entity.category).singular)} · {len(entity.mentions)} "
                     f"mention{'' if len(entity.mentions) == 1 else 's'}"
                 )
                 yield Hit(

@@ -18,7 +18,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from extract.categories import CATEGORY_BY_KEY, category_of
+from extract.categories import category_of, section
 from extract.evaluation import DISAGREEING, Comparison, Pair, Scores, compare
 from extract.model import Entity, Mention
 from tui.layout import plain
@@ -314,8 +314,9 @@ def taking(reading: Reading, side: Side) -> tuple[Taking | None, Notice | None]:
     if item.kind == "agree":
         return None, Notice("The model and gold agree here.", 3)
     if item.kind == "out":
-        category = CATEGORY_BY_KEY[compared.categories[compared.place_of(item)]].title
-        return None, Notice(f"Not compared: the gold has no {category.lower()}.", 3)
+        category = section(compared.categories[compared.place_of(item)])
+        title = category.title.lower() if category.builtin else plain(category.title)
+        return None, Notice(f"Not compared: the gold has no {title}.", 3)
     from extract import corrections as edits
 
     text = reading.text

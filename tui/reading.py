@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract.categories import CATEGORIES, Category, section, sections_in
+from extract.colours import Pair as Shades
+from extract.colours import palette
 from extract.index import MentionIndex, next_of
 from extract.model import Entity, Mention
 
@@ -46,6 +48,15 @@ class View:
     """Corrections that could not be placed in this text."""
     compared: Compared | None = None
     """With --compare: these entities against the gold."""
+    categories: frozenset[str] = field(init=False)
+    """The categories its entities are in."""
+    colours: dict[str, Shades] = field(init=False)
+    """Generated colours of the sections that are not built in (`extract.colours.palette`)."""
+
+    def __post_init__(self) -> None:
+        categories = frozenset(entity.category for entity in self.entities)
+        object.__setattr__(self, "categories", categories)
+        object.__setattr__(self, "colours", palette(categories))
 
     @classmethod
     def of(
@@ -58,6 +69,11 @@ class View:
         """The view of these entities, indexed for the shown ones (compared with ``gold``)."""
         compared = gold.against(entities) if gold is not None else None
         return cls(entities, MentionIndex(entities, shown), shown, unplaced, compared)
+
+    @property
+    def sections(self) -> list[Category]:
+        """The built-in categories and the sections of its other labels, in display order."""
+        return sections_in(self.categories)
 
     @property
     def mention_count(self) -> int:
@@ -83,14 +99,15 @@ def derive(
     *,
     document_pass: bool = True,
     gold: Gold | None = None,
+    lang: str = "en",
 ) -> View:
     """What the reader shows: the model's mentions with the corrections applied, grouped, and
     indexed for the shown categories (and compared with ``gold``). The one place entities are
     made for the screen; exports make theirs with the same `apply` (``document_pass`` off for
-    annotations taken as they are, as imported ones)."""
+    annotations taken as they are, as imported ones; ``lang`` the model's language)."""
     from extract.corrections import apply  # the document-level pass: after the first frame
 
-    applied = apply(text, model_mentions, corrections, document_pass=document_pass)
+    applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
 
 
@@ -148,6 +165,8 @@ class Reading:
     gold mention alone), or of a mention just removed."""
     every_item: bool = False
     """With --compare: ] and [ stop at every pair, not only at disagreements."""
+    hidden: frozenset[str] = frozenset()
+    """Categories the reader hid: a section of a label found later is shown unless hidden."""
 
     @property
     def shown(self) -> frozenset[str]:
@@ -174,8 +193,9 @@ class Reading:
     # -- new data -----------------------------------------------------------------------------
 
     def with_view(self, view: View) -> Reading:
-        """A new view (a batch, a correction), the current mention found in it again."""
-        view = view.showing(self.shown)
+        """A new view (a batch, a correction), the current mention found in it again; the
+        sections of labels it is the first to hold are shown."""
+        view = view.showing(self.shown | (view.categories - ALL_CATEGORIES - self.hidden))
         current = self.current
         if current is None and self.spot is not None and view.compared is not None:
             pair = view.compared.at(self.spot)  # gold's alone may have a mention now
@@ -305,10 +325,11 @@ class Reading:
         """Show or hide a category; a current mention that is hidden is let go."""
         hidden = category in self.shown
         shown = self.shown - {category} if hidden else self.shown | {category}
-        moved = replace(self, view=self.view.showing(shown), sent_to=None)
+        gone = self.hidden | {category} if hidden else self.hidden - {category}
+        moved = replace(self, view=self.view.showing(shown), hidden=gone, sent_to=None)
         if moved.entity is not None and moved.entity.category not in shown:
             moved = replace(moved, current=None, entity=None)
-        title = CATEGORY_BY_KEY[category].title
+        title = section(category).title
         return moved, Notice(f"{title} {'hidden' if hidden else 'shown'}.", 2)
 
     def toggle_order(self) -> tuple[Reading, Notice]:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from rich.style import Style
 
-CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
-    "person": ("#7b3f9e", "#e7c9ff"),
-    "organisation": ("#235f8f", "#bfdcff"),
-    "place": ("#2f6d36", "#c6efc0"),
-    "figure": ("#8c5a10", "#ffdca3"),
-    "date": ("#80303e", "#ffc9d2"),
-    "other": ("#4c525b", "#dedede"),
-}
-"""Background colour of each category's mentions: (dark theme, light theme)."""
+from extract.colours import BUILTIN, TEXT_ON, Pair, background
 
-TEXT_ON: tuple[str, str] = ("#f4f4f4", "#111111")
-"""Foreground on those backgrounds: (dark theme, light theme)."""
+CATEGORY_COLOURS: dict[str, Pair] = BUILTIN
+"""Background colour of each built-in category's mentions: (dark theme, light theme). Other
+sections get generated ones (`extract.colours.palette`); the settings may give any its own."""
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "CURRENT_STYLE",
+    "SEARCH_STYLE",
+    "TEXT_ON",
+    "category_colour",
+    "mention_style",
+    "no_color",
+]
 
 
 def no_color() -> bool:
@@ -25,17 +29,22 @@ def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
-def category_colour(category: str, dark: bool) -> str:
-    """The background colour of a category in a theme."""
-    dark_colour, light_colour = CATEGORY_COLOURS.get(category, CATEGORY_COLOURS["other"])
-    return dark_colour if dark else light_colour
+def category_colour(
+    category: str, dark: bool, *, label: str = "", generated: Mapping[str, Pair] | None = None
+) -> str:
+    """The background colour of a category (or of one of its labels) in a theme;
+    ``generated``: the palette of the sections on show."""
+    return background(category, dark=dark, label=label, generated=generated)
 
 
-def mention_style(category: str, dark: bool) -> Style:
+def mention_style(
+    category: str, dark: bool, *, label: str = "", generated: Mapping[str, Pair] | None = None
+) -> Style:
     """How a mention of a category is marked: a coloured background, or underlined without colour."""
     if no_color():
         return Style(underline=True)
-    return Style(bgcolor=category_colour(category, dark), color=TEXT_ON[0 if dark else 1])
+    bgcolor = category_colour(category, dark, label=label, generated=generated)
+    return Style(bgcolor=bgcolor, color=TEXT_ON[0 if dark else 1])
 
 
 CURRENT_STYLE = Style(reverse=True, bold=True)
@@ -58,7 +67,14 @@ apart too): struck through where gold has none, bold and underlined where gold h
 span or label; gold's alone, in bold italics (underlined, in the gold colour, with colour)."""
 
 
-def compare_style(kind: str, category: str, dark: bool) -> Style:
+def compare_style(
+    kind: str,
+    category: str,
+    dark: bool,
+    *,
+    label: str = "",
+    generated: Mapping[str, Pair] | None = None,
+) -> Style:
     """How the compare view marks a pair's shown mention (``kind``: `extract.evaluation.Pair`'s),
     or, for ``gold``, the text of a gold mention nothing shown covers."""
     added = COMPARE_MARKS.get(kind, Style())
@@ -66,4 +82,4 @@ def compare_style(kind: str, category: str, dark: bool) -> Style:
         if no_color():
             return added
         return added + Style(color=GOLD_COLOURS[0 if dark else 1], underline=True)
-    return mention_style(category, dark) + added
+    return mention_style(category, dark, label=label, generated=generated) + added

@@ -89,11 +89,17 @@ def _path_for(target: Path, suffix: str, primary: bool = False) -> Path:
 
 
 def files_for(
-    name: str, annotations: Annotations, target: Path, options: ExportOptions
+    name: str,
+    annotations: Annotations,
+    target: Path,
+    options: ExportOptions,
+    *,
+    merge: bool = True,
 ) -> dict[Path, bytes]:
     """The paths and contents an export of ``annotations`` to ``target`` consists of.
 
-    A shared file already in the folder is merged with, or left as it is.
+    A shared file already in the folder is merged with, or left as it is (unless ``merge`` is
+    off: for files that go elsewhere than the folder, a browser's downloads).
     """
     export_format = FORMATS[name]
     export_format.paths(target)  # a companion that would take the target's own name raises
@@ -101,7 +107,7 @@ def files_for(
     files: dict[Path, bytes] = {}
     for suffix, data in export_format.render(annotations, options).items():
         path = _path_for(target, suffix, suffix == primary)
-        if suffix.startswith(SHARED) and export_format.merge_shared is not None:
+        if merge and suffix.startswith(SHARED) and export_format.merge_shared is not None:
             try:
                 existing = path.read_bytes()
             except FileNotFoundError:

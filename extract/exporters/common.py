@@ -94,6 +94,8 @@ class Segment:
     text: str
     pairs: tuple[Placed, ...]
     """Its mentions, with offsets relative to ``text``."""
+    lang: str = "en"
+    """The language of the text (spaCy's code): token-based formats use its tokenizer."""
 
 
 def segments(annotations: Annotations, split: str | None) -> list[Segment]:
@@ -102,8 +104,9 @@ def segments(annotations: Annotations, split: str | None) -> list[Segment]:
     pairs = placed(annotations)
     document = annotations.document
     text = document.text
+    lang = annotations.language
     if split is None:
-        return [Segment(0, text, tuple(pairs))]
+        return [Segment(0, text, tuple(pairs), lang)]
     mentions = (p.mention for p in pairs)
     if split == "paragraph":
         spans = paragraph_spans(text, mentions)
@@ -120,7 +123,7 @@ def segments(annotations: Annotations, split: str | None) -> list[Segment]:
             shifted = replace(mention, start=mention.start - start, end=mention.end - start)
             inside.append(Placed(shifted, pairs[index].entity))
             index += 1
-        result.append(Segment(start, text[start:end], tuple(inside)))
+        result.append(Segment(start, text[start:end], tuple(inside), lang))
     return result
 
 

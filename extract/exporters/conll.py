@@ -29,7 +29,7 @@ def sentences(segment: Segment) -> list[list[Row]]:
     """The segment's sentences, each its tokens (whitespace left out) with BIO tags."""
     text = segment.text
     mentions = [pair.mention for pair in exclusive(segment.pairs)]
-    tokens = tokenize(text, mentions)
+    tokens = tokenize(text, mentions, segment.lang)
     tags = ["O"] * len(tokens)
     for mention, (first, last) in zip(mentions, token_bounds(tokens, mentions), strict=True):
         prefix = "B"

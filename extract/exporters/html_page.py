@@ -4,12 +4,15 @@ and an index of entities by category. Inline CSS, no scripts, nothing fetched fr
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from html import escape
 
 from extract.annotations import Annotations
-from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract.categories import CATEGORY_BY_KEY, Category, sections_in
+from extract.colours import Pair, background, chosen, palette
 from extract.exporters import ExportFormat, ExportOptions, register
 from extract.exporters.common import Placed, encode, exclusive, placed
 from extract.model import Entity
@@ -22,9 +25,9 @@ CATEGORY_COLOURS: dict[str, str] = {
     "date": "#bfe1d9",
     "other": "#f0d0ff",
 }
-"""Background of each category's marks (displaCy's palette); the reader has its own theme."""
-
-FALLBACK_COLOUR = "#dddddd"
+"""Background of each built-in category's marks (displaCy's palette); the reader has its own
+theme. Other sections take their light-theme colour from `extract.colours`, and the settings'
+colours (by label or section) win over both."""
 
 _CSS = """
 body { margin: 0; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif;
@@ -72,31 +75,58 @@ def text_html(text: str) -> str:
     return escape(_INVISIBLE.sub(_shown, text), quote=True)
 
 
-def colour(category: str) -> str:
-    """A category's mark colour."""
-    return CATEGORY_COLOURS.get(category, FALLBACK_COLOUR)
+def colour(category: str, label: str = "", generated: Mapping[str, Pair] | None = None) -> str:
+    """The mark colour of a category (or of one of its labels): the settings', else displaCy's
+    for a built-in category, else the reader's light theme's (``generated``: the `palette`)."""
+    if chosen(category, label) is None and category in CATEGORY_COLOURS:
+        return CATEGORY_COLOURS[category]
+    return background(category, dark=False, label=label, generated=generated)
 
 
-def _css_class(category: str) -> str:
-    return "cat-" + re.sub(r"[^a-z0-9-]", "-", category.lower())
+def _css_class(name: str, prefix: str = "cat") -> str:
+    """A class name for a category or label: its letters, and for any but a built-in category
+    a digest of the name, so two names that differ only in marks ("A B", "A-B") never share
+    one."""
+    slug = re.sub(r"[^a-z0-9-]", "-", name.lower())[:32]
+    if prefix == "cat" and name in CATEGORY_BY_KEY:
+        return f"{prefix}-{slug}"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{prefix}-{slug}-{digest}"
 
 
-def _category_css(categories: list[str]) -> str:
-    return "".join(f".{_css_class(key)} {{ background: {colour(key)}; }}\n" for key in categories)
+def _colour_css(categories: list[str], labelled: dict[str, str]) -> str:
+    """A rule per category, then one per label that has a colour of its own."""
+    generated = palette(categories)
+    rules = [
+        f".{_css_class(key)} {{ background: {colour(key, '', generated)}; }}" for key in categories
+    ]
+    rules += [
+        f".{_css_class(label, 'lab')} {{ background: {shade}; }}"
+        for label, shade in labelled.items()
+    ]
+    return "".join(rule + "\n" for rule in rules)
 
 
-def _title(category: str) -> str:
-    known = CATEGORY_BY_KEY.get(category)
-    return known.title if known else category.capitalize()
+def _own_colours(annotations: Annotations, categories: list[str]) -> dict[str, str]:
+    """The labels the settings colour apart from their category, and their colours."""
+    generated = palette(categories)
+    pairs = sorted({(m.label, e.category) for e in annotations.entities for m in e.mentions})
+    return {
+        label: own
+        for label, category in pairs
+        if (own := colour(category, label, generated)) != colour(category, "", generated)
+    }
 
 
-def _article(text: str, marked: list[Placed]) -> str:
+def _article(text: str, marked: list[Placed], own: Mapping[str, str]) -> str:
     parts: list[str] = []
     position = 0
     for number, pair in enumerate(marked, start=1):
         mention, entity = pair.mention, pair.entity
         parts.append(text_html(text[position : mention.start]))
         classes = f"entity {_css_class(entity.category)}"
+        if mention.label in own:
+            classes += f" {_css_class(mention.label, 'lab')}"
         if mention.source == "user":
             classes += " user"
         hint = text_html(f"{entity.name} — {mention.label}")
@@ -110,12 +140,13 @@ def _article(text: str, marked: list[Placed]) -> str:
     return "".join(parts)
 
 
-def _index(entities: tuple[Entity, ...], anchors: dict[str, int]) -> str:
+def _index(
+    entities: tuple[Entity, ...], anchors: dict[str, int], sections_shown: list[Category]
+) -> str:
     by_category: dict[str, list[Entity]] = defaultdict(list)
     for entity in entities:
         by_category[entity.category].append(entity)
-    order = [c.key for c in CATEGORIES if c.key in by_category]
-    order += sorted(key for key in by_category if key not in order)
+    order = [c.key for c in sections_shown if c.key in by_category]
     sections: list[str] = []
     for key in order:
         members = sorted(by_category[key], key=lambda e: (-len(e.mentions), e.name, e.id))
@@ -131,10 +162,19 @@ def _index(entities: tuple[Entity, ...], anchors: dict[str, int]) -> str:
             )
         sections.append(
             f'<section><h3><span class="swatch {_css_class(key)}"></span>'
-            f'{text_html(_title(key))} <span class="count">({len(members)})</span></h3>\n'
+            f'{text_html(_title(key, sections_shown))} <span class="count">({len(members)})</span></h3>\n'
             f"<ol>\n{chr(10).join(items)}\n</ol></section>"
         )
     return "\n".join(sections)
+
+
+def _title(key: str, shown: list[Category]) -> str:
+    return next((c.title for c in shown if c.key == key), key)
+
+
+def _labels(category: Category, used: set[str]) -> list[str]:
+    """A section's labels in the legend: its own, then the others used in it."""
+    return [*category.labels, *sorted(used - set(category.labels))]
 
 
 def page(annotations: Annotations) -> str:
@@ -145,30 +185,35 @@ def page(annotations: Annotations) -> str:
     anchors: dict[str, int] = {}
     for number, pair in enumerate(marked, start=1):
         anchors.setdefault(pair.entity.id, number)
-    categories = [c.key for c in CATEGORIES]
-    categories += sorted({e.category for e in annotations.entities} - set(categories))
+    shown = sections_in(e.category for e in annotations.entities)
+    categories = [c.key for c in shown]
+    used: dict[str, set[str]] = defaultdict(set)
+    for entity in annotations.entities:
+        used[entity.category].update(m.label for m in entity.mentions)
     legend = "\n".join(
         f'<li><span class="swatch {_css_class(c.key)}"></span>{text_html(c.title)} '
-        f'<span class="labels">{text_html(", ".join(c.labels))}</span></li>'
-        for c in CATEGORIES
+        f'<span class="labels">{text_html(", ".join(_labels(c, used[c.key])))}</span></li>'
+        for c in shown
     )
+    own = _own_colours(annotations, categories)
+    lang = annotations.language if annotations.language != "xx" else ""
     mentions = sum(len(e.mentions) for e in annotations.entities)
     name = text_html(document.name)
     model = text_html(f"{annotations.model_name} {annotations.model_version}")
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{text_html(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="entity-reader">\n'
         f"<title>{name} — named entities</title>\n"
-        f"<style>{_CSS}{_category_css(categories)}</style>\n</head>\n<body>\n"
+        f"<style>{_CSS}{_colour_css(categories, own)}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{name}</h1>\n"
         f'<p class="about">{len(annotations.entities)} entities, {mentions} mentions'
         f" · {model}</p>\n"
         f'<ul class="legend">\n{legend}\n</ul>\n</header>\n<main>\n'
-        f'<article class="text">{_article(text, marked)}</article>\n'
+        f'<article class="text">{_article(text, marked, own)}</article>\n'
         f'<aside class="index">\n<h2>Entities</h2>\n'
-        f"{_index(annotations.entities, anchors)}\n</aside>\n"
+        f"{_index(annotations.entities, anchors, shown)}\n</aside>\n"
         "</main>\n</body>\n</html>\n"
     )
 

@@ -13,7 +13,7 @@ from extract.exporters.tokens import token_bounds, tokenize
 def task(segment: Segment, record_meta: dict[str, Any]) -> dict[str, Any]:
     """One Prodigy task: ``token_end`` inclusive, the entity and source as extra span keys."""
     mentions = [pair.mention for pair in segment.pairs]
-    tokens = tokenize(segment.text, mentions)
+    tokens = tokenize(segment.text, mentions, segment.lang)
     bounds = token_bounds(tokens, mentions)
     return {
         "text": segment.text,

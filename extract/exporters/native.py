@@ -40,7 +40,11 @@ def as_data(annotations: Annotations) -> dict[str, Any]:
         "format": document.fmt,
         "encoding": document.encoding,
         "sha256": document.sha256,
-        "model": {"name": annotations.model_name, "version": annotations.model_version},
+        "model": {
+            "name": annotations.model_name,
+            "version": annotations.model_version,
+            "language": annotations.language,
+        },
         "text": document.text,
         "entities": [
             entity_record(e) for e in sorted(annotations.entities, key=lambda e: (e.first, e.id))

@@ -58,9 +58,9 @@ def make_doc(annotations: Annotations, segment: Segment | None = None) -> Any:
     edges += [
         Mention(start, end, pair.mention.label, text[start:end]) for pair, (start, end) in entities
     ]
-    tokens = tokenize(text, edges)
+    tokens = tokenize(text, edges, segment.lang)
     doc = Doc(
-        vocab(),
+        vocab(segment.lang),
         words=[token.text(text) for token in tokens],
         spaces=[token.ws for token in tokens],
         sent_starts=_sent_starts(tokens, text),

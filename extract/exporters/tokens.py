@@ -1,6 +1,7 @@
 """Tokens and sentences for the token-based formats, cut so every mention edge is a token edge.
 
-spaCy's rule-based English tokenizer and sentencizer do the work; their tokens are then cut
+spaCy's rule-based tokenizer of the text's language (the model's) and its sentencizer do the
+work; their tokens are then cut
 further at mention edges the tokenizer did not see (a user's selection inside a word) and
 between whitespace and other characters (``Al\\u00a0Abadi`` is three tokens), so no mention is
 ever lost or shifted and no token but a whitespace token contains whitespace. spaCy is imported
@@ -44,19 +45,23 @@ class Token:
         return text[self.start : self.end].isspace()
 
 
-@lru_cache(maxsize=1)
-def _pipeline() -> Any:
-    """A blank English pipeline with the rule-based sentencizer, built once per process."""
+@lru_cache(maxsize=4)
+def _pipeline(lang: str = "en") -> Any:
+    """A blank pipeline of a language with the rule-based sentencizer, built once per
+    process; spaCy's language-neutral one ("xx") for a language it has no tokenizer for."""
     import spacy
 
-    nlp = spacy.blank("en")
+    try:
+        nlp = spacy.blank(lang)
+    except ImportError:  # spaCy's E048: no such language
+        nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
     return nlp
 
 
-def vocab() -> Any:
+def vocab(lang: str = "en") -> Any:
     """The vocabulary of the tokenizing pipeline, for building ``Doc`` objects."""
-    return _pipeline().vocab
+    return _pipeline(lang).vocab
 
 
 def _runs(text: str, start: int, end: int) -> Iterable[int]:
@@ -66,13 +71,14 @@ def _runs(text: str, start: int, end: int) -> Iterable[int]:
             yield position
 
 
-def tokenize(text: str, mentions: Iterable[Mention] = ()) -> list[Token]:
-    """The tokens of ``text``; each mention starts on a token start and ends on a token end.
+def tokenize(text: str, mentions: Iterable[Mention] = (), lang: str = "en") -> list[Token]:
+    """The tokens of ``text`` (in the language ``lang``); each mention starts on a token start
+    and ends on a token end.
 
     Concatenating each token's text and, where ``ws``, one space gives ``text`` back. Sentences
     also start at paragraphs, never on whitespace and never inside a mention.
     """
-    nlp = _pipeline()
+    nlp = _pipeline(lang)
     # The tokenizer itself has no length limit (``nlp(text)`` stops at nlp.max_length).
     doc = nlp.get_pipe("sentencizer")(nlp.tokenizer(text))
     spans = [(m.start, m.end) for m in mentions]

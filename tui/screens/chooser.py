@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from extract.categories import ALL_LABELS, CATEGORY_BY_KEY, LABEL_DESCRIPTIONS, category_of
+from extract.categories import ALL_LABELS, LABEL_DESCRIPTIONS, category_of, section
 from extract.document import Document
 from extract.model import Entity
 from tui.layout import plain
@@ -31,21 +31,22 @@ Choice = tuple[str, str, str]
 def entity_choices(entities: Iterable[Entity]) -> list[Choice]:
     """Entities by name, the most mentioned first, with their category and count."""
     return [
-        (e.id, e.name, f"{CATEGORY_BY_KEY[e.category].singular} · {len(e.mentions)}")
+        (e.id, e.name, f"{plain(section(e.category).singular)} · {len(e.mentions)}")
         for e in sorted(entities, key=lambda e: -len(e.mentions))
     ]
 
 
-def label_choices() -> list[Choice]:
-    """Every label the model knows, with its category and what it means."""
-    return [
-        (
-            label,
-            label,
-            f"{CATEGORY_BY_KEY[category_of(label)].singular} · {LABEL_DESCRIPTIONS.get(label, '')}",
-        )
-        for label in ALL_LABELS
-    ]
+def label_choices(in_use: Iterable[str] = ()) -> list[Choice]:
+    """The labels in use that spaCy's English models do not have (a French model's PER, a
+    model's own DISEASE, the settings'), then every English one, with its section and what it
+    means."""
+    others = sorted(set(in_use) - set(ALL_LABELS), key=lambda label: (label.casefold(), label))
+    choices = []
+    for label in [*others, *ALL_LABELS]:
+        place = plain(section(category_of(label)).singular)
+        meaning = LABEL_DESCRIPTIONS.get(label)
+        choices.append((label, label, f"{place} · {meaning}" if meaning else place))
+    return choices
 
 
 def section_choices(document: Document) -> list[Choice]:
@@ -53,14 +54,14 @@ def section_choices(document: Document) -> list[Choice]:
     total = max(1, len(document.text))
     sections = document.sections
     choices = []
-    for number, section in enumerate(sections):
-        share = f"{100 * section.start // total}%"
-        if section.kind == "page":
-            first = document.text[section.start : section.start + 60].split("\n", 1)[0]
+    for number, part in enumerate(sections):
+        share = f"{100 * part.start // total}%"
+        if part.kind == "page":
+            first = document.text[part.start : part.start + 60].split("\n", 1)[0]
             detail = f"{share} · {plain(first)}"
         else:
             detail = f"chapter {number + 1}/{len(sections)} · {share}"
-        choices.append((str(number), section.title, detail))
+        choices.append((str(number), part.title, detail))
     return choices
 
 

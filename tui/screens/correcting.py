@@ -35,6 +35,13 @@ class CorrectingScreen(DocumentScreen):
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    def labels_in_use(self) -> set[str]:
+        """The labels of the entities shown and those the settings name."""
+        from extract.categories import label_mapping
+
+        used = {m.label for entity in self.entities for m in entity.mentions}
+        return used | set(label_mapping())
+
     def _need_entity(self) -> Entity | None:
         if self.current_entity is None or self.current is None:
             self.notify("No current entity: press ] or choose one in the sidebar.", timeout=3)
@@ -52,7 +59,9 @@ class CorrectingScreen(DocumentScreen):
                 said = f"{entity.name}: every mention is now {label}."
                 self.correct(_edits().relabel(entity, label), said)
 
-        self.app.push_screen(Chooser(f"Relabel {entity.name}", label_choices()), chosen)
+        self.app.push_screen(
+            Chooser(f"Relabel {entity.name}", label_choices(self.labels_in_use())), chosen
+        )
 
     def action_remove_entity(self) -> None:
         """The current entity is not an entity."""
@@ -100,7 +109,9 @@ class CorrectingScreen(DocumentScreen):
                 question, lambda everywhere: self._add(start, end, label, everywhere=everywhere)
             )
 
-        self.app.push_screen(Chooser(f"Label for {piece!r}", label_choices()), chosen)
+        self.app.push_screen(
+            Chooser(f"Label for {piece!r}", label_choices(self.labels_in_use())), chosen
+        )
 
     def _add(self, start: int, end: int, label: str, *, everywhere: bool | None) -> None:
         self.article.clear_selection()

@@ -90,6 +90,8 @@ class DocumentScreen(Screen[None]):
         self._derive_worker: Worker[None] | None = None
         self._document_pass: bool = getattr(annotator, "document_pass", True)
         """Whether the mentions go through the document-level pass (not imported ones)."""
+        self._lang: str = annotator.info.lang if annotator is not None else "en"
+        """The model's language: the pass's English cues fire only for English."""
         self._views = views_for(annotator, document, self._document_pass)
         """Where derived views of this document are kept (None without a cache)."""
         self._kept_key = ""
@@ -315,7 +317,9 @@ class DocumentScreen(Screen[None]):
         self, mentions: Sequence[Mention], log: Sequence[Correction], shown: frozenset[str]
     ) -> View:
         text, document_pass = self.document.text, self._document_pass
-        return derive(text, mentions, log, shown, document_pass=document_pass, gold=self.gold)
+        return derive(
+            text, mentions, log, shown, document_pass=document_pass, gold=self.gold, lang=self._lang
+        )
 
     @on(ViewDerived)
     def _derived(self, message: ViewDerived) -> None:

@@ -1,8 +1,11 @@
 """The export dialog: a format, a destination, confirmation before overwriting; the export
-runs in a thread with a progress bar (escape stops it, and then nothing is written)."""
+runs in a thread with a progress bar (escape stops it, and then nothing is written). In a
+browser (``entity-reader serve``) the export is a download: a file name instead of a path."""
 
 from __future__ import annotations
 
+import io
+import mimetypes
 import os
 import threading
 import time
@@ -21,7 +24,14 @@ from textual.widgets.option_list import Option
 from extract.annotations import Annotations
 from extract.annotator import Annotator
 from extract.document import Document
-from extract.exporters import FORMATS, default_target, overwrites_source, write
+from extract.exporters import (
+    FORMATS,
+    ExportOptions,
+    default_target,
+    files_for,
+    overwrites_source,
+    write,
+)
 from extract.exporters.progress import ExportCancelled, reporting
 from extract.model import Entity
 from tui.screens.confirm import Confirm
@@ -85,7 +95,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 ),
                 id="export-format",
             )
-            yield Label("Destination")
+            yield Label("File name (downloaded by the browser)" if self._web else "Destination")
             # Typing goes after the proposed path, never over it (a stray key would name the file).
             yield Input(id="export-path", select_on_focus=False)
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
@@ -110,9 +120,15 @@ class ExportScreen(ModalScreen[Path | None]):
         highlighted = self.query_one(OptionList).highlighted or 0
         return self._names[highlighted]
 
+    @property
+    def _web(self) -> bool:
+        """Whether the reader is in a browser: the export is then a download."""
+        return self.app.is_web
+
     def _fill_path(self) -> None:
         fmt = FORMATS[self.format_name]
-        self.query_one("#export-path", Input).value = str(suggested_target(self.document, fmt.name))
+        target = suggested_target(self.document, fmt.name)
+        self.query_one("#export-path", Input).value = target.name if self._web else str(target)
 
     @on(OptionList.OptionHighlighted)
     def _format_changed(self) -> None:
@@ -148,8 +164,11 @@ class ExportScreen(ModalScreen[Path | None]):
         if not raw:
             self.notify("Give a destination path.", severity="error")
             return
-        target = Path(raw).expanduser()
         fmt = FORMATS[self.format_name]
+        if self._web:
+            self._start(fmt.name, Path(Path(raw).name or fmt.name + fmt.extension))
+            return
+        target = Path(raw).expanduser()
         if target.is_dir():
             self.notify(f"{target} is a folder: give a file name.", severity="error")
             return
@@ -170,15 +189,20 @@ class ExportScreen(ModalScreen[Path | None]):
             )
         ):
             return
+        self._start(fmt.name, target)
+
+    def _start(self, name: str, target: Path) -> None:
+        info = self.annotator.info if self.annotator else None
         annotations = Annotations(
             document=self.document,
             entities=tuple(self.entities),
-            model_name=self.annotator.info.name if self.annotator else "none",
-            model_version=self.annotator.info.version if self.annotator else "",
+            model_name=info.name if info else "none",
+            model_version=info.version if info else "",
+            language=info.lang if info else "en",
         )
         self._busy(True)
         self.query_one("#export-cancel", Button).focus()
-        self._export(fmt.name, annotations, target)
+        self._export(name, annotations, target)
 
     def _busy(self, busy: bool) -> None:
         """While the export runs, only Cancel (or escape) is on offer."""
@@ -208,13 +232,35 @@ class ExportScreen(ModalScreen[Path | None]):
 
         try:
             with reporting(report):
-                written = write(name, annotations, target, force=True)  # asked above
+                if self._web:
+                    files = files_for(name, annotations, target, ExportOptions(), merge=False)
+                else:
+                    written = write(name, annotations, target, force=True)  # asked above
         except ExportCancelled:
             return
         except OSError as error:
             self.app.call_from_thread(self._failed, target, error)
             return
-        self.app.call_from_thread(self._written, target, written)
+        if self._web:
+            self.app.call_from_thread(self._deliver, target, files)
+        else:
+            self.app.call_from_thread(self._written, target, written)
+
+    def _deliver(self, target: Path, files: dict[Path, bytes]) -> None:
+        """Hand the files to the browser as downloads."""
+        if self._stop.is_set():
+            return
+        for path, data in files.items():
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self.app.deliver_binary(io.BytesIO(data), save_filename=path.name, mime_type=kind)
+        mentions = sum(len(e.mentions) for e in self.entities)
+        names = ", ".join(path.name for path in files)
+        self.notify(
+            f"Downloading {names}: {mentions} mentions of {len(self.entities)} entities.",
+            title="Exported",
+            timeout=6,
+        )
+        self.dismiss(target)
 
     def _advanced(self, done: int) -> None:
         self.query_one(ProgressBar).update(total=max(1, len(self.document.text)), progress=done)

@@ -13,8 +13,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from extract.categories import CATEGORIES, LABEL_DESCRIPTIONS
+from extract.categories import LABEL_DESCRIPTIONS, sections_in
 from tui.bindings import KEYS, Key, bindings_for
+from tui.layout import plain
+from tui.reading import EMPTY_VIEW, View
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 
 Scroll = Literal["scroll_down", "scroll_up", "page_down", "page_up", "scroll_home", "scroll_end"]
@@ -48,19 +50,27 @@ COMPARE_LEGEND = (
 """How the compare view marks each kind of pair (``--compare``)."""
 
 
-def legend(dark: bool, *, comparing: bool = False) -> Table:
-    """Each category in its colour with the labels it holds and what they mean; then how the
-    current mention, a search match and the user's own mentions look (and, comparing with
-    gold, how agreements and disagreements are marked)."""
+def legend(dark: bool, view: View = EMPTY_VIEW, *, comparing: bool = False) -> Table:
+    """Each section in its colour with the labels it holds and what they mean (the built-in
+    categories' own, then the others the text has: a French model's PER, a model's DISEASE in
+    a section of its own); then how the current mention, a search match and the user's own
+    mentions look (and, comparing with gold, how agreements and disagreements are marked).
+    Labels from a model are shown literally."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column(no_wrap=True)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_row(Text("Colours and labels", style="bold underline"), "", "")
-    for category in CATEGORIES:
-        sample = Text(f" {category.title} ", style=mention_style(category.key, dark))
-        for place, label in enumerate(category.labels):
-            table.add_row(sample if place == 0 else "", label, LABEL_DESCRIPTIONS.get(label, ""))
+    used: dict[str, set[str]] = {}
+    for entity in view.entities:
+        used.setdefault(entity.category, set()).update(m.label for m in entity.mentions)
+    for category in sections_in(view.categories):
+        style = mention_style(category.key, dark, generated=view.colours)
+        sample = Text(f" {plain(category.title)} ", style=style)
+        extra = sorted(used.get(category.key, set()) - set(category.labels))
+        for place, label in enumerate([*category.labels, *extra]):
+            meaning = LABEL_DESCRIPTIONS.get(label, "")
+            table.add_row(sample if place == 0 else "", Text(plain(label)), Text(meaning))
     table.add_row("", "", "")
     person = mention_style("person", dark)
     table.add_row(Text(" current ", style=person + CURRENT_STYLE), "", "the current mention")
@@ -92,9 +102,13 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, keys: tuple[Key, ...] = KEYS, *, comparing: bool = False) -> None:
+    def __init__(
+        self, keys: tuple[Key, ...] = KEYS, view: View = EMPTY_VIEW, *, comparing: bool = False
+    ) -> None:
+        """``view``: what is read, whose sections and labels the legend lists."""
         super().__init__()
         self.keys = keys
+        self.view = view
         self.comparing = comparing
 
     def compose(self) -> ComposeResult:
@@ -106,7 +120,9 @@ class HelpScreen(ModalScreen[None]):
 
     def _content(self) -> Group:
         dark = self.app.current_theme.dark if self.is_attached else True
-        return Group(keys_table(self.keys), Text(""), legend(dark, comparing=self.comparing))
+        return Group(
+            keys_table(self.keys), Text(""), legend(dark, self.view, comparing=self.comparing)
+        )
 
     def on_mount(self) -> None:
         self.query_one(Static).update(self._content())

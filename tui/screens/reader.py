@@ -63,9 +63,12 @@ class ReaderScreen(CorrectingScreen):
         store: CorrectionStore | None = None,
         keys: tuple[Key, ...] = KEYS,
         gold: Gold | None = None,
+        sidebar_width: int | None = None,
     ) -> None:
         super().__init__(document, annotator, store)
         self.gold = gold
+        self.sidebar_width = sidebar_width
+        """The sidebar's width in columns, from the settings (None: 30% of the window)."""
         self.positions = positions
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
@@ -123,6 +126,9 @@ class ReaderScreen(CorrectingScreen):
         return self.query_one(Sidebar)
 
     def on_mount(self) -> None:
+        if self.sidebar_width is not None:
+            side = self.query_one("#side").styles
+            side.width = side.min_width = side.max_width = self.sidebar_width
         self.call_after_refresh(stamp, "first-frame")
         self.call_after_refresh(self._mount_panels)
         article = self.article
@@ -269,7 +275,12 @@ class ReaderScreen(CorrectingScreen):
 
     def action_toggle_category(self, number: int) -> None:
         """Show or hide the highlights and sidebar section of a category."""
-        self.move(self.reading.toggle(CATEGORIES[number - 1].key))
+        self.toggle_section(CATEGORIES[number - 1].key)
+
+    def toggle_section(self, key: str) -> None:
+        """Show or hide a section by its category key (those past the six built in have no
+        key: the command palette offers them)."""
+        self.move(self.reading.toggle(key))
 
     def action_toggle_disagreements(self) -> None:
         """With --compare: ] and [ stop at disagreements only, or at every pair."""
@@ -332,8 +343,10 @@ class ReaderScreen(CorrectingScreen):
         self.article.scroll_to_offset(int(message.fraction * len(self.document.text)), top=True)
 
     def action_help(self) -> None:
-        """Show every key."""
-        self.app.push_screen(HelpScreen(self.keys, comparing=self.gold is not None))
+        """Show every key, and what each colour and label means."""
+        self.app.push_screen(
+            HelpScreen(self.keys, self.reading.view, comparing=self.gold is not None)
+        )
 
     def action_export(self) -> None:
         """Export the annotations."""

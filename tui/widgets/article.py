@@ -286,6 +286,7 @@ class ArticleView(ScrollView, can_focus=True):
         layout = self.wrapped
         start, end = layout.row_starts[row], layout.row_ends[row]
         dark = self.app.current_theme.dark if self.is_attached else True
+        colours = self.reading.view.colours if self.reading is not None else None
         marks: list[tuple[int, int, Style]] = []
         compared = self.view.compared if self.view is not None else None
         for mention in self.index.overlapping(start, end):
@@ -293,9 +294,11 @@ class ArticleView(ScrollView, can_focus=True):
             category = owner.category if owner else "other"
             pair = compared.pair_of(mention) if compared is not None else None
             if pair is not None:
-                style = compare_style(pair.kind, category, dark)
+                style = compare_style(
+                    pair.kind, category, dark, label=mention.label, generated=colours
+                )
             else:
-                style = mention_style(category, dark)
+                style = mention_style(category, dark, label=mention.label, generated=colours)
             if self.current is not None and mention == self.current:
                 style = style + CURRENT_STYLE
             marks.append((max(start, mention.start), min(end, mention.end), style))

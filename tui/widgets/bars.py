@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Label, ProgressBar
 
-from extract.categories import CATEGORY_BY_KEY
+from extract.categories import section
 from extract.document import Document
 from extract.index import position_in
 from tui.comparing import described, summary, tally
@@ -103,14 +103,14 @@ class StatusBar(Horizontal):
         # the reader wants to know, not an entity no longer in sight.
         on_screen = current is not None and (top <= current.start < bottom or bottom == 0)
         if current is not None and entity is not None and on_screen and not reading.searching:
-            category = CATEGORY_BY_KEY[entity.category].singular
+            category = plain(section(entity.category).singular)
             place = position_in(entity, current)
             mine = " ✎" if current.source == "user" else ""
             item = reading.item
             against = f" · {described(item)}" if item is not None else ""
             return (
                 f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
-                f" · {current.label}{mine}{against}"
+                f" · {plain(current.label)}{mine}{against}"
             )
         item = reading.item
         if current is None and item is not None and (top <= item.start < bottom or bottom == 0):

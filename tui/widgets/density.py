@@ -14,6 +14,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
+from extract.colours import Pair
 from extract.model import Entity
 from tui.reading import Reading, Span
 from tui.theme import category_colour, no_color
@@ -45,6 +46,8 @@ class DensityStrip(Widget):
         self.total = 1
         self.starts: list[int] = []
         self.category = "other"
+        self.colours: dict[str, Pair] = {}
+        """Generated colours of the sections on show."""
         self._entity: Entity | None = None
 
     def on_mount(self) -> None:
@@ -59,6 +62,7 @@ class DensityStrip(Widget):
         entity = self._entity = new.entity
         self.starts = [m.start for m in entity.mentions] if entity is not None else []
         self.category = entity.category if entity is not None else "other"
+        self.colours = new.view.colours
         self.total = max(1, len(new.text))
         self.refresh()
 
@@ -81,7 +85,7 @@ class DensityStrip(Widget):
         if no_color():
             char = "█" if hits else ("─" if chapter else ("│" if shaded else " "))
             return Strip([Segment(char, Style(reverse=shaded and bool(hits)))])
-        colour = category_colour(self.category, dark)
+        colour = category_colour(self.category, dark, generated=self.colours)
         shade = "#3a3a3a" if dark else "#d0d0d0"
         if hits:
             char = "█" if hits > 1 else "▆"

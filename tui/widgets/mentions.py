@@ -190,7 +190,13 @@ class MentionsPanel(ScrollView, can_focus=True):
             return cached
         mention = self._mentions[row]
         left, middle, right = context_line(self._text, mention, max(12, width - 1))
-        style = mention_style(self._entity.category, self.app.current_theme.dark)
+        colours = self.reading.view.colours if self.reading is not None else None
+        style = mention_style(
+            self._entity.category,
+            self.app.current_theme.dark,
+            label=mention.label,
+            generated=colours,
+        )
         dim = base + Style(dim=True)
         segments = [Segment(left, dim), Segment(middle, base + style), Segment(right, dim)]
         if row == self.highlighted:

@@ -18,7 +18,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
-from extract.categories import CATEGORIES
+from extract.categories import CATEGORIES, Category
+from extract.colours import Pair
 from extract.model import Entity
 from extract.names import fold
 from tui.bindings import bindings_for
@@ -32,8 +33,8 @@ REBUILD_PERIOD = 2.0
 SECTION_LIMIT = 100
 """Entities listed per section before "… more" (filtering reaches the rest)."""
 
-EXPANDED_BY_DEFAULT = frozenset({"person", "organisation", "place", "figure"})
-"""Dates and Other start collapsed."""
+COLLAPSED_BY_DEFAULT = frozenset({"date", "other"})
+"""Dates and Other start collapsed; the sections of a model's other labels start open."""
 
 NodeData = tuple[str, str]
 """("section", category key) or ("entity", entity id)."""
@@ -53,7 +54,8 @@ class EntityTree(Tree[NodeData]):
 
 
 class Sidebar(Vertical):
-    """People, organisations, places, figures, dates and other, with counts.
+    """People, organisations, places, figures, a section for each label none of these holds
+    (a model's DISEASE), dates and other, with counts.
 
     While the model streams, the list is rebuilt at most every `REBUILD_PERIOD` seconds.
     """
@@ -81,11 +83,13 @@ class Sidebar(Vertical):
         super().__init__(id=id)
         self._entities: list[Entity] = []
         self._shown: frozenset[str] = frozenset(c.key for c in CATEGORIES)
+        self._sections: list[Category] = list(CATEGORIES)
+        self._colours: dict[str, Pair] = {}
         self.by_first = False
         self._listed: tuple[View, bool] | None = None
         self._built = 0.0
         self._timer: Timer | None = None
-        self._expanded: dict[str, bool] = {c.key: c.key in EXPANDED_BY_DEFAULT for c in CATEGORIES}
+        self._expanded: dict[str, bool] = {}
         self._filter = ""
         self._unfilled: dict[str, list[Entity]] = {}
 
@@ -132,6 +136,8 @@ class Sidebar(Vertical):
         self._listed = (reading.view, reading.by_first)
         self._entities = reading.view.entities
         self._shown = reading.shown
+        self._sections = reading.view.sections
+        self._colours = reading.view.colours
         self.by_first = reading.by_first
         self._built = time.monotonic()
         self._rebuild()
@@ -211,7 +217,7 @@ class Sidebar(Vertical):
         tree.clear()
         self._unfilled.clear()
         restore: TreeNode[NodeData] | None = None
-        for category in CATEGORIES:
+        for category in self._sections:
             if category.key not in self._shown:
                 continue
             members = [e for e in self._entities if e.category == category.key]
@@ -222,10 +228,11 @@ class Sidebar(Vertical):
             else:
                 members.sort(key=lambda e: (-len(e.mentions), e.first))
             label = Text.assemble(
-                (f" {category.title} ", self._section_style(category.key, dark)),
+                (f" {plain(category.title)} ", self._section_style(category.key, dark)),
                 (f" {len(members)}", "dim"),
             )
-            expand = self._expanded[category.key] or bool(wanted)
+            opened = self._expanded.get(category.key, category.key not in COLLAPSED_BY_DEFAULT)
+            expand = opened or bool(wanted)
             section = tree.root.add(
                 label, data=("section", category.key), expand=expand, allow_expand=bool(members)
             )
@@ -253,11 +260,10 @@ class Sidebar(Vertical):
             section.add_leaf(Text(f"… {more} more: type to filter", style="dim italic"))
         return found
 
-    @staticmethod
-    def _section_style(category: str, dark: bool) -> str:
+    def _section_style(self, category: str, dark: bool) -> str:
         if no_color():
             return "bold underline"
-        return f"bold on {category_colour(category, dark)}"
+        return f"bold on {category_colour(category, dark, generated=self._colours)}"
 
     @staticmethod
     def _entity_label(entity: Entity) -> Text:

@@ -61,6 +61,9 @@ class Pane:
     def capture(self, colours: bool = False) -> str:
         return self.tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", "bench")
 
+    def alive(self) -> bool:
+        return "bench" in self.tmux("list-sessions", "-F", "#{session_name}")
+
     def stop(self) -> None:
         self.tmux("kill-server")
 
@@ -89,8 +92,12 @@ def run(
     pane.start(command)
     deadline = time.monotonic() + timeout
     events: dict[str, float] = {}
+    polls = 0
     try:
         while time.monotonic() < deadline:
+            polls += 1
+            if polls % 50 == 0 and not pane.alive():
+                break  # the program ended (an error) before drawing what is awaited
             if log.exists():
                 for line in log.read_text().splitlines():
                     name, _, at = line.partition(" ")
@@ -139,6 +146,9 @@ def main() -> int:
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is needed", file=sys.stderr)
+        return 2
+    if not args.path.is_file():
+        print(f"no such file: {args.path}", file=sys.stderr)
         return 2
     python = sys.executable
     reader = os.environ.get("READER") or str(Path(python).parent / "entity-reader")

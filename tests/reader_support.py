@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Footer, Label
 
 from extract.categories import CATEGORIES
 from tui.app import ReaderApp
@@ -66,6 +66,14 @@ async def wait_panels(pilot: Pilot[None], timeout: float = 10.0) -> ReaderScreen
     """Wait until the sidebar and mentions panel are mounted and showing."""
     screen = reader(pilot.app)  # type: ignore[arg-type]
     await wait_for(pilot, lambda: panels_shown(screen), "the panels to show", timeout)
+    return screen
+
+
+async def wait_chrome(pilot: Pilot[None], timeout: float = 10.0) -> ReaderScreen:
+    """Wait until the footer (which comes just after the first frame) is mounted."""
+    screen = reader(pilot.app)  # type: ignore[arg-type]
+    await wait_for(pilot, lambda: bool(screen.query(Footer)), "the footer", timeout)
+    await pilot.pause()
     return screen
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
@@ -24,8 +25,13 @@ _PLAIN = re.compile(
 punctuation): the fast path for wrapping and drawing."""
 
 
+@lru_cache(maxsize=2)
 def line_starts(text: str) -> array[int]:
-    """Offsets where each line starts ("\\n" ends a line; a "\\r" before it is part of the break)."""
+    """Offsets where each line starts ("\\n" ends a line; a "\\r" before it is part of the break).
+
+    Kept for the text last asked about (the text, its status bar and the reader share one
+    array, made once): callers read it and never change it.
+    """
     starts = array("q", [0])
     starts.extend(match.end() for match in _NEWLINE.finditer(text))
     return starts

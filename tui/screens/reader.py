@@ -94,20 +94,34 @@ class ReaderScreen(CorrectingScreen):
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
-        for name, placeholder in PROMPTS.items():
-            yield Input(placeholder=placeholder, id=name, classes="prompt")
-        yield Footer()
+        # The footer and the prompts come just after the first frame too (_mount_chrome).
 
     async def _mount_panels(self) -> None:
         side = self.query_one("#side")
         if not side.is_attached or self._panels_ready:
             return
         self._panels_ready = True
+        await self._mount_chrome()
         await side.mount(
             Sidebar(id="sidebar").data_bind(ReaderScreen.reading),
             MentionsPanel(id="mentions").data_bind(ReaderScreen.reading),
         )
         self._stamp_drawn()
+
+    async def _mount_chrome(self) -> None:
+        """The footer and the (hidden) prompts, once: after the first frame, or at once when a
+        prompt is asked for before."""
+        if self.query(Footer):
+            return
+        prompts = [
+            Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()
+        ]
+        for prompt in prompts:
+            prompt.display = False
+        footer = Footer()
+        footer.compact = self.has_class("narrow")
+        await self.mount(*prompts, footer)
+        self.refresh_bindings()  # the footer lists the keys once told they are there
 
     def watch_reading(self) -> None:
         self._stamp_drawn()
@@ -133,8 +147,6 @@ class ReaderScreen(CorrectingScreen):
         self.call_after_refresh(self._mount_panels)
         article = self.article
         article.focus()
-        for prompt in self.query(".prompt"):
-            prompt.display = False
         if self.positions is not None:
             offset = self.positions.get(self.document.source, self.document.sha256)
             if offset is not None and offset < len(self.document.text):
@@ -156,7 +168,8 @@ class ReaderScreen(CorrectingScreen):
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW
         self.set_class(narrow, "narrow")
-        self.query_one(Footer).compact = narrow
+        for footer in self.query(Footer):
+            footer.compact = narrow
         self.call_after_refresh(self._scrolled)
 
     def action_toggle_sidebar(self) -> None:
@@ -222,7 +235,8 @@ class ReaderScreen(CorrectingScreen):
         """Previous mention of the current entity, or the previous search match."""
         self.move(self.reading.step_same(forward=False, visible=self.article.visible_range()))
 
-    def _prompt(self, name: str, value: str = "") -> None:
+    async def _prompt(self, name: str, value: str = "") -> None:
+        await self._mount_chrome()
         for prompt in self.query(".prompt"):
             prompt.display = False
         box = self.query_one(f"#{name}", Input)
@@ -234,9 +248,9 @@ class ReaderScreen(CorrectingScreen):
         self.query_one(f"#{name}", Input).display = False
         self.article.focus()
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         """Open the search box."""
-        self._prompt("search", self.reading.query or "")
+        await self._prompt("search", self.reading.query or "")
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -244,9 +258,9 @@ class ReaderScreen(CorrectingScreen):
         if event.value:
             self.move(self.reading.search(event.value, visible=self.article.visible_range()))
 
-    def action_goto_line(self) -> None:
+    async def action_goto_line(self) -> None:
         """Ask for a line number or a share of the text to go to."""
-        self._prompt("goto")
+        await self._prompt("goto")
 
     @cached_property
     def lines(self) -> list[int]:

@@ -87,8 +87,8 @@ class ArticleView(ScrollView, can_focus=True):
         elif top:
             self._pending_top = None
             self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
-        if not self._layout.complete:
-            self.set_timer(0.05, self._wrap_more)
+        if not self._layout.complete:  # the rest once this screen is drawn
+            self.call_after_refresh(self.set_timer, 0.05, self._wrap_more)
 
     def _update_virtual_size(self) -> None:
         layout = self._layout

@@ -19,9 +19,9 @@ from reader_support import (
     MakeReader,
     Session,
     generated_text,
+    reader,
     record_notifications,
     wait_annotated,
-    wait_chrome,
 )
 from sample import SAMPLE, ReplayRecognizer, sample_mentions
 
@@ -155,7 +155,7 @@ def make_reader(make_app: MakeApp) -> MakeReader:
         app = make_app(*args, **options)
         told = record_notifications(app)
         async with app.run_test(size=size) as pilot:
-            screen = await wait_annotated(pilot) if wait else await wait_chrome(pilot)
+            screen = await wait_annotated(pilot) if wait else reader(app)
             yield Session(app, pilot, screen, told)
 
     return open_reader

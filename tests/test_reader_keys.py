@@ -14,6 +14,7 @@ from reader_support import (
     sidebar_names,
     sidebar_sections,
     status,
+    wait_chrome,
     wait_for,
     wait_panels,
 )
@@ -51,6 +52,7 @@ async def test_page_keys_scroll_one_screen(
     long_document: Document, make_reader: MakeReader
 ) -> None:
     async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        await wait_chrome(pilot)  # the footer takes its row after the first frame
         app.animation_level = "none"
         article = reader(app).article
         page = article.scrollable_content_region.height
@@ -65,6 +67,7 @@ async def test_page_keys_scroll_one_screen(
 
 async def test_top_and_end_keys(long_document: Document, make_reader: MakeReader) -> None:
     async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        await wait_chrome(pilot)  # the footer takes its row after the first frame
         app.animation_level = "none"
         article = reader(app).article
         end = len(long_document.text)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from reader_support import MakeReader, generated_text, reader, status, wait_for
+from reader_support import MakeReader, generated_text, reader, status, wait_chrome, wait_for
 from sample import WordRecognizer
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -31,6 +31,7 @@ def side(app: object) -> str:
 
 async def test_ctrl_keys_page_like_less(long_document: Document, make_reader: MakeReader) -> None:
     async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        await wait_chrome(pilot)  # the footer takes its row after the first frame
         article = reader(app).article
         page = article.scrollable_content_region.height
         half = page // 2
@@ -62,6 +63,7 @@ async def test_colon_goes_to_a_line_or_a_share_and_explains_nonsense(
         screen,
         told,
     ):
+        await wait_chrome(pilot)  # the footer takes its row after the first frame
         box = screen.query_one("#goto", Input)
         assert not box.display
         await pilot.press("colon")

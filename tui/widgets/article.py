@@ -22,8 +22,11 @@ from tui.layout import Layout, char_width, display_text, line_starts
 from tui.reading import Reading, View
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 
-WRAP_STEP = 6000
-"""Lines wrapped per background step after first paint (a few tens of milliseconds)."""
+WRAP_STEP = 2000
+"""Lines wrapped per background step after first paint (a few milliseconds: keys stay live)."""
+WRAP_DELAY = 0.2
+"""Seconds after the first frame before the background wrapping starts, so that the sidebar
+and the highlights of the first screen come first."""
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -88,7 +91,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._pending_top = None
             self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
         if not self._layout.complete:  # the rest once this screen is drawn
-            self.call_after_refresh(self.set_timer, 0.05, self._wrap_more)
+            self.call_after_refresh(self.set_timer, WRAP_DELAY, self._wrap_more)
 
     def _update_virtual_size(self) -> None:
         layout = self._layout

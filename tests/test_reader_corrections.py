@@ -237,6 +237,22 @@ async def test_a_adds_a_searched_word_once_or_everywhere(
         assert stored[1]["anchor"]["text"] == "town"
 
 
+async def test_entities_added_before_show_without_a_model(
+    sample_document: Document, store: CorrectionStore, make_reader: MakeReader
+) -> None:
+    # --no-ner: what the user added in an earlier session is all there is, and it shows.
+    async with make_reader(store=store) as (app, pilot, screen, _told):
+        await search(pilot, "AFP")
+        await pilot.press("a")
+        await choose(pilot, "ORG")
+    async with make_reader(None, None, store=store) as (app, pilot, screen, _told):
+        await wait_for(pilot, lambda: entity_named(screen, "AFP") is not None, "AFP")
+        assert [e.name for e in screen.entities] == ["AFP"]
+        await wait_for(pilot, lambda: "AFP" in sidebar_names(app, "organisation"), "the sidebar")
+        await pilot.press("right_square_bracket")
+        assert status(app) == "AFP · Organisation · mention 1/1 · ORG ✎"
+
+
 async def test_m_merges_into_an_entity_chosen_by_name(
     store: CorrectionStore, make_reader: MakeReader
 ) -> None:

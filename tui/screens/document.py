@@ -153,7 +153,9 @@ class DocumentScreen(Screen[None]):
         again; else the model's mentions are read and derived off this thread."""
         if self.annotator is None:
             self._tell_unplaced(self._lost_anchors())
-            if self.gold is not None:  # what is shown is only the user's: compare it
+            if self.gold is not None or (self.store is not None and self.store.log):
+                # What is shown is only the user's: the entities they added, compared with
+                # gold if given.
                 self.call_after_refresh(self.derive_now)
             return True
         log = tuple(self.store.log) if self.store is not None else ()

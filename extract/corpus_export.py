@@ -26,7 +26,7 @@ from extract.annotations import Annotations, annotations_of
 from extract.annotator import Annotator
 from extract.atomic import reason, remove_leftovers, write_atomic
 from extract.corpus import MANIFEST, Source
-from extract.corpus_index import CorpusIndex
+from extract.corpus_index import CorpusIndex, Stat
 from extract.corrections import Correction, open_for
 from extract.document import Document, read_bytes, utf8
 from extract.errors import EntityReaderError
@@ -123,6 +123,11 @@ class Manifest:
         finally:
             os.close(self._handle)
             self._handle = None
+
+
+def _stat(source: Source) -> Stat:
+    """What the index keeps of a file to tell it changed: its size and modification time."""
+    return (None, None) if source.path == "-" else (source.size, source.mtime_ns)
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -363,7 +368,7 @@ class CorpusExport:
         assert self.index is not None
         # The document's failure is what gets reported; the index's own would only hide it.
         with contextlib.suppress(Exception):
-            self.index.failed(self.index_path(source), error)
+            self.index.failed(self.index_path(source), error, _stat(source))
 
     def _write(self, item: _Item, found: tuple[Mention, ...] | Lost | None) -> Outcome:
         document = item.document
@@ -400,6 +405,7 @@ class CorpusExport:
                     model_version=info.version,
                     view_key=item.view,
                     entities=entities,
+                    stat=_stat(item.source),
                 )
             except Exception as error:
                 raise EntityReaderError(

@@ -27,7 +27,7 @@ from extract.annotator import Annotator
 from extract.atomic import reason, remove_leftovers, write_atomic
 from extract.corpus import MANIFEST, Source
 from extract.corpus_index import CorpusIndex, Stat
-from extract.corrections import Correction, open_for
+from extract.corrections import Correction, CorrectionStore, open_for
 from extract.document import Document, read_bytes, utf8
 from extract.errors import EntityReaderError
 from extract.exporters import (
@@ -200,7 +200,10 @@ class CorpusExport:
         format_in: str = "auto",
         limit: int | None = None,
         force: bool = False,
+        rules: Sequence[CorrectionStore] | None = None,
     ) -> None:
+        """``rules``: the corpus rules every document is derived with (``--rules``); by
+        default, those kept for the folders each document is in."""
         from extract import __version__
 
         self.annotator = annotator
@@ -211,6 +214,7 @@ class CorpusExport:
         self.format_in = format_in
         self.limit = limit
         self.force = force
+        self.rules = rules
         self.manifest = Manifest(out_dir)
         settings = {
             "format": format_name,
@@ -310,9 +314,9 @@ class CorpusExport:
     def _corrections(self, item: _Item, text_sha: str) -> None:
         """The document's corrections (read only), and the key of the view they make."""
         if item.source.path != "-":  # standard input has no corrections kept
-            store = open_for(item.source.path, text_sha, None, read_only=True)
+            store = open_for(item.source.path, text_sha, None, read_only=True, rules=self.rules)
             item.warnings.extend(store.problems)
-            item.log = list(store.log)
+            item.log = store.effective
         mentions_key = self.annotator.key(text_sha)
         document_pass = self.annotator.document_pass
         item.view = view_key(mentions_key, item.log, document_pass=document_pass)

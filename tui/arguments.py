@@ -99,13 +99,21 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--annotations",
-        metavar="PATH",
-        help="corrections file to use instead of the one kept for FILE in the user data "
-        "folder (JSON, documented in the README); share it or keep it in version control",
-    )
+def _add_corrections_options(parser: argparse.ArgumentParser) -> None:
+    """``--annotations`` (a document's own corrections) and ``--rules`` (a corpus's)."""
+    for option, what in (
+        (
+            "--annotations",
+            "corrections file to use instead of the one kept for FILE in the user data folder "
+            "(JSON, documented in the README); share it or keep it in version control",
+        ),
+        (
+            "--rules",
+            "corpus rules file to use instead of the ones kept in the user data folder for the "
+            "folders a document is in (the corrections format; see Corpora in the README)",
+        ),
+    ):
+        parser.add_argument(option, metavar="PATH", help=what)
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -225,7 +233,7 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
     )
     _add_input_options(parser)
     _add_model_options(parser)
-    _add_annotations_option(parser)
+    _add_corrections_options(parser)
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
@@ -353,7 +361,7 @@ def export_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(parser)
     _add_model_options(parser)
-    _add_annotations_option(parser)
+    _add_corrections_options(parser)
     _add_import_options(parser, what="export")
     _add_config_option(parser)
     return parser

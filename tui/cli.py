@@ -291,9 +291,12 @@ def run_reader(args: argparse.Namespace) -> int:
     check_theme(settings)
     if not served():
         _need_terminal()
+    from extract.corpus_rules import given_rules
     from extract.corrections import open_for
 
-    store = open_for(document.source, document.sha256, args.annotations)
+    rules = given_rules(args.rules, document.source)
+    store = open_for(document.source, document.sha256, args.annotations, rules=rules)
+    store.problems.extend(rules[0].problems if rules else [])
     from tui.app import ReaderApp
 
     app = ReaderApp(

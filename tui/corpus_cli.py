@@ -144,6 +144,7 @@ def _run(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from extract.corpus_export import CorpusExport
+    from tui.export_cli import explicit_rules
     from tui.visible import visible
 
     folder: Path = args.out_dir
@@ -156,6 +157,7 @@ def _run(
         format_in=args.format_in,
         limit=limit,
         force=args.force,
+        rules=explicit_rules(args.rules, found.folders[0] if found.folders else "."),
     )
     sources = found.sources
     console = Console(stderr=True)

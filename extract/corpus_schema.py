@@ -83,7 +83,8 @@ CREATE TABLE corpus_keys (
     key TEXT PRIMARY KEY,
     category TEXT NOT NULL,
     documents INTEGER NOT NULL,
-    mentions INTEGER NOT NULL
+    mentions INTEGER NOT NULL,
+    first_path TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE corpus_names (
     key TEXT NOT NULL,
@@ -91,8 +92,14 @@ CREATE TABLE corpus_names (
     entities INTEGER NOT NULL,
     PRIMARY KEY (key, name)
 ) WITHOUT ROWID;
+CREATE TABLE corpus_links (
+    key TEXT PRIMARY KEY,
+    root TEXT NOT NULL
+) WITHOUT ROWID;
 INSERT INTO corpus_keys
-    SELECT key, category, count(DISTINCT document), sum(mentions) FROM entities GROUP BY key;
+    SELECT e.key, e.category, count(DISTINCT e.document), sum(e.mentions), min(d.path)
+    FROM entities AS e JOIN documents AS d ON d.id = e.document
+    GROUP BY e.key;
 INSERT INTO corpus_names SELECT key, name, count(*) FROM entities GROUP BY key, name;
 CREATE TRIGGER entity_counted AFTER INSERT ON entities BEGIN
     INSERT INTO corpus_keys VALUES (
@@ -100,9 +107,11 @@ CREATE TRIGGER entity_counted AFTER INSERT ON entities BEGIN
         new.category,
         NOT EXISTS (SELECT 1 FROM entities WHERE key = new.key AND document = new.document
                     AND id <> new.id),
-        new.mentions)
+        new.mentions,
+        (SELECT path FROM documents WHERE id = new.document))
     ON CONFLICT (key) DO UPDATE SET documents = documents + excluded.documents,
-                                    mentions = mentions + excluded.mentions;
+                                    mentions = mentions + excluded.mentions,
+                                    first_path = min(first_path, excluded.first_path);
     INSERT INTO corpus_names VALUES (new.key, new.name, 1)
     ON CONFLICT (key, name) DO UPDATE SET entities = entities + 1;
 END;
@@ -110,7 +119,10 @@ CREATE TRIGGER entity_uncounted AFTER DELETE ON entities BEGIN
     UPDATE corpus_keys SET
         documents = documents - NOT EXISTS (SELECT 1 FROM entities WHERE key = old.key
                                             AND document = old.document),
-        mentions = mentions - old.mentions
+        mentions = mentions - old.mentions,
+        first_path = coalesce((SELECT min(d.path) FROM entities AS e
+                               JOIN documents AS d ON d.id = e.document
+                               WHERE e.key = old.key), first_path)
     WHERE key = old.key;
     DELETE FROM corpus_keys WHERE key = old.key AND documents <= 0;
     UPDATE corpus_names SET entities = entities - 1 WHERE key = old.key AND name = old.name;
@@ -127,9 +139,10 @@ CREATE VIEW corpus_entities AS
     FROM corpus_keys AS k;
 """
 """Version 2: each file's size and modification time (to tell a changed file without reading
-it), each entity's first mention (where a jump lands, and its keyword-in-context line), and
-the corpus-wide counts of each key and name, kept by triggers (what the corpus reader lists
-at once, however large the corpus)."""
+it), each entity's first mention (where a jump lands, and its keyword-in-context line), the
+corpus-wide counts of each key and name kept by triggers (what the corpus reader lists at once,
+however large the corpus), and the links between keys that name one entity
+(`extract.corpus_query.relink`)."""
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_1, 2: _SCHEMA_2}
 """The SQL that takes an index from the version before each key to that version."""

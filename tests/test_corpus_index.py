@@ -173,8 +173,8 @@ def _counts(db: sqlite3.Connection) -> tuple[list[tuple[object, ...]], list[tupl
     kept = db.execute("SELECT * FROM corpus_keys ORDER BY key").fetchall()
     kept += db.execute("SELECT * FROM corpus_names ORDER BY key, name").fetchall()
     counted = db.execute(
-        "SELECT key, category, count(DISTINCT document), sum(mentions) FROM entities "
-        "GROUP BY key ORDER BY key"
+        "SELECT key, category, count(DISTINCT document), sum(e.mentions), min(path) "
+        "FROM entities AS e JOIN documents AS d ON d.id = e.document GROUP BY key ORDER BY key"
     ).fetchall()
     counted += db.execute(
         "SELECT key, name, count(*) FROM entities GROUP BY key, name ORDER BY key, name"

@@ -211,6 +211,9 @@ def _run(
         dropped = index.prune(found.folders, kept.__contains__)
         if dropped:
             note(f"{dropped:,} documents no longer in the folder left the index")
+    from extract.corpus_query import relink_if_stale
+
+    relink_if_stale(index.path)  # the entities across documents, for the corpus reader
     _summary(show, outcomes, folder, index.path, time.monotonic() - started)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 

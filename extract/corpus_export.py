@@ -26,7 +26,7 @@ from extract.annotations import Annotations, annotations_of
 from extract.annotator import Annotator
 from extract.atomic import reason, remove_leftovers, write_atomic
 from extract.corpus import MANIFEST, Source
-from extract.corpus_index import CorpusIndex, Stat
+from extract.corpus_index import CorpusIndex, Stat, index_name
 from extract.corrections import Correction, CorrectionStore, open_for
 from extract.document import Document, read_bytes, utf8
 from extract.errors import EntityReaderError
@@ -241,8 +241,8 @@ class CorpusExport:
         return target.relative_to(self.out_dir).as_posix()
 
     def index_path(self, source: Source) -> str:
-        """How the index names a document: its absolute path (as valid text), or <stdin>."""
-        return "<stdin>" if source.path == "-" else utf8(os.path.abspath(source.path))
+        """How the index names a document (`extract.corpus_index.index_name`)."""
+        return index_name(source.path)
 
     def _prepare(self, source: Source, target: Path) -> _Item:
         """Read a document unless its export and index entry are current."""
@@ -400,16 +400,8 @@ class CorpusExport:
             self.manifest.add(item.record)
         if self.index is not None and item.write_index:
             try:
-                self.index.put(
-                    self.index_path(item.source),
-                    sha256=document.sha256,
-                    fmt=document.fmt,
-                    text=document.text,
-                    model=info.name,
-                    model_version=info.version,
-                    view_key=item.view,
-                    entities=entities,
-                    stat=_stat(item.source),
+                self.index.put_annotations(
+                    self.index_path(item.source), annotations, item.view, _stat(item.source)
                 )
             except Exception as error:
                 raise EntityReaderError(

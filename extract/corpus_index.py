@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.atomic import aside_path, reason
 from extract.corpus_schema import MIGRATIONS, SCHEMA_VERSION, statements
@@ -32,10 +33,14 @@ __all__ = [
     "default_index_path",
     "entity_key",
 ]
+from extract.document import utf8
 from extract.errors import EntityReaderError
 from extract.model import Entity
 from extract.names import fold
 from extract.storage import data_dir
+
+if TYPE_CHECKING:
+    from extract.annotations import Annotations
 
 BUSY_TIMEOUT_MS = 120_000
 """How long a writer waits for another (a second run on the same index) before giving up."""
@@ -52,6 +57,11 @@ def entity_key(category: str, name: str) -> str:
     """The same entity across documents: its category and its display name folded as names
     are compared inside a document (case, accents and spacing set aside)."""
     return f"{category}:{fold(name)}"
+
+
+def index_name(path: str) -> str:
+    """How the index names a document: its absolute path (as valid text), or <stdin>."""
+    return "<stdin>" if path == "-" else utf8(os.path.abspath(path))
 
 
 def default_index_path(inputs: Sequence[str]) -> Path:
@@ -240,6 +250,23 @@ class CorpusIndex:
                 )
             db.execute("INSERT INTO texts (rowid, text) VALUES (?, ?)", (document, text))
 
+    def put_annotations(
+        self, path: str, annotations: Annotations, view_key: str, stat: Stat = (None, None)
+    ) -> None:
+        """`put` a document's annotations (what every export of it writes)."""
+        document = annotations.document
+        self.put(
+            path,
+            sha256=document.sha256,
+            fmt=document.fmt,
+            text=document.text,
+            model=annotations.model_name,
+            model_version=annotations.model_version,
+            view_key=view_key,
+            entities=annotations.entities,
+            stat=stat,
+        )
+
     def failed(self, path: str, error: str, stat: Stat = (None, None)) -> None:
         """Record that a document could not be indexed (what was indexed of it is dropped:
         the index shows the corpus as it is); ``stat`` as for `put`, so that an unchanged
@@ -268,6 +295,27 @@ class CorpusIndex:
         db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
         return document
 
+    def set_view_key(self, path: str, view_key: str) -> None:
+        """Record that a document's entities are those of another view key (a corpus rule
+        that names nothing in it changed the key, not the entities)."""
+        with self._writing() as db:
+            db.execute("UPDATE documents SET view_key = ? WHERE path = ?", (view_key, path))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a value in the ``meta`` table."""
+        with self._writing() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop documents from the index (files gone from the folder)."""
+        for path in paths:
+            row = self._db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                continue
+            with self._writing() as db:
+                self._document(db, path)
+                db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+
     def prune(self, folders: Iterable[str], kept: Callable[[str], bool]) -> int:
         """Drop the documents inside ``folders`` that ``kept`` does not keep (files gone from
         the folder since an earlier run); return how many."""
@@ -278,13 +326,8 @@ class CorpusIndex:
                 "SELECT id, path FROM documents WHERE substr(path, 1, ?) = ?",
                 (len(prefix), prefix),
             ).fetchall()
-            gone = [int(row[0]) for row in rows if not kept(str(row[1]))]
-            for document in gone:
-                with self._writing() as db:
-                    db.execute("DELETE FROM mentions WHERE document = ?", (document,))
-                    db.execute("DELETE FROM entities WHERE document = ?", (document,))
-                    db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
-                    db.execute("DELETE FROM documents WHERE id = ?", (document,))
+            gone = [str(row[1]) for row in rows if not kept(str(row[1]))]
+            self.forget(gone)
             dropped += len(gone)
         return dropped
 

@@ -210,10 +210,17 @@ class CorpusQuery:
         )
         return {str(path) for (path,) in rows}
 
-    def mention_texts(self, document: int) -> list[str]:
-        """The texts of a document's mentions."""
-        rows = self._db.execute("SELECT text FROM mentions WHERE document = ?", (document,))
-        return [str(text) for (text,) in rows]
+    def holding(self, query: str) -> set[int]:
+        """The documents whose text matches a full-text query (`fts_query`)."""
+        if not query:
+            return set()
+        rows = self._db.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (query,))
+        return {int(document) for (document,) in rows}
+
+    def meta(self, key: str) -> str | None:
+        """A value of the index's ``meta`` table."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     def search(self, words: str, limit: int = 500) -> list[Hit]:
         """The documents holding every word typed (FTS5), best first, with a passage."""

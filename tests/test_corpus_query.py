@@ -68,19 +68,19 @@ DOCUMENTS = {
     "/c/a.txt": (
         "Angela Merkel flew to Paris. Angela Merkel spoke.",
         {"Angela Merkel": "person", "Paris": "place"},
-    ),  # fmt: skip
+    ),
     "/c/b.txt": (
         "In Paris, Merkel met Angela Merkel's aides.",
         {"Merkel": "person", "Angela Merkel": "person", "Paris": "place"},
-    ),  # fmt: skip
+    ),
     "/c/c.txt": (
         "Merkel was not there; the air strike was in Mosul.",
         {"Merkel": "person", "Mosul": "place"},
-    ),  # fmt: skip
+    ),
     "/c/d.txt": (
         "Angela Merkel left. Angela Merkel came back to Berlin.",
         {"Angela Merkel": "person", "Berlin": "place"},
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -126,6 +126,20 @@ class CorpusQuery:
         ).fetchone()
         return f"{count}:{mentions}:{total}"
 
+    def key_count(self) -> int:
+        """How many keys the corpus has."""
+        (count,) = self._db.execute("SELECT count(*) FROM corpus_keys").fetchone()
+        return int(count)
+
+    def row(self, path: str) -> DocumentRow | None:
+        """A document as the index knows it (by the name the index gives it)."""
+        found = self._db.execute(
+            "SELECT id, path, status, error, coalesce(length, 0), size, mtime_ns, sha256, "
+            "view_key, model, model_version, entities, mentions FROM documents WHERE path = ?",
+            (path,),
+        ).fetchone()
+        return None if found is None else DocumentRow(*found)
+
     def links_current(self) -> bool:
         """Whether the links kept were computed from the keys the index holds now."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'linked'").fetchone()

@@ -17,6 +17,7 @@ the new key.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -65,6 +66,8 @@ class _Work:
     """Its entities are current: only the view key changed (a rule naming nothing in it)."""
     change: Change | None = None
     stat: tuple[int, int] = field(default=(0, 0))
+    recent: int = 0
+    """Its place among the documents read lately (any other after them)."""
 
 
 class CorpusRefresh:
@@ -92,8 +95,8 @@ class CorpusRefresh:
 
     def plan(self, sources: Sequence[Source], recent: Sequence[str] = ()) -> dict[str, Status]:
         """Compare the folder with the index; return the documents that need work (pending or
-        changed) and those gone, by index name. ``recent`` names documents (real paths)
-        read most recently first: they go first."""
+        changed) and those gone, by index name. ``recent`` names documents read most
+        recently first (by any path, links resolved): they go first."""
         query = CorpusQuery(self.index_path)
         try:
             rows = {row.path: row for row in query.documents()}
@@ -107,16 +110,20 @@ class CorpusRefresh:
                 item.stat = (source.size, source.mtime_ns)
                 status = self._check(item, touched, query)
                 if status is not None:
-                    found[item.name] = status
                     work.append(item)
+                    if not item.only_key:  # its entities are current: nothing to tell
+                        found[item.name] = status
         finally:
             query.close()
         self.gone = [path for path in rows if path != "<stdin>"]
         found.update({path: "gone" for path in self.gone})
-        first = {index_name(path): place for place, path in enumerate(recent)}
+        first = {os.path.realpath(path): place for place, path in enumerate(recent)}
+        if first:
+            for item in work:
+                item.recent = first.get(os.path.realpath(item.source.path), len(first))
         # Documents read lately first; then those a change of edits made out of date (their
         # mentions are cached), the new ones, and last those that only take a new key.
-        work.sort(key=lambda item: (first.get(item.name, len(first)), _kind(item)))
+        work.sort(key=lambda item: (item.recent, _kind(item)))
         with self._lock:
             self._queue = deque(work)
         return found

@@ -78,7 +78,7 @@ def test_a_rule_derives_again_only_the_documents_naming_what_it_names(tmp_path: 
     refresh(folder, index, rules=[rules])
     rules.do(MACRON_IS_ORG)
     planned, done = refresh(folder, index, rules=[rules])
-    assert planned == dict.fromkeys(ARTICLES, "changed")
+    assert planned == dict.fromkeys(["b.txt", "c.txt", "d.txt"], "changed")
     assert [name for name, _ in done] == ["b.txt", "c.txt", "d.txt", "a.txt"]  # a: a new key only
     assert categories(index, "Emmanuel Macron") == dict.fromkeys(["b.txt", "c.txt", "d.txt"], "organisation")  # fmt: skip
     assert refresh(folder, index, rules=[rules]) == ({}, [])
@@ -113,3 +113,12 @@ def test_what_a_corpus_export_indexed_is_current_for_the_reader(tmp_path: Path) 
     os.utime(folder / "a.txt", ns=(1, 1))  # touched, not changed: derived again, the same
     planned, done = refresh(folder, index_path)
     assert planned == {"a.txt": "changed"} and done == [("a.txt", "done")]
+
+
+def test_a_document_read_through_a_link_still_goes_first(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "news")
+    (tmp_path / "link").symlink_to(folder)
+    index = tmp_path / "index.sqlite"
+    CorpusIndex(index).close()
+    _, done = refresh(folder, index, recent=(str(tmp_path / "link" / "d.txt"),))
+    assert [name for name, _ in done] == ["d.txt", "a.txt", "b.txt", "c.txt"]

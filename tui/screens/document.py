@@ -339,7 +339,10 @@ class DocumentScreen(Screen[None]):
             self._derive_timer = None
         self._deriving = self._stale = False
         self._read_mentions()
-        self._take(self._view_of(self.model_mentions, self.corrections(), self.shown), complete=self._all_found)
+        self._take(
+            self._view_of(self.model_mentions, self.corrections(), self.shown),
+            complete=self._all_found,
+        )
 
     def _read_mentions(self) -> None:
         """The model's mentions, read from the cache when a kept view was shown instead."""
@@ -430,18 +433,12 @@ class DocumentScreen(Screen[None]):
 
     def step_history(self, way: Literal["undo", "redo"]) -> None:
         """Undo the last correction of this session, or redo the last one undone."""
+        from tui.screens.undoing import step, stepped
+
         if self.store is None:
             self.notify(f"Nothing to {way}.", timeout=2)
             return
-        try:
-            changed = self.store.undo() if way == "undo" else self.store.redo()
-        except (OSError, EntityReaderError) as error:
-            self.notify(f"Could not save the {way}: {error}", severity="error", timeout=8)
-            return
-        if changed is None:
-            self.notify(f"Nothing to {way}.", timeout=2)
-            return
-        self.derive_now()
-        what = changed.op.replace("_", " ")
-        hint = " ctrl+r redoes." if way == "undo" else ""
-        self.notify(f"{'Undid' if way == 'undo' else 'Redid'} {what}.{hint}", timeout=3)
+        changed = step(self.store, way, self, f"Nothing to {way}.")
+        if changed is not None:
+            self.derive_now()
+            self.notify(stepped(changed, way), timeout=3)

@@ -116,6 +116,36 @@ def _add_corrections_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(option, metavar="PATH", help=what)
 
 
+def _add_corpus_options(parser: argparse.ArgumentParser, when: str) -> None:
+    """The index of a corpus and where its model runs (``when``: "with --out-dir", …)."""
+    parser.add_argument(
+        "--index",
+        metavar="PATH",
+        type=Path,
+        help=f"{when}: the SQLite corpus index (default: one per folder in the user data folder)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["local", "dask"],
+        default="local",
+        help=f"{when}: run the model in worker processes here (local, the default) or on a "
+        "Dask cluster (dask; needs pip install 'entity-reader[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to use, tcp://HOST:PORT (implies --backend dask; default: a "
+        "local cluster of one worker process per core)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the Dask scheduler has to answer and to have a worker (default: 10)",
+    )
+
+
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     _add_format_in_option(parser)
     parser.add_argument(
@@ -210,6 +240,7 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.epilog_later = lambda: (
+        f"a corpus:\n  {PROG} FOLDER [--index PATH] [--rules PATH] [--backend local|dask]\n\n"
         f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
         f"  (see {PROG} export --help)\n\n"
         f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
@@ -229,9 +260,11 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
         "file",
         metavar="FILE",
         nargs="?",
-        help=f"the text to read: {titles()} (optional with --import, or --compare)",
+        help=f"the text to read: {titles()} (optional with --import, or --compare); or a "
+        "FOLDER of them, read as a corpus: its documents and the entities across them",
     )
     _add_input_options(parser)
+    _add_corpus_options(parser, "with a FOLDER")
     _add_model_options(parser)
     _add_corrections_options(parser)
     parser.add_argument(
@@ -306,33 +339,7 @@ def export_parser() -> argparse.ArgumentParser:
         "manifest; a rerun skips documents whose export is current (needed for several files "
         "and for folders)",
     )
-    parser.add_argument(
-        "--index",
-        metavar="PATH",
-        type=Path,
-        help="with --out-dir: the SQLite corpus index to write (default: one per folder in the "
-        "user data folder)",
-    )
-    parser.add_argument(
-        "--backend",
-        choices=["local", "dask"],
-        default="local",
-        help="with --out-dir: run the model in worker processes here (local, the default) or "
-        "on a Dask cluster (dask; needs pip install 'entity-reader[dask]')",
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="the Dask scheduler to use, tcp://HOST:PORT (implies --backend dask; default: a "
-        "local cluster of one worker process per core)",
-    )
-    parser.add_argument(
-        "--connect-timeout",
-        type=float,
-        default=10.0,
-        metavar="SECONDS",
-        help="how long the Dask scheduler has to answer and to have a worker (default: 10)",
-    )
+    _add_corpus_options(parser, "with --out-dir")
     splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
     parser.add_argument(
         "--split",

@@ -16,7 +16,17 @@ if TYPE_CHECKING:  # ``--help`` reads this list without importing Textual
     from textual.binding import Binding, BindingType
 
 Owner = Literal[
-    "App", "ReaderScreen", "ArticleView", "Sidebar", "EntityTree", "MentionsPanel", "HelpScreen"
+    "App",
+    "ReaderScreen",
+    "ArticleView",
+    "Sidebar",
+    "EntityTree",
+    "MentionsPanel",
+    "HelpScreen",
+    "CorpusReaderScreen",
+    "CorpusScreen",
+    "RowList",
+    "ListFilter",
 ]
 """The widget whose behaviour a key is: it is bound there (App: Textual's own keys)."""
 
@@ -36,6 +46,9 @@ NAMES = {
     "full_stop": ".",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "backspace": "Backspace",
 }
 """Textual's key names as a reader types them."""
 
@@ -119,25 +132,10 @@ def _help_scrolling() -> tuple[Key, ...]:
     )
 
 
-def _resizing() -> tuple[Key, ...]:
-    """``<`` ``,`` ``.`` ``>``: the comma key works on a mention's start, the full stop key on
-    its end; with shift they grow it, without they shrink it."""
-    return tuple(
-        Key(
-            f"{way}_{edge}",
-            keys,
-            f"{way}('{edge}')",
-            f"{way} the current mention by a word at its {edge}",
-            "Corrections",
-            title=f"{way.capitalize()} this mention at its {edge}",
-        )
-        for way, edge, keys in (
-            ("grow", "start", "less_than_sign"),
-            ("shrink", "start", "comma"),
-            ("shrink", "end", "full_stop"),
-            ("grow", "end", "greater_than_sign"),
-        )
-    )
+def _grouped(name: str) -> tuple[Key, ...]:
+    from tui import key_groups
+
+    return getattr(key_groups, name)()  # type: ignore[no-any-return]
 
 
 def _comparing() -> tuple[Key, ...]:
@@ -303,7 +301,7 @@ KEYS: tuple[Key, ...] = (
         "Corrections",
         title="Split this mention out",
     ),
-    *_resizing(),
+    *_grouped("resizing"),
     Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
     Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
     *_comparing(),
@@ -317,6 +315,7 @@ KEYS: tuple[Key, ...] = (
         show=True,
         short="export",
     ),
+    *_grouped("in_a_corpus"),
     Key(
         "help",
         "question_mark",
@@ -381,6 +380,7 @@ KEYS: tuple[Key, ...] = (
         _PANEL,
         "MentionsPanel",
     ),
+    *_grouped("corpus_screen"),
     *_help_scrolling(),
     Key(
         "help_close",

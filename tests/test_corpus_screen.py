@@ -20,6 +20,7 @@ from textual.widgets import Input, Label
 from extract.corpus_groups import CorpusEntity
 from tui.screens.corpus import CorpusScreen
 from tui.screens.corpus_reader import CorpusReaderScreen
+from tui.screens.help import HelpScreen
 from tui.widgets.corpus_lists import DocumentList, EntityList, HitList, OccurrenceList
 
 pytestmark = pytest.mark.asyncio
@@ -155,3 +156,15 @@ async def test_search_across_the_corpus_opens_the_document_at_the_match(tmp_path
 
         await run.pilot.press("backspace", "slash", *"nobody writes this", "enter")
         assert "No document holds 'nobody writes this'." in run.told
+
+
+async def test_help_lists_the_corpus_keys_first(tmp_path: Path) -> None:
+    async with articles_open(tmp_path) as run:
+        await run.pilot.press("question_mark")
+        await wait_for(run.pilot, lambda: isinstance(run.app.screen, HelpScreen), "the help")
+        help_screen = run.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        groups = list(dict.fromkeys(key.group for key in help_screen.keys))
+        assert groups[:2] == ["Corpus screen", "Corpus lists"] and "Corpus" in groups
+        await run.pilot.press("escape")
+        assert run.app.screen is run.screen

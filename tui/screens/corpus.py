@@ -351,7 +351,9 @@ class CorpusScreen(CorpusCorrecting):
         """Show every key."""
         from tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.keys))
+        here = ("Corpus screen", "Corpus lists")  # this screen's keys first
+        keys = sorted(self.keys, key=lambda key: key.group not in here)
+        self.app.push_screen(HelpScreen(tuple(keys)))
 
     def action_quit(self) -> None:
         """Leave."""

@@ -4,6 +4,7 @@ are read by the model, changed ones again, and the lists follow as documents are
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -88,7 +89,6 @@ class CorpusData(Screen[None]):
         return self._query
 
     def on_mount(self) -> None:
-        self._loading = True
         self.load_index()
         self.refresh_index()
         self.set_interval(RELOAD_PERIOD, self._reload_if_dirty)
@@ -100,17 +100,24 @@ class CorpusData(Screen[None]):
 
     # -- loading --------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_index(self) -> None:
-        """Read the documents and entities from the index, off the UI thread."""
+        """Read the documents and entities from the index again, off the UI thread."""
+        self._loading = True
+        self._load(dict(self._statuses), list(self._gone.values()))
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, statuses: dict[str, Status], gone: list[DocumentItem]) -> None:
         started = time.monotonic()
-        query = CorpusQuery(self.session.index_path)
         try:
-            rows, entities = query.documents(), query.entities()
-        finally:
-            query.close()
+            query = CorpusQuery(self.session.index_path)
+            try:
+                rows, entities = query.documents(), query.entities()
+            finally:
+                query.close()
+        except sqlite3.Error as error:  # the index is told, and read again at the next change
+            self.app.call_from_thread(self._unreadable, str(error))
+            return
         session = self.session
-        statuses, gone = dict(self._statuses), list(self._gone.values())
         corpus = load(session.folder, session.sources, rows, entities, statuses, gone)
         self.post_message(self.Loaded(corpus, time.monotonic() - started))
 
@@ -119,11 +126,16 @@ class CorpusData(Screen[None]):
         self._loading = False
         self.load_seconds = message.seconds
         self._gone.update((d.path, d) for d in message.corpus.documents if d.status == "gone")
-        self.corpus = message.corpus
+        # What a refresh said since the load began (it reads in a thread of its own) holds too.
+        self.corpus = with_statuses(message.corpus, self._statuses)
+
+    def _unreadable(self, error: str) -> None:
+        self._loading = False
+        self.notify(f"Cannot read the index {self.session.index_path}: {error}", title="Corpus", severity="error", timeout=10)  # fmt: skip
 
     def _reload_if_dirty(self) -> None:
         if self._dirty and not self._loading:
-            self._dirty, self._loading = False, True
+            self._dirty = False
             self.load_index()
 
     @property

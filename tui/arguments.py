@@ -450,7 +450,7 @@ def serve_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(parser)
     _add_model_options(parser)
-    _add_annotations_option(parser)
+    _add_corrections_options(parser)
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )

@@ -214,6 +214,10 @@ class CorpusQuery:
         )
         return tuple(sorted({fold(text) for (text,) in rows}))
 
+    def labels(self) -> set[str]:
+        """Every label the corpus's mentions have."""
+        return {str(label) for (label,) in self._db.execute("SELECT DISTINCT label FROM mentions")}
+
     def documents_of(self, keys: tuple[str, ...]) -> set[str]:
         """The paths of the documents naming any of ``keys``."""
         marks = ",".join("?" * len(keys))

@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reader_support import record_notifications, wait_for
 from rich.style import Style
@@ -150,10 +150,11 @@ class CorpusRun(NamedTuple):
 
 @asynccontextmanager
 async def open_corpus(
-    session: CorpusSession, size: tuple[int, int] = (120, 40)
+    session: CorpusSession, size: tuple[int, int] = (120, 40), **options: Any
 ) -> AsyncIterator[CorpusRun]:
-    """`entity-reader FOLDER` on a session (`make_session`), its first load waited for."""
-    app = CorpusApp(session)
+    """`entity-reader FOLDER` on a session (`make_session`), its first load waited for;
+    ``options``: the app's (a keymap, a theme)."""
+    app = CorpusApp(session, **options)
     async with app.run_test(size=size) as pilot:
         told = record_notifications(app)
         screen = app.corpus_screen

@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 from corpus_support import (
     ARTICLES,
+    NAMES,
     CorpusRun,
     articles_open,
     lines,
+    make_session,
+    open_corpus,
+    settle,
+    write_articles,
 )
 from reader_support import status, wait_for
 from textual.widgets import Input, Label
@@ -168,3 +173,27 @@ async def test_help_lists_the_corpus_keys_first(tmp_path: Path) -> None:
         assert groups[:2] == ["Corpus screen", "Corpus lists"] and "Corpus" in groups
         await run.pilot.press("escape")
         assert run.app.screen is run.screen
+
+
+async def test_other_labels_and_remapped_keys_as_the_settings_say(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "news")
+    words = {**NAMES, "railway": "INFRASTRUCTURE"}  # a label of the model's own: its section
+    session = make_session(folder, tmp_path / "index.sqlite", words)
+    keymap = {"corpus_search": "s", "next_document": "ctrl+n"}
+    async with open_corpus(session, keymap=keymap) as run:
+        await settle(run)
+        rows = run.screen.query_one(EntityList)
+        sections = [row[1] for row in rows.rows if row[0] == "section"]
+        assert sections == ["person", "organisation", "place", "figure", "INFRASTRUCTURE", "date", "other"]  # fmt: skip
+        assert any(line.startswith("▾  INFRASTRUCTURE  1") for line in lines(rows))
+        assert "INFRASTRUCTURE" in run.screen.corpus.colours  # a colour of its own
+
+        await run.pilot.press("s", *"leaders", "enter")
+        assert run.screen.query_one("#results").border_title == "search: leaders · 2 documents"
+        await run.pilot.press("escape", "home", "j", "enter", "enter")  # Emmanuel Macron, b.txt
+        await reader_on(run, "b.txt")
+        await run.pilot.press("ctrl+n")
+        await reader_on(run, "c.txt")
+        await run.pilot.press("question_mark")
+        help_keys = {key.id: key.keys for key in run.app.screen.keys}  # type: ignore[attr-defined]
+        assert help_keys["corpus_search"] == "s" and help_keys["next_document"] == "ctrl+n"

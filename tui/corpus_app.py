@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extract.annotator import Annotator
 from extract.corpus import Source
 from extract.corrections import CorrectionStore
 from extract.document import text_document
-from extract.positions import Positions
 from tui.app import ReaderApp
 
 if TYPE_CHECKING:
@@ -61,17 +60,11 @@ class CorpusSession:
 class CorpusApp(ReaderApp):
     """The corpus screen first; a document opened from it is read over it."""
 
-    def __init__(
-        self,
-        session: CorpusSession,
-        *,
-        positions: Positions | None = None,
-        remember: bool = True,
-        keymap: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, session: CorpusSession, **options: Any) -> None:
+        """``options``: the reader's (`ReaderApp`: positions, keymap, theme…)."""
         # The app's document is the folder itself (its title, and nothing to read).
         folder = text_document("", session.folder)
-        super().__init__(folder, None, positions=positions, remember=remember, keymap=keymap)
+        super().__init__(folder, None, **options)
         self.css_path = [*self.css_path, Path(__file__).parent / "corpus.tcss"]
         self.session = session
         self.title = f"entity-reader · {folder.name}"
@@ -158,6 +151,7 @@ def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> i
     from extract.ner import Annotator, resolve_model
     from tui.cli import check_jobs
     from tui.corpus_cli import check_backend, executor_for, kinds
+    from tui.settings import Settings, check_theme
 
     for option, given in (
         ("--no-ner", args.no_ner),
@@ -181,6 +175,8 @@ def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> i
     outer = rules_around(folder) if args.rules is None else []
     problems.extend(p for store in (*outer, rules) for p in store.problems)
     resolve_model(args.model)  # a model that is not there: one line, now
+    settings: Settings = args.settings
+    check_theme(settings)
     need_terminal()
     cache = None if args.no_cache else MentionCache()
     total = sum(source.size for source in found.sources)
@@ -197,6 +193,11 @@ def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> i
             limit=limit,
             problems=problems,
         )
-        app = CorpusApp(session)
+        app = CorpusApp(
+            session,
+            keymap=settings.keys,
+            theme=settings.theme,
+            sidebar_width=settings.sidebar_width,
+        )
         app.run()
     return app.return_code or 0

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from extract.categories import CATEGORIES, CATEGORY_BY_KEY
+from extract.categories import CATEGORY_BY_KEY, sections_in
+from extract.colours import Pair, palette
 from extract.corpus import Source
 from extract.corpus_groups import CorpusEntity
 from extract.corpus_index import index_name
@@ -23,9 +24,6 @@ from extract.corpus_query import DocumentRow
 from extract.names import fold
 
 Status = Literal["pending", "changed", "done", "failed", "gone"]
-
-EXPANDED_BY_DEFAULT = frozenset({"person", "organisation", "place", "figure"})
-"""Dates and Other start collapsed, as in the reader's sidebar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +65,12 @@ class Corpus:
     loaded: bool = False
     by_name: dict[str, DocumentItem] = field(default_factory=dict, repr=False)
     """Each document under its index name (made from ``documents``)."""
+    colours: dict[str, Pair] = field(default_factory=dict, repr=False)
+    """Generated colours of the sections that are not built in (`extract.colours.palette`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {d.indexed: d for d in self.documents})
+        object.__setattr__(self, "colours", palette({e.category for e in self.entities}))
 
     def entity_of(self, key: str) -> CorpusEntity | None:
         """The entity a key (a document's entity's) belongs to."""
@@ -173,13 +174,14 @@ def entity_rows(
     folded filter) keeps the entities with a name holding it."""
     source = corpus.by_first if by_first else corpus.entities
     kept = [e for e in source if wanted in e.folded] if wanted else list(source)
-    sections: dict[str, list[CorpusEntity]] = {category.key: [] for category in CATEGORIES}
+    keys = {entity.category for entity in source}
+    sections: dict[str, list[CorpusEntity]] = {c.key: [] for c in sections_in(keys)}
     for entity in kept:
-        sections.setdefault(entity.category, []).append(entity)
+        sections[entity.category].append(entity)
     rows: list[Row] = []
     for category, members in sections.items():
         if not members and (wanted or category not in CATEGORY_BY_KEY):
-            continue  # a filter lists only the sections it finds something in
+            continue  # a filter lists only the sections it finds something in, as do others
         shut = category in collapsed and not wanted
         rows.append(("section", category, len(members), shut))
         if not shut:

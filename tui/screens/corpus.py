@@ -12,13 +12,12 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, ProgressBar
 
-from extract.categories import CATEGORY_BY_KEY
+from extract.categories import CATEGORIES, section
 from extract.corpus_groups import CorpusEntity
 from extract.corpus_query import Hit, Occurrence
 from tui.bindings import KEYS, Key, bindings_for
 from tui.corpus_app import CorpusSession
 from tui.corpus_state import (
-    EXPANDED_BY_DEFAULT,
     Corpus,
     DocumentItem,
     counted,
@@ -54,7 +53,8 @@ class CorpusScreen(CorpusCorrecting):
         super().__init__(session)
         self.keys = keys
         self.by_first = False
-        self.collapsed = frozenset(key for key in CATEGORY_BY_KEY if key not in EXPANDED_BY_DEFAULT)
+        self.collapsed = frozenset(c.key for c in CATEGORIES if not c.shown_by_default)
+        """Sections closed (dates and other, as in the reader's sidebar)."""
         self.shown_entity: CorpusEntity | None = None
         """The entity whose documents the results list shows."""
         self.searched: str | None = None
@@ -111,7 +111,9 @@ class CorpusScreen(CorpusCorrecting):
     def _list_entities(self, *, top: bool = False) -> None:
         wanted = self._wanted("#entity-filter")
         rows = entity_rows(self.corpus, wanted, by_first=self.by_first, collapsed=self.collapsed)
-        self.query_one(EntityList).show(rows, top=top, empty="No entity's name holds that.")
+        entities = self.query_one(EntityList)
+        entities.colours = self.corpus.colours
+        entities.show(rows, top=top, empty="No entity's name holds that.")
 
     def _wanted(self, box: str) -> str:
         from extract.names import fold
@@ -157,7 +159,7 @@ class CorpusScreen(CorpusCorrecting):
             if row[0] == "entity":
                 text = _entity_line(row[1])
             else:
-                title = CATEGORY_BY_KEY[row[1]].title if row[1] in CATEGORY_BY_KEY else row[1]
+                title = section(row[1]).title
                 text = f"{title} · {row[2]:,} · Enter {'opens' if row[3] else 'closes'} the section"
         elif isinstance(focused, OccurrenceList) and focused.current is not None:
             name = self.shown_entity.name if self.shown_entity else ""
@@ -247,7 +249,7 @@ class CorpusScreen(CorpusCorrecting):
         self.shown_entity, self.searched = entity, None
         found = self.corpus_query.occurrences(entity.keys)
         occurrences = self.query_one(OccurrenceList)
-        occurrences.category = entity.category
+        occurrences.category, occurrences.colours = entity.category, self.corpus.colours
         self._results(f"{entity.name} · {counted(len(found), 'document')}", occurrences)
         occurrences.show(found, top=True)
 
@@ -380,7 +382,7 @@ def _document_line(item: DocumentItem) -> str:
 
 
 def _entity_line(entity: CorpusEntity) -> str:
-    category = CATEGORY_BY_KEY[entity.category].singular if entity.category in CATEGORY_BY_KEY else entity.category  # fmt: skip
+    category = section(entity.category).singular
     also = entity.folded.split("\n")[1:]
     named = f" · also {', '.join(also[:3])}" if also else ""
     return f"{entity.name} · {category} · {entity_counts(entity)}{named}"

@@ -54,7 +54,8 @@ class CorpusCorrecting(CorpusData):
                 said = f"{entity.name} is now {label} in every document. u undoes."
                 self.rule(edit, said)
 
-        self.app.push_screen(Chooser(f"Relabel {entity.name} everywhere", label_choices()), chosen)
+        choices = label_choices(self.corpus_query.labels())
+        self.app.push_screen(Chooser(f"Relabel {entity.name} everywhere", choices), chosen)
 
     def action_remove(self) -> None:
         """The entity is not an entity, in any document."""

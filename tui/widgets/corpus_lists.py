@@ -9,7 +9,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from extract.categories import CATEGORY_BY_KEY
+from extract.categories import section
+from extract.colours import Pair
 from extract.corpus_groups import CorpusEntity
 from extract.corpus_query import MARK, UNMARK, Hit, Occurrence
 from tui.corpus_state import DocumentItem, Row, counted, size_text
@@ -83,6 +84,11 @@ class EntityList(RowList[Row]):
     """The corpus's entities under their categories' headings, each with its documents and
     mentions; Enter on a heading opens or closes it."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.colours: dict[str, Pair] = {}
+        """The generated colours of the sections that are not built in."""
+
     def identity(self, row: Row) -> Hashable:
         return ("section", row[1]) if row[0] == "section" else ("entity", row[1].key)
 
@@ -96,10 +102,10 @@ class EntityList(RowList[Row]):
         dark = self.app.current_theme.dark
         if row[0] == "section":
             _, category, count, shut = row
-            title = CATEGORY_BY_KEY[category].title if category in CATEGORY_BY_KEY else category
+            title = plain(section(category).title)
             look = Style(bold=True, underline=True) if no_color() else Style(bold=True)
             if not no_color():
-                look += mention_style(category, dark)
+                look += mention_style(category, dark, generated=self.colours)
             return [
                 Segment("  " if not count else "▸ " if shut else "▾ ", style),
                 Segment(f" {title} ", style + look),
@@ -122,6 +128,7 @@ class OccurrenceList(RowList[Occurrence]):
         super().__init__(id=id)
         self.passage = passage
         self.category = "other"
+        self.colours: dict[str, Pair] = {}
 
     def identity(self, row: Occurrence) -> Hashable:
         return row.document
@@ -132,7 +139,7 @@ class OccurrenceList(RowList[Occurrence]):
         text, start, end = self.passage(row, room)
         left, middle, right = kwic(text, start, end, room)
         more = f" +{row.mentions - 1}" if row.mentions > 1 else ""
-        mark = mention_style(self.category, self.app.current_theme.dark)
+        mark = mention_style(self.category, self.app.current_theme.dark, generated=self.colours)
         return [
             Segment(name, style + Style(bold=True)),
             Segment(left, style + DIM),

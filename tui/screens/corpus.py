@@ -133,8 +133,12 @@ class CorpusScreen(CorpusCorrecting):
         waiting = counts.get("pending", 0) + counts.get("changed", 0)
         if not corpus.loaded:
             state = "reading the index…"
-        elif done < total or waiting:
-            state = f"annotating {done:,}/{total:,} · {waiting:,} waiting"
+        elif done < total:
+            state = f"annotating {done:,}/{total:,}"
+        elif waiting and self._refreshing:  # before the refresh has planned its work
+            state = "checking the folder…"
+        elif waiting:  # the model stopped (told when it did)
+            state = f"{counted(waiting, 'document')} not annotated"
         else:
             state = f"{counts.get('done', 0):,} documents indexed"
             if counts.get("failed"):

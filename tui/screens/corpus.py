@@ -61,16 +61,17 @@ class CorpusScreen(CorpusCorrecting):
         """The words whose matches the results list shows."""
 
     def compose(self) -> ComposeResult:
+        filtering = next((k.display for k in self.keys if k.id == "corpus_filter"), "")
         with Horizontal(id="corpus-top"):
             yield Label(plain(f"{self.app.title}"), id="corpus-title", markup=False)
             yield ProgressBar(total=1, show_eta=False, id="corpus-progress")
             yield Label("", id="corpus-state", markup=False)
         with Horizontal(id="corpus-main"):
             with Vertical(id="documents-pane", classes="pane"):
-                yield ListFilter("f: filter documents", id="document-filter")
+                yield ListFilter(f"{filtering}: filter documents", id="document-filter")
                 yield DocumentList(id="documents")
             with Vertical(id="entities-pane", classes="pane"):
-                yield ListFilter("f: filter entities", id="entity-filter")
+                yield ListFilter(f"{filtering}: filter entities", id="entity-filter")
                 yield EntityList(id="entities")
         with Vertical(id="results", classes="pane"):
             yield OccurrenceList(self._passage, id="occurrences")

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from tui import key_groups  # builds its keys with `Key`, from here, when KEYS is made
+
 if TYPE_CHECKING:  # ``--help`` reads this list without importing Textual
     from textual.binding import Binding, BindingType
 
@@ -130,12 +132,6 @@ def _help_scrolling() -> tuple[Key, ...]:
         )
         for key in _SCROLLING
     )
-
-
-def _grouped(name: str) -> tuple[Key, ...]:
-    from tui import key_groups
-
-    return getattr(key_groups, name)()  # type: ignore[no-any-return]
 
 
 def _comparing() -> tuple[Key, ...]:
@@ -301,7 +297,7 @@ KEYS: tuple[Key, ...] = (
         "Corrections",
         title="Split this mention out",
     ),
-    *_grouped("resizing"),
+    *key_groups.resizing(),
     Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
     Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
     *_comparing(),
@@ -315,7 +311,7 @@ KEYS: tuple[Key, ...] = (
         show=True,
         short="export",
     ),
-    *_grouped("in_a_corpus"),
+    *key_groups.in_a_corpus(),
     Key(
         "help",
         "question_mark",
@@ -380,7 +376,7 @@ KEYS: tuple[Key, ...] = (
         _PANEL,
         "MentionsPanel",
     ),
-    *_grouped("corpus_screen"),
+    *key_groups.corpus_screen(),
     *_help_scrolling(),
     Key(
         "help_close",

@@ -24,6 +24,9 @@ STATUS_WORDS = {"pending": "pending", "changed": "changed", "failed": "failed", 
 
 DIM = Style(dim=True)
 
+NAME_ROOM = 20
+"""Cells a document's name keeps before its size is left out of its row."""
+
 
 def _fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells, with an ellipsis when cut."""
@@ -66,17 +69,18 @@ class DocumentList(RowList[DocumentItem]):
         return row.path
 
     def render_row(self, row: DocumentItem, width: int, style: Style) -> list[Segment]:
-        size = size_text(row.size)
+        name = plain(row.name)
         if row.status == "done":
-            entities = f"{row.entities:,} {'entity' if row.entities == 1 else 'entities'}"
-            right, look = f"{size} · {entities}", style + DIM
+            what = f"{row.entities:,} {'entity' if row.entities == 1 else 'entities'}"
+            look = style + DIM
         else:
-            dim = row.status in ("pending", "gone")
-            right, look = (
-                f"{size} · {STATUS_WORDS[row.status]}",
-                style + Style(italic=True, dim=dim),
-            )
-        left, right = _columns(plain(row.name), right, width - 1)
+            what = STATUS_WORDS[row.status]
+            look = style + Style(italic=True, dim=row.status in ("pending", "gone"))
+        # The size goes first when the name would be cut for it.
+        right = f"{size_text(row.size)} · {what}"
+        if width - 2 - cell_len(right) < min(cell_len(name), NAME_ROOM):
+            right = what
+        left, right = _columns(name, right, width - 1)
         return [Segment(" "), Segment(left, style), Segment(right, look)]
 
 

@@ -12,7 +12,7 @@ import pytest
 from corpus_support import write_articles
 from test_tmux import MODEL_DEADLINE, Terminal
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
-from test_tmux_corrections import status
+from test_tmux_corrections import DONE, status
 from test_tmux_hostile import command
 
 from extract.corpus_rules import rules_path
@@ -80,11 +80,22 @@ def test_the_corpus_screen_of_four_articles(
     assert [(c["op"], c["label"]) for c in rules["corrections"]] == [("relabel", "ORG")]
 
     # b.txt, never opened yet, shows him as the rule says.
+    terminal.wait_for(
+        lambda s: re.search(r"Organisations +\d+.*\n.*Emmanuel Macron", s) is not None,
+        "the lists to show him as an organisation",
+        timeout=MODEL_DEADLINE,
+    )
     terminal.send("\x1b[Z")  # shift+tab: to the documents
+    terminal.wait_for(lambda s: re.search(r"^ \w\.txt · \d+ B", s, re.M) is not None, "documents")
     terminal.send("g")
     terminal.send("j")
+    terminal.wait_for(lambda s: re.search(r"^ b\.txt · 200 B", s, re.M) is not None, "b.txt")
     terminal.send("\r")
-    terminal.wait_for(lambda s: top_bar(s).lstrip().startswith("b.txt"), "b.txt")
+    terminal.wait_for(
+        lambda s: top_bar(s).lstrip().startswith("b.txt") and DONE.search(top_bar(s)) is not None,
+        "b.txt with its entities",
+        timeout=MODEL_DEADLINE,
+    )
     terminal.send("]")
     shown = terminal.wait_for(lambda s: status(s) is not None, "the first mention of b.txt")
     assert status(shown) == "Emmanuel Macron · Organisation · mention 1/1 · ORG ✎", shown

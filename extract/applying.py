@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from extract.categories import category_of
-from extract.edits import Correction, forms_of, locate, occurrences
+from extract.edits import Correction, forms_of, locate, loose_form, occurrences
 from extract.model import Entity, Mention
-from extract.names import display_name, fold, name_tokens
+from extract.names import display_name, fold
 
 
 @dataclass
@@ -103,7 +103,8 @@ def apply(
     entities = grouped()
     entities = _merge(entities, merges, unplaced)
     entities = _split(entities, splits)
-    return Applied(entities, unplaced)
+    # A corpus rule names what some documents hold, not this one in particular.
+    return Applied(entities, [c for c in unplaced if not c.rule])
 
 
 def _overlapping(
@@ -120,12 +121,6 @@ def _overlapping(
             if key[1] > start:
                 hit.add(key)
     return sorted(hit)
-
-
-def loose_form(form: str) -> str:
-    """A form compared loosely: its name's words, without titles, stray letters or a
-    possessive, so edits made before spans were trimmed still find their mentions."""
-    return " ".join(w for w in name_tokens(form) if len(w) > 1 or w.isdigit())
 
 
 def _named(

@@ -26,8 +26,8 @@ from extract.annotations import Annotations, annotations_of
 from extract.annotator import Annotator
 from extract.atomic import reason, remove_leftovers, write_atomic
 from extract.corpus import MANIFEST, Source
-from extract.corpus_index import CorpusIndex
-from extract.corrections import Correction, open_for
+from extract.corpus_index import CorpusIndex, Stat, index_name
+from extract.corrections import Correction, CorrectionStore, open_for
 from extract.document import Document, read_bytes, utf8
 from extract.errors import EntityReaderError
 from extract.exporters import (
@@ -125,6 +125,11 @@ class Manifest:
             self._handle = None
 
 
+def _stat(source: Source) -> Stat:
+    """What the index keeps of a file to tell it changed: its size and modification time."""
+    return (None, None) if source.path == "-" else (source.size, source.mtime_ns)
+
+
 def _line(record: dict[str, Any]) -> bytes:
     return json.dumps(record, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
 
@@ -195,7 +200,10 @@ class CorpusExport:
         format_in: str = "auto",
         limit: int | None = None,
         force: bool = False,
+        rules: Sequence[CorrectionStore] | None = None,
     ) -> None:
+        """``rules``: the corpus rules every document is derived with (``--rules``); by
+        default, those kept for the folders each document is in."""
         from extract import __version__
 
         self.annotator = annotator
@@ -206,6 +214,7 @@ class CorpusExport:
         self.format_in = format_in
         self.limit = limit
         self.force = force
+        self.rules = rules
         self.manifest = Manifest(out_dir)
         settings = {
             "format": format_name,
@@ -232,8 +241,8 @@ class CorpusExport:
         return target.relative_to(self.out_dir).as_posix()
 
     def index_path(self, source: Source) -> str:
-        """How the index names a document: its absolute path (as valid text), or <stdin>."""
-        return "<stdin>" if source.path == "-" else utf8(os.path.abspath(source.path))
+        """How the index names a document (`extract.corpus_index.index_name`)."""
+        return index_name(source.path)
 
     def _prepare(self, source: Source, target: Path) -> _Item:
         """Read a document unless its export and index entry are current."""
@@ -305,9 +314,9 @@ class CorpusExport:
     def _corrections(self, item: _Item, text_sha: str) -> None:
         """The document's corrections (read only), and the key of the view they make."""
         if item.source.path != "-":  # standard input has no corrections kept
-            store = open_for(item.source.path, text_sha, None, read_only=True)
+            store = open_for(item.source.path, text_sha, None, read_only=True, rules=self.rules)
             item.warnings.extend(store.problems)
-            item.log = list(store.log)
+            item.log = store.effective
         mentions_key = self.annotator.key(text_sha)
         document_pass = self.annotator.document_pass
         item.view = view_key(mentions_key, item.log, document_pass=document_pass)
@@ -363,7 +372,7 @@ class CorpusExport:
         assert self.index is not None
         # The document's failure is what gets reported; the index's own would only hide it.
         with contextlib.suppress(Exception):
-            self.index.failed(self.index_path(source), error)
+            self.index.failed(self.index_path(source), error, _stat(source))
 
     def _write(self, item: _Item, found: tuple[Mention, ...] | Lost | None) -> Outcome:
         document = item.document
@@ -391,15 +400,8 @@ class CorpusExport:
             self.manifest.add(item.record)
         if self.index is not None and item.write_index:
             try:
-                self.index.put(
-                    self.index_path(item.source),
-                    sha256=document.sha256,
-                    fmt=document.fmt,
-                    text=document.text,
-                    model=info.name,
-                    model_version=info.version,
-                    view_key=item.view,
-                    entities=entities,
+                self.index.put_annotations(
+                    self.index_path(item.source), annotations, item.view, _stat(item.source)
                 )
             except Exception as error:
                 raise EntityReaderError(

@@ -20,77 +20,33 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.atomic import aside_path, reason
+from extract.corpus_schema import MIGRATIONS, SCHEMA_VERSION, statements
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CorpusIndex",
+    "CorpusIndexError",
+    "Stat",
+    "default_index_path",
+    "entity_key",
+]
+from extract.document import utf8
 from extract.errors import EntityReaderError
 from extract.model import Entity
 from extract.names import fold
 from extract.storage import data_dir
 
-SCHEMA_VERSION = 1
-"""The version of the tables below; an index of a higher version is refused."""
+if TYPE_CHECKING:
+    from extract.annotations import Annotations
 
 BUSY_TIMEOUT_MS = 120_000
 """How long a writer waits for another (a second run on the same index) before giving up."""
 
-_SCHEMA_1 = """
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    sha256 TEXT,
-    format TEXT,
-    length INTEGER,
-    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-    error TEXT,
-    model TEXT,
-    model_version TEXT,
-    view_key TEXT,
-    entities INTEGER NOT NULL DEFAULT 0,
-    mentions INTEGER NOT NULL DEFAULT 0,
-    indexed_at TEXT NOT NULL
-);
-CREATE TABLE entities (
-    id INTEGER PRIMARY KEY,
-    document INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    entity TEXT NOT NULL,
-    name TEXT NOT NULL,
-    category TEXT NOT NULL,
-    key TEXT NOT NULL,
-    mentions INTEGER NOT NULL
-);
-CREATE INDEX entities_by_key ON entities(key);
-CREATE INDEX entities_by_document ON entities(document);
-CREATE TABLE mentions (
-    id INTEGER PRIMARY KEY,
-    document INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    entity INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    label TEXT NOT NULL,
-    model_label TEXT,
-    source TEXT NOT NULL CHECK (source IN ('model', 'user'))
-);
-CREATE INDEX mentions_by_document ON mentions(document, start);
-CREATE INDEX mentions_by_entity ON mentions(entity);
-CREATE VIRTUAL TABLE texts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIEW corpus_entities AS
-    SELECT key,
-           category,
-           (SELECT name FROM entities AS same WHERE same.key = e.key
-            GROUP BY name ORDER BY count(*) DESC, name LIMIT 1) AS name,
-           count(DISTINCT document) AS documents,
-           sum(mentions) AS mentions
-    FROM entities AS e
-    GROUP BY key;
-"""
-
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_1}
-"""The SQL that takes an index from the version before each key to that version."""
+Stat = tuple[int | None, int | None]
+"""A file's size and modification time (nanoseconds), as the index keeps them."""
 
 
 class CorpusIndexError(EntityReaderError):
@@ -101,6 +57,11 @@ def entity_key(category: str, name: str) -> str:
     """The same entity across documents: its category and its display name folded as names
     are compared inside a document (case, accents and spacing set aside)."""
     return f"{category}:{fold(name)}"
+
+
+def index_name(path: str) -> str:
+    """How the index names a document: its absolute path (as valid text), or <stdin>."""
+    return "<stdin>" if path == "-" else utf8(os.path.abspath(path))
 
 
 def default_index_path(inputs: Sequence[str]) -> Path:
@@ -174,7 +135,7 @@ class CorpusIndex:
                     "--index"
                 )
             for step in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _statements(MIGRATIONS[step]):
+                for statement in statements(MIGRATIONS[step]):
                     db.execute(statement)
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('written_by', ?)",
@@ -228,15 +189,18 @@ class CorpusIndex:
         model_version: str,
         view_key: str,
         entities: Sequence[Entity],
+        stat: Stat = (None, None),
     ) -> None:
-        """Replace what the index holds of a document with these entities, in one transaction."""
+        """Replace what the index holds of a document with these entities, in one transaction.
+        ``stat`` is the file's size and modification time when it was read (None for standard
+        input), so that a reader can tell a changed file without reading it."""
         count = sum(len(entity.mentions) for entity in entities)
         with self._writing() as db:
             document = self._document(db, path)
             db.execute(
                 "UPDATE documents SET sha256 = ?, format = ?, length = ?, status = 'done', "
                 "error = NULL, model = ?, model_version = ?, view_key = ?, entities = ?, "
-                "mentions = ?, indexed_at = ? WHERE id = ?",
+                "mentions = ?, indexed_at = ?, size = ?, mtime_ns = ? WHERE id = ?",
                 (
                     sha256,
                     fmt,
@@ -247,13 +211,15 @@ class CorpusIndex:
                     len(entities),
                     count,
                     _now(),
+                    *stat,
                     document,
                 ),
             )
             for entity in entities:
+                first = entity.mentions[0]
                 cursor = db.execute(
-                    "INSERT INTO entities (document, entity, name, category, key, mentions) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO entities (document, entity, name, category, key, mentions, "
+                    "first_start, first_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         document,
                         entity.id,
@@ -261,6 +227,8 @@ class CorpusIndex:
                         entity.category,
                         entity_key(entity.category, entity.name),
                         len(entity.mentions),
+                        first.start,
+                        first.end,
                     ),
                 )
                 db.executemany(
@@ -282,15 +250,33 @@ class CorpusIndex:
                 )
             db.execute("INSERT INTO texts (rowid, text) VALUES (?, ?)", (document, text))
 
-    def failed(self, path: str, error: str) -> None:
+    def put_annotations(
+        self, path: str, annotations: Annotations, view_key: str, stat: Stat = (None, None)
+    ) -> None:
+        """`put` a document's annotations (what every export of it writes)."""
+        document = annotations.document
+        self.put(
+            path,
+            sha256=document.sha256,
+            fmt=document.fmt,
+            text=document.text,
+            model=annotations.model_name,
+            model_version=annotations.model_version,
+            view_key=view_key,
+            entities=annotations.entities,
+            stat=stat,
+        )
+
+    def failed(self, path: str, error: str, stat: Stat = (None, None)) -> None:
         """Record that a document could not be indexed (what was indexed of it is dropped:
-        the index shows the corpus as it is)."""
+        the index shows the corpus as it is); ``stat`` as for `put`, so that an unchanged
+        file is not read again only to fail again."""
         with self._writing() as db:
             document = self._document(db, path)
             db.execute(
                 "UPDATE documents SET status = 'failed', error = ?, entities = 0, mentions = 0, "
-                "view_key = NULL, indexed_at = ? WHERE id = ?",
-                (error, _now(), document),
+                "view_key = NULL, indexed_at = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                (error, _now(), *stat, document),
             )
 
     def _document(self, db: sqlite3.Connection, path: str) -> int:
@@ -309,6 +295,27 @@ class CorpusIndex:
         db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
         return document
 
+    def set_view_key(self, path: str, view_key: str) -> None:
+        """Record that a document's entities are those of another view key (a corpus rule
+        that names nothing in it changed the key, not the entities)."""
+        with self._writing() as db:
+            db.execute("UPDATE documents SET view_key = ? WHERE path = ?", (view_key, path))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a value in the ``meta`` table."""
+        with self._writing() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop documents from the index (files gone from the folder)."""
+        for path in paths:
+            row = self._db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                continue
+            with self._writing() as db:
+                self._document(db, path)
+                db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+
     def prune(self, folders: Iterable[str], kept: Callable[[str], bool]) -> int:
         """Drop the documents inside ``folders`` that ``kept`` does not keep (files gone from
         the folder since an earlier run); return how many."""
@@ -319,13 +326,8 @@ class CorpusIndex:
                 "SELECT id, path FROM documents WHERE substr(path, 1, ?) = ?",
                 (len(prefix), prefix),
             ).fetchall()
-            gone = [int(row[0]) for row in rows if not kept(str(row[1]))]
-            for document in gone:
-                with self._writing() as db:
-                    db.execute("DELETE FROM mentions WHERE document = ?", (document,))
-                    db.execute("DELETE FROM entities WHERE document = ?", (document,))
-                    db.execute("DELETE FROM texts WHERE rowid = ?", (document,))
-                    db.execute("DELETE FROM documents WHERE id = ?", (document,))
+            gone = [str(row[1]) for row in rows if not kept(str(row[1]))]
+            self.forget(gone)
             dropped += len(gone)
         return dropped
 
@@ -353,11 +355,6 @@ class _Transaction:
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
-
-
-def _statements(script: str) -> list[str]:
-    """The statements of a schema script (none holds a semicolon inside)."""
-    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 def _corrupt(error: sqlite3.DatabaseError) -> bool:

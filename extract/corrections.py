@@ -11,24 +11,26 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from extract.applying import Applied, apply, loose_form, relabelled
+from extract.applying import Applied, apply, relabelled
 from extract.atomic import aside_path, read_regular, reason, remove_leftovers, write_atomic
 from extract.document import utf8
 from extract.edits import (
     CONTEXT,
     OPS,
+    RULE_OPS,
     Anchor,
     Correction,
     add,
     describe,
     forms_of,
     locate,
+    loose_form,
     merge,
     occurrences,
     relabel,
@@ -37,6 +39,7 @@ from extract.edits import (
     resize,
     split,
     why_unplaced,
+    with_rules,
 )
 from extract.errors import EntityReaderError
 from extract.storage import data_dir
@@ -49,6 +52,7 @@ __all__ = [
     "CONTEXT",
     "FORMAT",
     "OPS",
+    "RULE_OPS",
     "Anchor",
     "Applied",
     "Correction",
@@ -72,6 +76,7 @@ __all__ = [
     "resize",
     "split",
     "why_unplaced",
+    "with_rules",
 ]
 
 
@@ -89,8 +94,11 @@ def open_for(
     explicit: str | os.PathLike[str] | None = None,
     *,
     read_only: bool = False,
+    rules: Sequence[CorrectionStore] | None = None,
 ) -> CorrectionStore:
-    """The corrections of a document: ``explicit`` (``--annotations``) or the default place.
+    """The corrections of a document: ``explicit`` (``--annotations``) or the default place,
+    with the corpus rules that apply to it: ``rules``, else those kept for the folders it is
+    in (`extract.corpus_rules.rules_around`; their problems join the store's).
 
     ``read_only`` (export) never moves or writes anything: a corrupt file is only reported.
     """
@@ -100,7 +108,7 @@ def open_for(
         path = default_path(source)
         # Before links were resolved, the key was the path as given: still read from there.
         fallback = _key_path(os.path.abspath(source))
-    return CorrectionStore.open(
+    store = CorrectionStore.open(
         path,
         source=os.path.realpath(source),
         sha256=sha,
@@ -108,6 +116,14 @@ def open_for(
         read_only=read_only,
         fallback=fallback if fallback != path else None,
     )
+    if rules is None and source != "-":
+        from extract.corpus_rules import rules_around
+
+        rules = rules_around(source)
+        for kept in rules:
+            store.problems.extend(kept.problems)
+    store.rules = list(rules or ())
+    return store
 
 
 def default_path(source: str) -> Path:
@@ -150,6 +166,15 @@ class CorrectionStore:
         self._withdrawn: set[str] = set()
         self.stored_sha256: str | None = None
         self.problems: list[str] = []
+        self.rules: list[CorrectionStore] = []
+        """The corpus rules that apply to this document too (`extract.corpus_rules`)."""
+
+    @property
+    def effective(self) -> list[Correction]:
+        """What the document is derived with: the corpus rules its own edits leave, then its
+        own edits (`with_rules`)."""
+        rules = [correction for store in self.rules for correction in store.log]
+        return with_rules(rules, self.log) if rules else list(self.log)
 
     @property
     def real_path(self) -> Path:

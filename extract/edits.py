@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extract.model import Entity, Mention
-from extract.names import fold
+from extract.names import fold, name_tokens
 
 LABEL_LIMIT = 100
 """Characters a label may have: a model's or a scheme's labels are short names."""
@@ -23,6 +24,9 @@ CONTEXT = 24
 """Characters kept on each side of a single mention, to find it again after an edit."""
 
 OPS: tuple[str, ...] = ("relabel", "remove", "remove_mention", "add", "merge", "split", "resize")
+RULE_OPS: tuple[str, ...] = ("relabel", "remove", "merge")
+"""The edits that name an entity by its forms, not a stretch of one text: those a corpus rule
+may make."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,10 @@ class Correction:
     into_category: str = ""
     was: Anchor | None = None
     """resize: the mention as it was (written as ``from``)."""
+    rule: bool = field(default=False, compare=False)
+    """A corpus rule (see `extract.corpus_rules`), applied to every document of a corpus: one
+    that names nothing in a document is not reported there. Never written: it says where the
+    edit was read from."""
 
     def as_data(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -169,6 +177,34 @@ def _texts(data: dict[str, Any], key: str) -> tuple[str, ...]:
 def forms_of(entity: Entity) -> tuple[str, ...]:
     """The folded texts of an entity's mentions: how edits name an entity."""
     return tuple(sorted({fold(m.text) for m in entity.mentions}))
+
+
+def loose_form(form: str) -> str:
+    """A form compared loosely: its name's words, without titles, stray letters or a
+    possessive, so edits made before spans were trimmed still find their mentions."""
+    return " ".join(w for w in name_tokens(form) if len(w) > 1 or w.isdigit())
+
+
+def named_loosely(correction: Correction) -> set[str]:
+    """The names an edit of entities names (those it changes, and the one it merges into),
+    compared loosely."""
+    return {loose_form(form) for form in (*correction.forms, *correction.into)} - {""}
+
+
+def with_rules(rules: Sequence[Correction], log: Sequence[Correction]) -> list[Correction]:
+    """The edits a document of a corpus is derived with: the corpus rules (relabel, remove and
+    merge only) that name nothing the document's own edits name, its own word on a name
+    winning, then its own edits."""
+    named: set[str] = set()
+    for correction in log:
+        if correction.op in RULE_OPS:
+            named |= named_loosely(correction)
+    kept = [
+        replace(rule, rule=True)
+        for rule in rules
+        if rule.op in RULE_OPS and not named_loosely(rule) & named
+    ]
+    return [*kept, *log]
 
 
 def relabel(entity: Entity, label: str) -> Correction:

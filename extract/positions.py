@@ -42,6 +42,10 @@ class Positions:
         offset = entry.get("offset")
         return offset if isinstance(offset, int) and offset >= 0 else None
 
+    def paths(self) -> list[str]:
+        """The files remembered (real paths), the one read least recently first."""
+        return list(self._read())
+
     def put(self, source: str, sha256: str, offset: int) -> None:
         """Remember an offset; failures to write are ignored (only a convenience is lost)."""
         entries = self._read()

@@ -191,3 +191,13 @@ class DocumentViews:
     ) -> None:
         """Keep the entities derived with these corrections (best effort)."""
         self.cache.put(self.key(corrections), entities, len(text), unplaced)
+
+
+def views_for(annotator: object, text_sha256: str, document_pass: bool) -> DocumentViews | None:
+    """The kept views of a text read by an annotator with a cache (None otherwise: no
+    annotator, no cache, or annotations imported from a file)."""
+    cache = getattr(annotator, "cache", None)
+    key = getattr(annotator, "key", None)
+    if cache is None or key is None:
+        return None
+    return DocumentViews(ViewCache(cache.folder), key(text_sha256), document_pass=document_pass)

@@ -29,7 +29,12 @@ def entities(text: str, number: int) -> tuple[Entity, ...]:
     )
 
 
-def put(index: CorpusIndex, path: str) -> None:
+def put(
+    index: CorpusIndex,
+    path: str,
+    found: tuple[Entity, ...] | None = None,
+    stat: tuple[int | None, int | None] = (None, None),
+) -> None:
     text = "Merkel, in Paris."
     number = int(re.sub(r"\D", "", path) or 0)
     index.put(
@@ -40,7 +45,8 @@ def put(index: CorpusIndex, path: str) -> None:
         model="en_test",
         model_version="1",
         view_key="v",
-        entities=entities(text, number),
+        entities=entities(text, number) if found is None else found,
+        stat=stat,
     )
 
 
@@ -160,3 +166,79 @@ def test_a_newer_index_is_one_error_line(
         f"entity-reader: error: the index {path} was written by a newer entity-reader "
         f"(schema 99, this one reads {SCHEMA_VERSION}): upgrade, or give another --index"
     )
+
+
+def _counts(db: sqlite3.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The corpus-wide counts the triggers keep, and the same counted from the entities."""
+    kept = db.execute("SELECT * FROM corpus_keys ORDER BY key").fetchall()
+    kept += db.execute("SELECT * FROM corpus_names ORDER BY key, name").fetchall()
+    counted = db.execute(
+        "SELECT key, category, count(DISTINCT document), sum(e.mentions), min(path) "
+        "FROM entities AS e JOIN documents AS d ON d.id = e.document GROUP BY key ORDER BY key"
+    ).fetchall()
+    counted += db.execute(
+        "SELECT key, name, count(*) FROM entities GROUP BY key, name ORDER BY key, name"
+    ).fetchall()
+    return kept, counted
+
+
+def test_an_index_of_version_1_is_migrated(tmp_path: Path) -> None:
+    from extract.corpus_schema import MIGRATIONS, statements
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    for statement in statements(MIGRATIONS[1]):
+        old.execute(statement)
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO documents (id, path, status, entities, mentions, indexed_at) VALUES (1, '/c/a.txt', 'done', 2, 3, 'then')")  # fmt: skip
+    old.execute("INSERT INTO entities VALUES (1, 1, 'e1', 'Merkel', 'person', 'person:merkel', 2)")
+    old.execute("INSERT INTO entities VALUES (2, 1, 'p1', 'Paris', 'place', 'place:paris', 1)")
+    for row in ((1, 1, 1, 20, 26), (2, 1, 1, 0, 6), (3, 1, 2, 11, 16)):
+        old.execute(
+            "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, 'x', 'PERSON', NULL, 'model')", row
+        )
+    old.commit()
+    old.close()
+
+    with CorpusIndex(path) as index:
+        db = index._db
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        firsts = db.execute("SELECT id, first_start, first_end FROM entities ORDER BY id")
+        assert firsts.fetchall() == [(1, 0, 6), (2, 11, 16)]
+        assert db.execute("SELECT size, mtime_ns FROM documents").fetchall() == [(None, None)]
+        assert db.execute("SELECT * FROM corpus_entities ORDER BY key").fetchall() == [
+            ("person:merkel", "person", "Merkel", 1, 2),
+            ("place:paris", "place", "Paris", 1, 1),
+        ]
+        put(index, "/c/b.txt")  # the triggers count what is added from now on
+        kept, counted = _counts(db)
+        assert kept == counted
+        assert db.execute("SELECT documents FROM corpus_keys WHERE key = 'person:merkel'").fetchone() == (2,)  # fmt: skip
+
+
+def test_the_corpus_wide_counts_follow_every_change(tmp_path: Path) -> None:
+    with CorpusIndex(tmp_path / "i.sqlite") as index:
+        db = index._db
+        for number in range(4):
+            put(index, f"/c/{number}.txt")
+        put(index, "/c/1.txt")  # indexed again: replaced, not counted twice
+        index.failed("/c/2.txt", "gone bad")
+        merkel = entities("Merkel, in Paris.", 9)
+        put(
+            index,
+            "/c/9.txt",
+            (*merkel, Entity("e9b", "MERKEL", "person", merkel[0].mentions)),
+            (17, 123),
+        )
+        kept, counted = _counts(db)
+        assert kept == counted
+        merkel = db.execute("SELECT * FROM corpus_entities WHERE key = 'person:merkel'").fetchone()
+        assert merkel == ("person:merkel", "person", "Merkel", 4, 5)  # 0, 1, 3 and 9 (twice)
+        assert db.execute("SELECT size, mtime_ns FROM documents WHERE path = '/c/9.txt'").fetchone() == (17, 123)  # fmt: skip
+        index.prune(["/c"], lambda path: path == "/c/0.txt")
+        kept, counted = _counts(db)
+        assert kept == counted
+        assert db.execute("SELECT key, documents, mentions FROM corpus_keys").fetchall() == [
+            ("person:merkel", 1, 1),
+            ("place:paris", 1, 1),
+        ]

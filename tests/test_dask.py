@@ -205,3 +205,37 @@ def test_a_running_cluster_is_used_by_its_address(
         assert (tmp_path / "out" / name).read_bytes() == (local / name).read_bytes()
     assert main([*args, "--scheduler", address, "--jobs", "2"]) == 1
     assert "--jobs sets the workers of a cluster started here" in capsys.readouterr().err
+
+
+def test_the_corpus_screen_reads_pending_documents_on_the_cluster(
+    client: object, tmp_path: Path
+) -> None:
+    """`entity-reader FOLDER --backend dask`: the refresh behind the corpus screen goes
+    through the same seam, and indexes what it indexes here."""
+    import threading
+
+    from corpus_support import NAMES, write_articles
+
+    from extract.corpus import discover
+    from extract.corpus_index import CorpusIndex
+    from extract.corpus_refresh import CorpusRefresh
+    from extract.recognizer import InProcess
+
+    folder = write_articles(tmp_path / "news")
+    sources = discover([str(folder)]).sources
+
+    def indexed(where: object, name: str) -> tuple[list[str], list[tuple[object, ...]]]:
+        index = tmp_path / f"{name}.sqlite"
+        CorpusIndex(index).close()
+        refresher = CorpusRefresh(index, small(WordRecognizer(NAMES), executor=where), rules=[])
+        refresher.plan(sources)
+        done = [change.status for change in refresher.run(threading.Event())]
+        rows = sqlite3.connect(index).execute(
+            "SELECT d.path, e.name, e.category, e.mentions FROM entities AS e "
+            "JOIN documents AS d ON d.id = e.document ORDER BY 1, 2"
+        )
+        return done, list(rows)
+
+    on_cluster = indexed(executor(client), "dask")
+    assert on_cluster == indexed(InProcess(), "here")
+    assert on_cluster[0] == ["done"] * 4 and len(on_cluster[1]) > 8

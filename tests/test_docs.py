@@ -34,6 +34,8 @@ def test_help_lists_every_key() -> None:
 def test_readme_quick_start_has_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "entity-reader samples/iraqi-air-strike.txt" in text
+    quick_start = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "entity-reader samples/\n" in quick_start  # the folder of samples, as a corpus
     assert "pip install -e '.[test]' && python -m pytest" in text
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     command = re.search(r"&& (python -m pytest[^\n`]*)", text)

@@ -15,10 +15,13 @@ from textual.widgets import Static
 
 from tui.app import ReaderApp
 from tui.bindings import KEYS, bindings_for, keys_help, remapped
+from tui.screens.corpus import CorpusScreen
+from tui.screens.corpus_reader import CorpusReaderScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import COMPARING, ReaderScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.mentions import MentionsPanel
+from tui.widgets.rows import ListFilter, RowList
 from tui.widgets.sidebar import EntityTree, Sidebar
 
 WIDGETS = Path(__file__).resolve().parent.parent / "tui" / "widgets"
@@ -29,6 +32,10 @@ OWNERS = {
     "EntityTree": EntityTree,
     "MentionsPanel": MentionsPanel,
     "HelpScreen": HelpScreen,
+    "CorpusReaderScreen": CorpusReaderScreen,
+    "CorpusScreen": CorpusScreen,
+    "RowList": RowList,
+    "ListFilter": ListFilter,
 }
 
 

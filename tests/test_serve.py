@@ -199,3 +199,12 @@ def test_the_served_reader_needs_no_terminal(tmp_path: Path) -> None:
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_the_served_reader_takes_the_same_corpus_rules(tmp_path: Path) -> None:
+    from tui.arguments import PARSERS
+
+    rules = tmp_path / "rules.json"
+    args = PARSERS["serve"]().parse_args([str(SAMPLE), "--rules", str(rules), "--no-ner"])
+    command = serving.reader_command(args)
+    assert command[command.index("--rules") + 1] == str(rules.resolve())

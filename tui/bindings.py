@@ -12,11 +12,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from tui import key_groups  # builds its keys with `Key`, from here, when KEYS is made
+
 if TYPE_CHECKING:  # ``--help`` reads this list without importing Textual
     from textual.binding import Binding, BindingType
 
 Owner = Literal[
-    "App", "ReaderScreen", "ArticleView", "Sidebar", "EntityTree", "MentionsPanel", "HelpScreen"
+    "App",
+    "ReaderScreen",
+    "ArticleView",
+    "Sidebar",
+    "EntityTree",
+    "MentionsPanel",
+    "HelpScreen",
+    "CorpusReaderScreen",
+    "CorpusScreen",
+    "RowList",
+    "ListFilter",
 ]
 """The widget whose behaviour a key is: it is bound there (App: Textual's own keys)."""
 
@@ -36,6 +48,9 @@ NAMES = {
     "full_stop": ".",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "backspace": "Backspace",
 }
 """Textual's key names as a reader types them."""
 
@@ -116,27 +131,6 @@ def _help_scrolling() -> tuple[Key, ...]:
             owner="HelpScreen",
         )
         for key in _SCROLLING
-    )
-
-
-def _resizing() -> tuple[Key, ...]:
-    """``<`` ``,`` ``.`` ``>``: the comma key works on a mention's start, the full stop key on
-    its end; with shift they grow it, without they shrink it."""
-    return tuple(
-        Key(
-            f"{way}_{edge}",
-            keys,
-            f"{way}('{edge}')",
-            f"{way} the current mention by a word at its {edge}",
-            "Corrections",
-            title=f"{way.capitalize()} this mention at its {edge}",
-        )
-        for way, edge, keys in (
-            ("grow", "start", "less_than_sign"),
-            ("shrink", "start", "comma"),
-            ("shrink", "end", "full_stop"),
-            ("grow", "end", "greater_than_sign"),
-        )
     )
 
 
@@ -303,7 +297,7 @@ KEYS: tuple[Key, ...] = (
         "Corrections",
         title="Split this mention out",
     ),
-    *_resizing(),
+    *key_groups.resizing(),
     Key("undo", "u", "undo", "undo the last correction", "Corrections", title="Undo"),
     Key("redo", "ctrl+r", "redo", "redo", "Corrections", title="Redo"),
     *_comparing(),
@@ -317,6 +311,7 @@ KEYS: tuple[Key, ...] = (
         show=True,
         short="export",
     ),
+    *key_groups.in_a_corpus(),
     Key(
         "help",
         "question_mark",
@@ -381,6 +376,7 @@ KEYS: tuple[Key, ...] = (
         _PANEL,
         "MentionsPanel",
     ),
+    *key_groups.corpus_screen(),
     *_help_scrolling(),
     Key(
         "help_close",

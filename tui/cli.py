@@ -256,6 +256,12 @@ def run_reader(args: argparse.Namespace) -> int:
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
+    if args.file is not None and os.path.isdir(args.file):
+        from tui.corpus_app import run_corpus
+
+        return run_corpus(args, _need_terminal)
+    if args.index is not None or args.backend != "local" or args.scheduler is not None:
+        raise EntityReaderError("--index, --backend and --scheduler apply to a FOLDER")
     if args.file is None and args.import_path is None and args.compare is None:
         reader_parser().error("the following arguments are required: FILE")
     limit = max_chars(args.max_chars)
@@ -291,9 +297,12 @@ def run_reader(args: argparse.Namespace) -> int:
     check_theme(settings)
     if not served():
         _need_terminal()
+    from extract.corpus_rules import given_rules
     from extract.corrections import open_for
 
-    store = open_for(document.source, document.sha256, args.annotations)
+    rules = given_rules(args.rules, document.source)
+    store = open_for(document.source, document.sha256, args.annotations, rules=rules)
+    store.problems.extend(rules[0].problems if rules else [])
     from tui.app import ReaderApp
 
     app = ReaderApp(

@@ -54,13 +54,7 @@ def export_corpus(
     folder: Path = args.out_dir
     if "-" in args.files and len(args.files) > 1:
         raise EntityReaderError("standard input cannot be one of several files")
-    dask = args.backend == "dask" or args.scheduler is not None
-    if dask and args.scheduler is not None and args.jobs is not None:
-        raise EntityReaderError(
-            "--jobs sets the workers of a cluster started here: not with --scheduler"
-        )
-    if args.connect_timeout <= 0:
-        raise EntityReaderError("--connect-timeout takes a number of seconds above 0")
+    check_backend(args)
     for given in args.files:
         if os.path.isdir(given) and os.path.realpath(given) == os.path.realpath(folder):
             raise EntityReaderError(
@@ -82,7 +76,7 @@ def export_corpus(
     places = targets(args.format, found.sources, folder)
     index_path = args.index or default_index_path(args.files)
     total = sum(source.size for source in found.sources)
-    with _executor(args, jobs, total) as executor:
+    with executor_for(args, jobs, total) as executor:
         from extract.cache import MentionCache
         from extract.ner import Annotator
 
@@ -95,10 +89,23 @@ def export_corpus(
             return _run(args, found, places, annotator, index, options, limit, started)
 
 
+def check_backend(args: argparse.Namespace) -> None:
+    """Refuse options of ``--backend``/``--scheduler`` that cannot work together."""
+    if args.scheduler is not None and args.jobs is not None:
+        raise EntityReaderError(
+            "--jobs sets the workers of a cluster started here: not with --scheduler"
+        )
+    if args.connect_timeout <= 0:
+        raise EntityReaderError("--connect-timeout takes a number of seconds above 0")
+
+
 @contextlib.contextmanager
-def _executor(args: argparse.Namespace, jobs: int | None, total: int) -> Iterator[Executor]:
+def executor_for(
+    args: argparse.Namespace, jobs: int | None, total: int, *, nice: bool = False
+) -> Iterator[Executor]:
     """Where the model runs: a Dask cluster, worker processes here (two for a corpus of
-    100 KB or more, unless ``--jobs`` says), or this process."""
+    100 KB or more, unless ``--jobs`` says), or this process. ``nice``: the workers give way
+    to this process (the corpus reader's screen)."""
     from extract.annotator import LONG_TEXT, usable_cores
     from extract.recognizer import InProcess, ProcessPool
 
@@ -109,9 +116,10 @@ def _executor(args: argparse.Namespace, jobs: int | None, total: int) -> Iterato
             yield DaskExecutor(client, quiet=args.scheduler is None)
         return
     workers = jobs if jobs is not None else (min(2, usable_cores()) if total >= LONG_TEXT else 1)
-    # Not niced: nothing here needs the CPU more than the model does. Four batches a worker
-    # handed out: one slow batch never leaves the others idle.
-    yield ProcessPool(workers, nice=0, ahead=4 * workers) if workers > 1 else InProcess()
+    # An export's workers are not niced: nothing needs the CPU more than the model does. Four
+    # batches a worker handed out: one slow batch never leaves the others idle.
+    pool = ProcessPool(workers, nice=5 if nice else 0, ahead=4 * workers)
+    yield pool if workers > 1 or nice else InProcess()
 
 
 def _tell_left_out(found: Discovery, folder: Path) -> None:
@@ -144,6 +152,7 @@ def _run(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from extract.corpus_export import CorpusExport
+    from tui.export_cli import explicit_rules
     from tui.visible import visible
 
     folder: Path = args.out_dir
@@ -156,6 +165,7 @@ def _run(
         format_in=args.format_in,
         limit=limit,
         force=args.force,
+        rules=explicit_rules(args.rules, found.folders[0] if found.folders else "."),
     )
     sources = found.sources
     console = Console(stderr=True)
@@ -209,6 +219,9 @@ def _run(
         dropped = index.prune(found.folders, kept.__contains__)
         if dropped:
             note(f"{dropped:,} documents no longer in the folder left the index")
+    from extract.corpus_query import relink_if_stale
+
+    relink_if_stale(index.path)  # the entities across documents, for the corpus reader
     _summary(show, outcomes, folder, index.path, time.monotonic() - started)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 

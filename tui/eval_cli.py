@@ -22,7 +22,7 @@ def _shown(document: Document, annotator: Annotator) -> Annotations:
     store = open_for(document.source, document.sha256, read_only=True)
     for told in (*document.notes, *store.problems):
         warn(told)
-    return annotate(document, annotator, corrections=store.log)
+    return annotate(document, annotator, corrections=store.effective)
 
 
 def evaluate(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from extract.annotations import Annotations
 from extract.atomic import check_writable, reason
-from extract.corrections import Correction
+from extract.corrections import Correction, CorrectionStore
 from extract.errors import EntityReaderError
 from extract.exporters import (
     FORMATS,
@@ -45,6 +45,7 @@ def _annotations(
     limit: int | None = None,
     warn: Warn = warn,
     before: Callable[[Any, Any], None] | None = None,
+    rules_path: str | None = None,
 ) -> Annotations:
     """Annotate a file and apply its stored corrections (the reader's or ``--annotations``),
     read only: an export never moves or writes a corrections file.
@@ -63,10 +64,11 @@ def _annotations(
     annotator = Annotator(model, jobs=jobs, cache=None if no_cache else MentionCache())
     log: list[Correction] = []
     if annotations_path is not None or source != "-":
-        store = open_for(source, document.sha256, annotations_path, read_only=True)
+        rules = explicit_rules(rules_path, source)
+        store = open_for(source, document.sha256, annotations_path, read_only=True, rules=rules)
         for problem in store.problems:
             warn(problem)
-        log = store.log
+        log = store.effective
     if before is not None:
         before(document, annotator)
     annotations = annotate(document, annotator, corrections=log)
@@ -75,6 +77,16 @@ def _annotations(
             warn(problem)
     _warn_unplaced(annotations, warn)
     return annotations
+
+
+def explicit_rules(path: str | None, source: str) -> list[CorrectionStore] | None:
+    """The rules ``--rules`` names (read only; what is wrong with them warned), or None."""
+    from extract.corpus_rules import given_rules
+
+    rules = given_rules(path, source)
+    for problem in rules[0].problems if rules else []:
+        warn(problem)
+    return rules
 
 
 def _warn_unplaced(annotations: Annotations, warn: Warn) -> None:
@@ -101,10 +113,13 @@ def _imported(
         warn(told)
     log: list[Correction] = []
     if args.annotations is not None or document.source != "-":
-        store = open_for(document.source, document.sha256, args.annotations, read_only=True)
+        rules = explicit_rules(args.rules, document.source)
+        store = open_for(
+            document.source, document.sha256, args.annotations, read_only=True, rules=rules
+        )
         for problem in store.problems:
             warn(problem)
-        log = store.log
+        log = store.effective
     if before is not None:
         before(document, imported)
     annotations = imported.annotations(log)
@@ -240,6 +255,7 @@ def export_files(args: argparse.Namespace) -> int:
             args.format_in,
             limit=limit,
             before=before,
+            rules_path=args.rules,
         )
     if target is None:
         write_stdout(render_text(args.format, annotations, options))

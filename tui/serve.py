@@ -71,6 +71,7 @@ def reader_command(args: argparse.Namespace) -> list[str]:
         ("--model", args.model),
         ("--jobs", args.jobs),
         ("--annotations", args.annotations and str(Path(args.annotations).resolve())),
+        ("--rules", args.rules and str(Path(args.rules).resolve())),
         ("--config", args.config and str(Path(args.config).expanduser().resolve())),
     ]
     for option, value in options:

@@ -26,22 +26,7 @@ from tui.reading import Notice, Progress, Reading, Span, View, derive
 
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore
-    from extract.views import DocumentViews
     from tui.comparing import Gold
-
-
-def views_for(
-    annotator: Annotator | None, document: Document, document_pass: bool
-) -> DocumentViews | None:
-    """The kept views of a document read by an annotator with a cache (None otherwise)."""
-    cache = getattr(annotator, "cache", None)
-    if annotator is None or cache is None or not hasattr(annotator, "key"):
-        return None
-    from extract.views import DocumentViews, ViewCache
-
-    return DocumentViews(
-        ViewCache(cache.folder), annotator.key(document.sha256), document_pass=document_pass
-    )
 
 
 DERIVE_PAUSE = 0.25
@@ -92,7 +77,9 @@ class DocumentScreen(Screen[None]):
         """Whether the mentions go through the document-level pass (not imported ones)."""
         self._lang: str = annotator.info.lang if annotator is not None else "en"
         """The model's language: the pass's English cues fire only for English."""
-        self._views = views_for(annotator, document, self._document_pass)
+        from extract.views import views_for
+
+        self._views = views_for(annotator, document.sha256, self._document_pass)
         """Where derived views of this document are kept (None without a cache)."""
         self._kept_key = ""
         self._mentions_read = True
@@ -144,6 +131,11 @@ class DocumentScreen(Screen[None]):
         """Whether every mention is in (or there is no model)."""
         return self.reading.progress.finished
 
+    def corrections(self) -> tuple[Correction, ...]:
+        """The edits the view is derived with: the corpus rules that apply, then the
+        document's own (see `CorrectionStore.effective`)."""
+        return tuple(self.store.effective) if self.store is not None else ()
+
     # -- the model ----------------------------------------------------------------------------
 
     def read_cached(self) -> bool:
@@ -158,7 +150,7 @@ class DocumentScreen(Screen[None]):
                 # gold if given.
                 self.call_after_refresh(self.derive_now)
             return True
-        log = tuple(self.store.log) if self.store is not None else ()
+        log = self.corrections()
         kept = self._views is not None and self._views.exists(log)
         key = getattr(self.annotator, "key", None)
         cache = getattr(self.annotator, "cache", None)
@@ -290,7 +282,7 @@ class DocumentScreen(Screen[None]):
     def _derive_later(self) -> None:
         self._derive_timer = None
         self._deriving, self._stale = True, False
-        log = tuple(self.store.log) if self.store is not None else ()
+        log = self.corrections()
         mentions = tuple(self.model_mentions)
         self._derive_worker = self._derive(mentions, log, self.shown, self._all_found)
 
@@ -347,8 +339,10 @@ class DocumentScreen(Screen[None]):
             self._derive_timer = None
         self._deriving = self._stale = False
         self._read_mentions()
-        log = list(self.store.log) if self.store is not None else []
-        self._take(self._view_of(self.model_mentions, log, self.shown), complete=self._all_found)
+        self._take(
+            self._view_of(self.model_mentions, self.corrections(), self.shown),
+            complete=self._all_found,
+        )
 
     def _read_mentions(self) -> None:
         """The model's mentions, read from the cache when a kept view was shown instead."""
@@ -373,7 +367,7 @@ class DocumentScreen(Screen[None]):
 
     def _take(self, view: View, *, complete: bool) -> None:
         if complete and self._views is not None:
-            log = tuple(self.store.log) if self.store is not None else ()
+            log = self.corrections()
             key = self._views.key(log)
             if key != self._kept_key:
                 self._kept_key = key
@@ -439,18 +433,12 @@ class DocumentScreen(Screen[None]):
 
     def step_history(self, way: Literal["undo", "redo"]) -> None:
         """Undo the last correction of this session, or redo the last one undone."""
+        from tui.screens.undoing import step, stepped
+
         if self.store is None:
             self.notify(f"Nothing to {way}.", timeout=2)
             return
-        try:
-            changed = self.store.undo() if way == "undo" else self.store.redo()
-        except (OSError, EntityReaderError) as error:
-            self.notify(f"Could not save the {way}: {error}", severity="error", timeout=8)
-            return
-        if changed is None:
-            self.notify(f"Nothing to {way}.", timeout=2)
-            return
-        self.derive_now()
-        what = changed.op.replace("_", " ")
-        hint = " ctrl+r redoes." if way == "undo" else ""
-        self.notify(f"{'Undid' if way == 'undo' else 'Redid'} {what}.{hint}", timeout=3)
+        changed = step(self.store, way, self, f"Nothing to {way}.")
+        if changed is not None:
+            self.derive_now()
+            self.notify(stepped(changed, way), timeout=3)

@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -36,6 +36,8 @@ from extract.exporters.progress import ExportCancelled, reporting
 from extract.model import Entity
 from tui.screens.confirm import Confirm
 
+R = TypeVar("R")
+
 
 def suggested_target(document: Document, format_name: str) -> Path:
     """Beside the file when that folder is writable, else in the current folder."""
@@ -45,25 +47,127 @@ def suggested_target(document: Document, format_name: str) -> Path:
     return default_target(format_name, document.source, folder)
 
 
-class ExportScreen(ModalScreen[Path | None]):
-    """Choose a format and a path; the file is written atomically."""
+class FormatDialog(ModalScreen[R], Generic[R]):
+    """A format and where to write it, Enter to write, escape to cancel; while it writes,
+    only Cancel (or escape) is on offer. Subclasses say what is proposed (`fill_path`), what
+    writing is (`go`) and what cancelling does (`action_cancel`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen #export-progress { display: none; margin-bottom: 1; }
-    ExportScreen.exporting #export-progress { display: block; }
-    ExportScreen > Vertical {
+    FormatDialog { align: center middle; }
+    FormatDialog #export-progress { display: none; margin-bottom: 1; }
+    FormatDialog.exporting #export-progress { display: block; }
+    FormatDialog > Vertical {
         width: 84; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $surface;
     }
-    ExportScreen OptionList { height: auto; max-height: 12; margin-bottom: 1; min-width: 8; }
-    ExportScreen Input { margin-bottom: 1; }
-    ExportScreen #export-note { color: $warning; height: auto; }
-    ExportScreen Horizontal { height: auto; }
-    ExportScreen Button { margin-right: 2; }
+    FormatDialog OptionList { height: auto; max-height: 12; margin-bottom: 1; min-width: 8; }
+    FormatDialog Input { margin-bottom: 1; }
+    FormatDialog #export-note { color: $warning; height: auto; }
+    FormatDialog Horizontal { height: auto; }
+    FormatDialog Button { margin-right: 2; }
     """
+
+    TITLE_TEXT = ""
+    """The box's title."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names = list(FORMATS)
+        self._stop = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.TITLE_TEXT
+            box.border_subtitle = "Enter to write · escape to cancel"
+            yield Label("Format")
+            width = max(map(len, self._names)) + 1
+            yield OptionList(
+                *(
+                    Option(Text.assemble((f"{name:<{width}}", "bold"), FORMATS[name].description))
+                    for name in self._names
+                ),
+                id="export-format",
+            )
+            yield Label(self.destination())
+            # Typing goes after the proposed path, never over it (a stray key would name the file).
+            yield Input(id="export-path", select_on_focus=False)
+            yield ProgressBar(total=None, show_eta=False, id="export-progress")
+            yield Label(self.note(), id="export-note", markup=False)
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def note(self) -> str:
+        """What to know before writing (under the path)."""
+        return ""
+
+    def destination(self) -> str:
+        """What the path is."""
+        return "Destination"
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        self.fill_path()
+        options.focus()
+
+    @property
+    def format_name(self) -> str:
+        highlighted = self.query_one(OptionList).highlighted or 0
+        return self._names[highlighted]
+
+    def fill_path(self) -> None:
+        """Propose where the format chosen goes."""
+        raise NotImplementedError
+
+    def go(self) -> None:
+        """Write (asking first if it must)."""
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        raise NotImplementedError
+
+    @on(OptionList.OptionHighlighted)
+    def _format_changed(self) -> None:
+        if not self.has_class("exporting"):
+            self.fill_path()
+
+    @on(OptionList.OptionSelected)
+    def _format_chosen(self) -> None:
+        self.go()  # Enter on a format writes to the path proposed, as the dialog says
+
+    @on(Input.Submitted)
+    def _path_submitted(self) -> None:
+        self.go()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-go":
+            self.go()
+        else:
+            self.action_cancel()
+
+    def busy(self, busy: bool) -> None:
+        """While the export runs, only Cancel (or escape) is on offer."""
+        self.set_class(busy, "exporting")
+        for widget in (
+            self.query_one(OptionList),
+            self.query_one(Input),
+            self.query_one("#export-go"),
+        ):
+            widget.disabled = busy
+        subtitle = "escape to stop" if busy else "Enter to write · escape to cancel"
+        self.query_one(Vertical).border_subtitle = subtitle
+        if busy:
+            self.query_one("#export-cancel", Button).focus()
+
+
+class ExportScreen(FormatDialog[Path | None]):
+    """Choose a format and a path; the file is written atomically."""
+
+    TITLE_TEXT = "Export annotations"
 
     def __init__(
         self,
@@ -78,76 +182,23 @@ class ExportScreen(ModalScreen[Path | None]):
         self.entities = entities
         self.annotator = annotator
         self.done = done
-        self._names = list(FORMATS)
-        self._stop = threading.Event()
         self._shown_at = 0.0
 
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = "Export annotations"
-            box.border_subtitle = "Enter to write · escape to cancel"
-            yield Label("Format")
-            width = max(map(len, self._names)) + 1
-            yield OptionList(
-                *(
-                    Option(Text.assemble((f"{name:<{width}}", "bold"), FORMATS[name].description))
-                    for name in self._names
-                ),
-                id="export-format",
-            )
-            yield Label("File name (downloaded by the browser)" if self._web else "Destination")
-            # Typing goes after the proposed path, never over it (a stray key would name the file).
-            yield Input(id="export-path", select_on_focus=False)
-            yield ProgressBar(total=None, show_eta=False, id="export-progress")
-            note = (
-                ""
-                if self.done
-                else "The model is still running: the export holds what is found so far."
-            )
-            yield Label(note, id="export-note")
-            with Horizontal():
-                yield Button("Export", variant="primary", id="export-go")
-                yield Button("Cancel", id="export-cancel")
+    def note(self) -> str:
+        return "" if self.done else "The model is still running: the export holds what is found so far."  # fmt: skip
 
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        self._fill_path()
-        options.focus()
-
-    @property
-    def format_name(self) -> str:
-        highlighted = self.query_one(OptionList).highlighted or 0
-        return self._names[highlighted]
+    def destination(self) -> str:
+        return "File name (downloaded by the browser)" if self._web else "Destination"
 
     @property
     def _web(self) -> bool:
         """Whether the reader is in a browser: the export is then a download."""
         return self.app.is_web
 
-    def _fill_path(self) -> None:
+    def fill_path(self) -> None:
         fmt = FORMATS[self.format_name]
         target = suggested_target(self.document, fmt.name)
         self.query_one("#export-path", Input).value = target.name if self._web else str(target)
-
-    @on(OptionList.OptionHighlighted)
-    def _format_changed(self) -> None:
-        self._fill_path()
-
-    @on(OptionList.OptionSelected)
-    def _format_chosen(self) -> None:
-        self._go()  # Enter on a format writes to the path proposed, as the dialog says
-
-    @on(Input.Submitted)
-    def _path_submitted(self) -> None:
-        self._go()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export-go":
-            self._go()
-        else:
-            self.action_cancel()
 
     def action_cancel(self) -> None:
         """Close the dialog; an export under way stops and writes nothing."""
@@ -156,8 +207,12 @@ class ExportScreen(ModalScreen[Path | None]):
             self.notify("Export stopped: nothing was written.", timeout=4)
         self.dismiss(None)
 
+    def go(self) -> None:
+        self._ask()
+
     @work(exclusive=True, group="ask")
-    async def _go(self) -> None:
+    async def _ask(self) -> None:
+        """Check the path, ask before overwriting, then write."""
         if self.has_class("exporting"):
             return
         raw = self.query_one("#export-path", Input).value.strip()
@@ -200,21 +255,8 @@ class ExportScreen(ModalScreen[Path | None]):
             model_version=info.version if info else "",
             language=info.lang if info else "en",
         )
-        self._busy(True)
-        self.query_one("#export-cancel", Button).focus()
+        self.busy(True)
         self._export(name, annotations, target)
-
-    def _busy(self, busy: bool) -> None:
-        """While the export runs, only Cancel (or escape) is on offer."""
-        self.set_class(busy, "exporting")
-        for widget in (
-            self.query_one(OptionList),
-            self.query_one(Input),
-            self.query_one("#export-go"),
-        ):
-            widget.disabled = busy
-        subtitle = "escape to stop" if busy else "Enter to write · escape to cancel"
-        self.query_one(Vertical).border_subtitle = subtitle
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, name: str, annotations: Annotations, target: Path) -> None:
@@ -269,7 +311,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.notify(
             f"Could not write {target}: {error.strerror or error}", severity="error", timeout=8
         )
-        self._busy(False)
+        self.busy(False)
 
     def _written(self, target: Path, written: list[Path]) -> None:
         if self._stop.is_set():

@@ -5,8 +5,10 @@ corpus from the screen."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,35 @@ async def test_the_whole_corpus_exported_from_the_screen(tmp_path: Path) -> None
     b = json.loads((out / "b.json").read_text(encoding="utf-8"))
     categories = {e["name"]: e["category"] for e in b["entities"]}
     assert categories["Emmanuel Macron"] == "organisation"  # the corpus rule, as on screen
+
+
+async def test_in_a_browser_the_corpus_export_is_one_zip_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_articles(tmp_path / "news")
+    delivered: list[tuple[str, bytes, str]] = []
+    async with open_corpus(make_session(folder, tmp_path / "index.sqlite")) as run:
+        app = run.app
+        monkeypatch.setattr(type(app), "is_web", property(lambda self: True))
+
+        def deliver(data: io.BytesIO, *, save_filename: str, mime_type: str) -> None:
+            delivered.append((save_filename, data.getvalue(), mime_type))
+
+        monkeypatch.setattr(app, "deliver_binary", deliver)
+        await settle(run)
+        await run.pilot.press("e")
+        await wait_for(run.pilot, lambda: isinstance(app.screen, CorpusExportScreen), "the dialog")
+        assert app.screen.query_one("#export-path", Input).value == "news-json.zip"
+        await run.pilot.press("enter")
+        await wait_for(run.pilot, lambda: bool(delivered), "the download", timeout=60)
+        await wait_for(run.pilot, lambda: app.screen is run.screen, "the dialog to close")
+        assert "Exported 4 documents: news-json.zip is downloading." in run.told
+    [(name, data, kind)] = delivered
+    assert (name, kind) == ("news-json.zip", "application/zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == [
+            "a.json", "b.json", "c.json", "d.json", "entity-reader.manifest.jsonl"
+        ]  # fmt: skip
+        b = json.loads(archive.read("b.json"))
+    assert b["text"] == (folder / "b.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "news-json").exists()  # nothing left beside the corpus

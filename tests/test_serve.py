@@ -1,6 +1,6 @@
 """``entity-reader serve``: the reader in a real headless browser (Debian's chromium, driven by
 Playwright), exports as downloads; a port in use, a folder and a public address at the
-command line."""
+command line, and a folder served as a corpus."""
 
 from __future__ import annotations
 
@@ -131,30 +131,61 @@ def test_a_port_in_use_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> 
     )
 
 
-def test_a_folder_is_not_served_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["serve", str(SAMPLE.parent), "--no-ner"])
+def test_a_folder_is_served_as_a_corpus(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "one.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    started = idle_server(monkeypatch)
+    status = main(["serve", str(folder), "--port", "9", "--backend", "dask"])
+    assert status == 0, capsys.readouterr().err
+    assert started == [[sys.executable, "-m", "tui", str(folder.resolve()), "--backend", "dask"]]
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ([], "holds no documents"),
+        (["--no-ner"], "--no-ner applies to one FILE, not to a folder"),
+    ],
+)
+def test_a_folder_that_cannot_open_is_one_error_line_before_serving(
+    options: list[str],
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    started = idle_server(monkeypatch)
+    if options:
+        (tmp_path / "one.txt").write_text("Angela Merkel spoke.\n", encoding="utf-8")
+    status = main(["serve", str(tmp_path), "--port", "9", *options])
     err = capsys.readouterr().err
-    assert status == 1 and len(err.splitlines()) == 1
-    assert "serving a folder is not built yet" in err and "serve FILE" in err
+    assert status == 1 and len(err.splitlines()) == 1 and said in err, err
+    assert started == []
+
+
+def idle_server(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Serve nothing: keep the command each browser's reader would run."""
+    started: list[list[str]] = []
+
+    class Idle:
+        def __init__(self, command: list[str]) -> None:
+            self.command = command
+
+        def serve(self) -> None:
+            started.append(self.command)
+
+    monkeypatch.setattr(serving, "_server", lambda args, name: Idle(serving.reader_command(args)))
+    monkeypatch.setattr(serving, "check_port", lambda host, port: None)
+    return started
 
 
 def test_listening_beyond_this_machine_warns_of_no_authentication(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    started: list[list[str]] = []
-
-    class Idle:
-        def serve(self) -> None:  # nothing is listened on: only what it would run is kept
-            started.append(command)
-
-    def server(args: object, name: str) -> Idle:
-        nonlocal command
-        command = serving.reader_command(args)  # type: ignore[arg-type]
-        return Idle()
-
-    command: list[str] = []
-    monkeypatch.setattr(serving, "_server", server)
-    monkeypatch.setattr(serving, "check_port", lambda host, port: None)
+    started = idle_server(monkeypatch)
     status = main(["serve", str(SAMPLE), "--host", "0.0.0.0", "--no-ner", "--port", "9"])
     err = capsys.readouterr().err
     assert status == 0
@@ -178,12 +209,18 @@ def test_which_addresses_are_this_machine_alone(host: str, local: bool) -> None:
     assert serving.is_local(host) is local
 
 
-def test_the_served_reader_needs_no_terminal(tmp_path: Path) -> None:
-    """Under Textual's web driver the reader starts without a terminal: it draws for the
-    browser through standard output (here: its first bytes of the protocol)."""
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_the_served_reader_needs_no_terminal(what: str, tmp_path: Path) -> None:
+    """Under Textual's web driver the reader (or the corpus screen) starts without a terminal:
+    it draws for the browser through standard output (here: its first bytes of the protocol)."""
     env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+    args = [str(SAMPLE), "--no-ner"]
+    if what == "folder":
+        (tmp_path / "news").mkdir()
+        (tmp_path / "news" / "one.txt").write_text("Angela Merkel spoke.\n", encoding="utf-8")
+        args = [str(tmp_path / "news")]
     reader = subprocess.Popen(
-        [str(BINARY), str(SAMPLE), "--no-ner"],
+        [str(BINARY), *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -150,7 +150,7 @@ def reader_parser(config: str | None = None) -> argparse.ArgumentParser:
         f"  (see {PROG} export --help)\n\n"
         f"evaluate the model against gold annotations:\n  {PROG} eval GOLD... "
         f"[--text FILE] [--json]\n  (see {PROG} eval --help)\n\n"
-        f"read in a browser:\n  {PROG} serve FILE [--host 127.0.0.1] [--port 8000]\n"
+        f"read in a browser:\n  {PROG} serve FILE|FOLDER [--host 127.0.0.1] [--port 8000]\n"
         f"  (see {PROG} serve --help)\n\n"
         f"settings:\n  {PROG} config   prints the settings file's path and the settings in "
         f"force\n\n"
@@ -327,19 +327,21 @@ def serve_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=f"{PROG} serve",
         description="Serve the reader to a web browser (with textual-serve): each browser "
-        "that opens the address gets its own reader on FILE. Exports made there are "
-        "downloaded by the browser.",
+        "that opens the address gets its own reader on FILE (or corpus screen on FOLDER). "
+        "Exports made there are downloaded by the browser.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.epilog_later = lambda: (
         "textual-serve has no authentication: anyone who can reach the address can read "
-        "FILE and use the reader (corrections, exports) as you. It listens on 127.0.0.1, "
+        "FILE (or FOLDER) and use the reader (corrections, exports) as you. It listens on 127.0.0.1, "
         "this machine only, unless --host says otherwise (then a warning says so).\n\n"
         f"{_input_formats_help()}"
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
-        "file", metavar="FILE", help=f"the text to read: {titles()} (a folder: not yet)"
+        "file",
+        metavar="FILE|FOLDER",
+        help=f"the text to read: {titles()}; or a folder of them, read as a corpus",
     )
     parser.add_argument(
         "--host",
@@ -359,6 +361,7 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-ner", action="store_true", help="show the text without running the model"
     )
+    add_corpus_options(parser, "with a FOLDER")
     add_config_option(parser)
     return parser
 

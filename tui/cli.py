@@ -212,8 +212,12 @@ STREAMS = (("input", "stdin"), ("output", "stdout"), ("error", "stderr"))
 
 def _need_terminal() -> None:
     """The reader takes keys from standard input, sizes itself by standard output and draws on
-    standard error: each must be a terminal (a pipe would be read as keys, edits included)."""
+    standard error: each must be a terminal (a pipe would be read as keys, edits included),
+    unless it draws for a browser (`served`)."""
     from extract.errors import EntityReaderError
+
+    if served():
+        return
 
     for name, attribute in STREAMS:
         stream = getattr(sys, attribute)
@@ -295,8 +299,7 @@ def run_reader(args: argparse.Namespace) -> int:
 
     settings: Settings = args.settings
     check_theme(settings)
-    if not served():
-        _need_terminal()
+    _need_terminal()
     from extract.corpus_rules import given_rules
     from extract.corrections import open_for
 

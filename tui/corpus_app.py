@@ -2,7 +2,8 @@
 
 `CorpusSession` is what the corpus reader works with (the folder's documents, its index, its
 rules, where the model runs); `CorpusApp` opens the corpus screen on it, and the reader over it
-for a document, at a mention or a search match; `run_corpus` is the command line's part.
+for a document, at a mention or a search match; `check_corpus` and `run_corpus` are the command
+line's part (`check_corpus` serves `entity-reader serve FOLDER` too).
 """
 
 from __future__ import annotations
@@ -138,26 +139,40 @@ class CorpusApp(ReaderApp):
         return True
 
 
-def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> int:
-    """``entity-reader FOLDER``: open the corpus screen; return the exit status. What cannot
-    work (no documents, an index of a newer version, no model) is one error line before the
-    screen opens, and before the model's workers start."""
-    from extract.cache import MentionCache
+@dataclass(frozen=True)
+class CorpusPlan:
+    """What `check_corpus` found: a corpus that can open."""
+
+    folder: str
+    sources: list[Source]
+    index_path: Path
+    rules: CorrectionStore
+    outer: list[CorrectionStore]
+    problems: list[str]
+    jobs: int | None
+    limit: int
+
+
+def check_corpus(args: argparse.Namespace) -> CorpusPlan:
+    """Check what opening ``args.file`` as a corpus needs, each mistake one error line: the
+    options (none meant for one file), documents in the folder, an index this version reads,
+    the rules, the model and the theme. ``entity-reader FOLDER`` and ``serve FOLDER`` run it
+    before anything starts."""
     from extract.corpus import discover
     from extract.corpus_index import CorpusIndex, default_index_path
     from extract.corpus_rules import open_rules, rules_around
     from extract.document import max_chars
     from extract.errors import EntityReaderError
-    from extract.ner import Annotator, resolve_model
+    from extract.ner import resolve_model
     from tui.cli import check_jobs
-    from tui.corpus_cli import check_backend, executor_for, kinds
-    from tui.settings import Settings, check_theme
+    from tui.corpus_cli import check_backend, kinds
+    from tui.settings import check_theme
 
     for option, given in (
         ("--no-ner", args.no_ner),
-        ("--import", args.import_path is not None),
+        ("--import", getattr(args, "import_path", None) is not None),
         ("--annotations", args.annotations is not None),
-        ("--compare", args.compare is not None),
+        ("--compare", getattr(args, "compare", None) is not None),
     ):
         if given:
             raise EntityReaderError(f"{option} applies to one FILE, not to a folder")
@@ -175,23 +190,37 @@ def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> i
     outer = rules_around(folder) if args.rules is None else []
     problems.extend(p for store in (*outer, rules) for p in store.problems)
     resolve_model(args.model)  # a model that is not there: one line, now
+    check_theme(args.settings)
+    return CorpusPlan(folder, list(found.sources), index_path, rules, outer, problems, jobs, limit)
+
+
+def run_corpus(args: argparse.Namespace, need_terminal: Callable[[], None]) -> int:
+    """``entity-reader FOLDER``: open the corpus screen; return the exit status. What cannot
+    work (no documents, an index of a newer version, no model) is one error line before the
+    screen opens, and before the model's workers start."""
+    from extract.cache import MentionCache
+    from extract.ner import Annotator
+    from tui.corpus_cli import executor_for
+    from tui.settings import Settings
+
+    plan = check_corpus(args)
     settings: Settings = args.settings
-    check_theme(settings)
     need_terminal()
     cache = None if args.no_cache else MentionCache()
-    total = sum(source.size for source in found.sources)
+    total = sum(source.size for source in plan.sources)
+    jobs = plan.jobs
     with executor_for(args, jobs, total, nice=True) as executor:
         session = CorpusSession(
-            folder=folder,
-            index_path=index_path,
-            sources=found.sources,
-            rules=rules,
-            outer_rules=outer,
+            folder=plan.folder,
+            index_path=plan.index_path,
+            sources=plan.sources,
+            rules=plan.rules,
+            outer_rules=plan.outer,
             annotator=Annotator(args.model, executor=executor, cache=cache),
             reader_annotator=lambda: Annotator(args.model, jobs=jobs, cache=cache),
             format_in=args.format_in,
-            limit=limit,
-            problems=problems,
+            limit=plan.limit,
+            problems=plan.problems,
         )
         app = CorpusApp(
             session,

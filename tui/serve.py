@@ -1,8 +1,8 @@
 """``entity-reader serve``: the reader in a web browser, with textual-serve.
 
-Each browser that opens the address gets its own reader process (``python -m tui FILE …``,
-drawing through Textual's web driver); what is exported there is handed to the browser as a
-download. The file and the model are checked before the server starts, so a mistake is one
+Each browser that opens the address gets its own reader process (``python -m tui FILE …``, the
+corpus screen for a FOLDER), drawing through Textual's web driver; what is exported there is
+handed to the browser as a download. The file (or folder) and the model are checked before the server starts, so a mistake is one
 line here, not an empty page there. textual-serve has no authentication: it listens on this
 machine only unless told otherwise, and says so when told.
 """
@@ -63,8 +63,10 @@ def _bind_failed(host: str, port: int, error: OSError) -> str:
 
 
 def reader_command(args: argparse.Namespace) -> list[str]:
-    """The command each browser's reader runs: the same reader, the same options."""
+    """The command each browser's reader runs: the same reader, the same options (a FOLDER's
+    own: its index and where its model runs)."""
     command = [sys.executable, "-m", "tui", str(Path(args.file).resolve())]
+    folder = Path(args.file).is_dir()
     options: list[tuple[str, Any]] = [
         ("--format-in", None if args.format_in == "auto" else args.format_in),
         ("--max-chars", args.max_chars),
@@ -74,6 +76,13 @@ def reader_command(args: argparse.Namespace) -> list[str]:
         ("--rules", args.rules and str(Path(args.rules).resolve())),
         ("--config", args.config and str(Path(args.config).expanduser().resolve())),
     ]
+    if folder:
+        options += [
+            ("--index", args.index and str(Path(args.index).resolve())),
+            ("--backend", None if args.backend == "local" else args.backend),
+            ("--scheduler", args.scheduler),
+            ("--connect-timeout", None if args.connect_timeout == 10.0 else args.connect_timeout),
+        ]
     for option, value in options:
         if value is not None:
             command += [option, str(value)]
@@ -87,28 +96,29 @@ def serve(args: argparse.Namespace) -> int:
     """Check the file, the model and the address, then serve until interrupted."""
     from extract.document import load, max_chars
 
-    path = Path(args.file)
-    if path.is_dir():
-        raise EntityReaderError(
-            f"serving a folder is not built yet ({args.file} is a folder): "
-            f"{PROG} serve FILE serves one of its files"
-        )
-    document = load(args.file, args.format_in, limit=max_chars(args.max_chars))
-    if not args.no_ner:
-        from extract.ner import resolve_model
+    if Path(args.file).is_dir():
+        from tui.corpus_app import check_corpus
 
-        resolve_model(args.model)
-    from tui.settings import check_theme
+        name = check_corpus(args).folder  # what cannot open is one line here, not a page there
+        what = f"the documents of {name}"
+    else:
+        document = load(args.file, args.format_in, limit=max_chars(args.max_chars))
+        if not args.no_ner:
+            from extract.ner import resolve_model
 
-    check_theme(args.settings)
+            resolve_model(args.model)
+        from tui.settings import check_theme
+
+        check_theme(args.settings)
+        name = what = document.name
     check_port(args.host, args.port)
     if not is_local(args.host):
         warn(
             f"listening on {args.host}: textual-serve has no authentication, so anyone who "
-            f"can reach it can read {document.name} and use the reader (corrections, "
+            f"can reach it can read {what} and use the reader (corrections, "
             "exports) as you"
         )
-    server = _server(args, document.name)
+    server = _server(args, name)
     try:
         server.serve()
     except OSError as error:  # taken between the check and the start

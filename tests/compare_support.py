@@ -10,7 +10,7 @@ from sample import sample_mentions
 from extract.evaluation import Comparison
 from extract.model import Mention
 from tui.comparing import Gold
-from tui.reading import ALL_CATEGORIES, View, derive
+from tui.view import ALL_CATEGORIES, View, derive
 
 MODEL_ONLY = (49, 54, "Abadi")
 """Shown as a person; gold has nothing there."""

@@ -14,7 +14,8 @@ from extract.document import load
 from extract.evaluation import Comparison, Pair, Scores, compare
 from extract.model import Entity, Mention
 from tui.comparing import Compared, Gold, landed, step, taking, toggle_every
-from tui.reading import ALL_CATEGORIES, Reading, View, derive
+from tui.reading import Reading
+from tui.view import ALL_CATEGORIES, View, derive
 
 TEXT = load(str(SAMPLE)).text
 EVERYWHERE = (0, len(TEXT))

@@ -11,8 +11,9 @@ from sample import SAMPLE
 from test_corpus import export
 from test_export_cli import MODEL
 
-from tui.bindings import APP_KEYS, READER_KEYS, keys_help, keys_markdown
+from tui.bindings import APP_KEYS, READER_KEYS
 from tui.cli import reader_parser
+from tui.key_listing import keys_help, keys_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -21,7 +22,7 @@ def test_readme_key_table_is_generated_from_the_bindings() -> None:
     text = README.read_text(encoding="utf-8")
     found = re.search(r"<!-- keys:start -->\n(.*?)\n<!-- keys:end -->", text, re.S)
     assert found is not None, "README lost its keys table markers"
-    assert found.group(1) == keys_markdown(), "regenerate with: python -m tui.bindings"
+    assert found.group(1) == keys_markdown(), "regenerate with: python -m tui.key_listing"
 
 
 def test_help_lists_every_key() -> None:

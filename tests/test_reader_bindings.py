@@ -14,7 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ReaderApp
-from tui.bindings import KEYS, bindings_for, keys_help, remapped
+from tui.bindings import KEYS, bindings_for
+from tui.key_listing import keys_help, remapped
 from tui.screens.corpus import CorpusScreen
 from tui.screens.corpus_reader import CorpusReaderScreen
 from tui.screens.help import HelpScreen

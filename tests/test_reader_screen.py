@@ -30,10 +30,10 @@ from extract.document import Document, load, text_document
 from extract.ner import Annotator
 from extract.recognizer import Found
 from tui.app import ReaderApp
-from tui.reading import derive
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.export import ExportScreen
+from tui.view import derive
 from tui.widgets.mentions import MentionsPanel
 
 pytestmark = pytest.mark.asyncio

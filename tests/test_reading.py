@@ -10,15 +10,8 @@ import pytest
 
 from extract import corrections
 from extract.model import Mention
-from tui.reading import (
-    ALL_CATEGORIES,
-    EMPTY_VIEW,
-    Notice,
-    Progress,
-    Reading,
-    derive,
-    snap_to_words,
-)
+from tui.reading import Notice, Progress, Reading, snap_to_words
+from tui.view import ALL_CATEGORIES, EMPTY_VIEW, derive
 
 TEXT = (
     "Angela Merkel met Emmanuel Macron in Paris.\n\n"

@@ -8,7 +8,8 @@ from test_reading import EVERYTHING, MENTIONS, TEXT, reading, step
 
 from extract.model import Mention
 from tui.layout import line_starts
-from tui.reading import END, NO_ENTITY, Notice, Progress, Reading, derive, go_to, resized
+from tui.reading import END, NO_ENTITY, Notice, Progress, Reading, go_to, resized
+from tui.view import derive
 
 # -- match i/N ----------------------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ from textual.screen import Screen
 from extract.annotator import Annotator
 from extract.document import Document
 from extract.positions import Positions
-from tui.bindings import KEYS, remapped
+from tui.bindings import KEYS
 from tui.commands import ReaderCommands
+from tui.key_listing import remapped
 from tui.layout import plain
 from tui.screens.reader import ReaderScreen
 

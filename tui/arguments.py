@@ -121,7 +121,8 @@ def _remapped_keys_help(config: str | None) -> str:
     """The reader's keys for ``--help``, as the settings file remaps them (the defaults if it
     cannot be read: help is never an error)."""
     from extract.errors import EntityReaderError
-    from tui.bindings import KEYS, keys_help, remapped
+    from tui.bindings import KEYS
+    from tui.key_listing import keys_help, remapped
     from tui.settings import load
 
     try:

@@ -1,14 +1,12 @@
 """The one list of the reader's keys, each with a stable id.
 
 Every widget binds its own keys from this list (`bindings_for`); the help screen, ``--help``,
-the README table and the command palette are all generated from it. A keymap (action id →
-keys, as Textual's ``App.set_keymap`` takes) remaps keys at start-up: `remapped` gives the list
-the help and palette then show.
+the README table and the command palette are all generated from it (`tui.key_listing` remaps it
+with a keymap and writes it out as text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -409,56 +407,3 @@ def bindings_for(owner: Owner) -> list[BindingType]:
     first = {key_id: place for place, key_id in enumerate(FOOTER_FIRST)}
     keys.sort(key=lambda key: first.get(key.id, len(first)))  # stable: else the list's order
     return [key.binding() for key in keys]
-
-
-def remapped(keymap: Mapping[str, str], keys: tuple[Key, ...] = KEYS) -> tuple[Key, ...]:
-    """The key list with a keymap (action id → keys, comma-separated) applied.
-
-    Raises ValueError for an id the reader does not know or cannot remap (Textual's own).
-    """
-    known = {key.id: key for key in keys}
-    for key_id, value in keymap.items():
-        key = known.get(key_id)
-        if key is None or key.owner == "App" or not key.keys:
-            raise ValueError(f"no key to remap has the id {key_id!r}")
-        if not value.strip():
-            raise ValueError(f"no keys given for {key_id!r}")
-    return tuple(
-        replace(key, keys=",".join(k.strip() for k in keymap[key.id].split(",")))
-        if key.id in keymap
-        else key
-        for key in keys
-    )
-
-
-def keys_help(keys: tuple[Key, ...] = KEYS) -> str:
-    """Every key with its description, grouped, for ``--help``."""
-    lines: list[str] = []
-    group = ""
-    for key in keys:
-        if not key.keys:
-            continue
-        if key.group != group:
-            group = key.group
-            lines.append(f"  {group}")
-        lines.append(f"    {key.display:<14} {key.description}")
-    return "\n".join(lines)
-
-
-def keys_markdown(keys: tuple[Key, ...] = KEYS) -> str:
-    """Every key as a Markdown table, for the README (a test keeps the two in step)."""
-    rows = ["| keys | what it does |", "| --- | --- |"]
-    group = ""
-    for key in keys:
-        if not key.keys:
-            continue
-        if key.group != group:
-            group = key.group
-            rows.append(f"| **{group}** | |")
-        shown = " ".join(f"`{name}`" for name in key.display.split())
-        rows.append(f"| {shown} | {key.description} |")
-    return "\n".join(rows)
-
-
-if __name__ == "__main__":
-    print(keys_markdown())

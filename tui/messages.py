@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from extract.model import Mention
-from tui.reading import View
+from tui.view import View
 
 
 @dataclass

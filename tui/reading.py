@@ -5,7 +5,7 @@ view after a batch or a correction) returns a new one, with a `Notice` when the 
 should be told something. The screen keeps the current `Reading` and the widgets show it.
 
     model mentions ─┐
-    corrections ────┼─► derive ─► View(entities, index) ─► Reading(view, current, search, …)
+    corrections ────┼─► tui.view.derive ─► View(entities, index) ─► Reading(view, current, …)
     shown ──────────┘
 """
 
@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from extract.categories import CATEGORIES, Category, section, sections_in
-from extract.colours import Pair as Shades
-from extract.colours import palette
-from extract.index import MentionIndex, next_of
+from extract.categories import section
+from extract.index import next_of
 from extract.model import Entity, Mention
-
-ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
+from tui.view import ALL_CATEGORIES, EMPTY_VIEW, View
 
 Span = tuple[int, int]
 """Offsets into the text, end exclusive."""
@@ -31,84 +28,7 @@ Span = tuple[int, int]
 Severity = Literal["information", "warning", "error"]
 
 if TYPE_CHECKING:
-    from extract.corrections import Correction
     from extract.evaluation import Pair
-    from tui.comparing import Compared, Gold
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class View:
-    """The entities of a text (the model's mentions with the user's corrections) and the
-    index of those in the shown categories. Never changed once made: a new one replaces it."""
-
-    entities: list[Entity]
-    index: MentionIndex
-    shown: frozenset[str]
-    unplaced: tuple[Correction, ...] = ()
-    """Corrections that could not be placed in this text."""
-    compared: Compared | None = None
-    """With --compare: these entities against the gold."""
-    categories: frozenset[str] = field(init=False)
-    """The categories its entities are in."""
-    colours: dict[str, Shades] = field(init=False)
-    """Generated colours of the sections that are not built in (`extract.colours.palette`)."""
-
-    def __post_init__(self) -> None:
-        categories = frozenset(entity.category for entity in self.entities)
-        object.__setattr__(self, "categories", categories)
-        object.__setattr__(self, "colours", palette(categories))
-
-    @classmethod
-    def of(
-        cls,
-        entities: list[Entity],
-        shown: frozenset[str],
-        unplaced: tuple[Correction, ...] = (),
-        gold: Gold | None = None,
-    ) -> View:
-        """The view of these entities, indexed for the shown ones (compared with ``gold``)."""
-        compared = gold.against(entities) if gold is not None else None
-        return cls(entities, MentionIndex(entities, shown), shown, unplaced, compared)
-
-    @property
-    def sections(self) -> list[Category]:
-        """The built-in categories and the sections of its other labels, in display order."""
-        return sections_in(self.categories)
-
-    @property
-    def mention_count(self) -> int:
-        """Mentions of every entity, shown or not."""
-        return sum(len(entity.mentions) for entity in self.entities)
-
-    def showing(self, shown: frozenset[str]) -> View:
-        """The same entities, indexed for other shown categories (no regrouping)."""
-        if shown == self.shown:
-            return self
-        index = MentionIndex(self.entities, shown)
-        return View(self.entities, index, shown, self.unplaced, self.compared)
-
-
-EMPTY_VIEW = View([], MentionIndex([]), ALL_CATEGORIES)
-
-
-def derive(
-    text: str,
-    model_mentions: Iterable[Mention],
-    corrections: Sequence[Correction],
-    shown: frozenset[str],
-    *,
-    document_pass: bool = True,
-    gold: Gold | None = None,
-    lang: str = "en",
-) -> View:
-    """What the reader shows: the model's mentions with the corrections applied, grouped, and
-    indexed for the shown categories (and compared with ``gold``). The one place entities are
-    made for the screen; exports make theirs with the same `apply` (``document_pass`` off for
-    annotations taken as they are, as imported ones; ``lang`` the model's language)."""
-    from extract.corrections import apply  # the document-level pass: after the first frame
-
-    applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
-    return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
 
 
 @dataclass(frozen=True, slots=True)

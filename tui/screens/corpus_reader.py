@@ -25,10 +25,10 @@ from extract.model import Entity
 from tui.bindings import bindings_for
 from tui.corpus_app import Target
 from tui.corpus_state import neighbour
-from tui.reading import View
 from tui.screens.confirm import Ask
 from tui.screens.reader import ReaderScreen
 from tui.screens.undoing import step, stepped
+from tui.view import View
 
 if TYPE_CHECKING:
     from tui.corpus_app import CorpusApp

@@ -22,7 +22,8 @@ from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
 from tui.messages import AnnotationFailed, MentionsFound, NothingCached, ViewDerived
-from tui.reading import Notice, Progress, Reading, Span, View, derive
+from tui.reading import Notice, Progress, Reading, Span
+from tui.view import View, derive
 
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore

@@ -16,8 +16,8 @@ from textual.widgets import Static
 from extract.categories import LABEL_DESCRIPTIONS, sections_in
 from tui.bindings import KEYS, Key, bindings_for
 from tui.layout import plain
-from tui.reading import EMPTY_VIEW, View
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
+from tui.view import EMPTY_VIEW, View
 
 Scroll = Literal["scroll_down", "scroll_up", "page_down", "page_up", "scroll_home", "scroll_end"]
 """The article's scrolling actions, which the help screen takes over."""

@@ -19,8 +19,9 @@ from extract.index import MentionIndex
 from extract.model import Mention
 from tui.bindings import bindings_for
 from tui.layout import Layout, char_width, display_text, line_starts
-from tui.reading import Reading, View
+from tui.reading import Reading
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
+from tui.view import View
 
 WRAP_STEP = 2000
 """Lines wrapped per background step after first paint (a few milliseconds: keys stay live)."""

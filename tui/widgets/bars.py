@@ -15,7 +15,8 @@ from extract.document import Document
 from extract.index import position_in
 from tui.comparing import described, summary, tally
 from tui.layout import line_starts, plain
-from tui.reading import Progress, Reading, Span, View
+from tui.reading import Progress, Reading, Span
+from tui.view import View
 
 
 class TopBar(Horizontal):

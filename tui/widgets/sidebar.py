@@ -24,8 +24,9 @@ from extract.model import Entity
 from extract.names import fold
 from tui.bindings import bindings_for
 from tui.layout import plain
-from tui.reading import Reading, View
+from tui.reading import Reading
 from tui.theme import category_colour, no_color
+from tui.view import View
 
 REBUILD_PERIOD = 2.0
 """Seconds between rebuilds while the model streams (each costs tens of ms on a long book)."""

@@ -1,0 +1,99 @@
+"""What the reader shows of a text: the entities and their index, plain data, no Textual.
+
+`derive` is the one place a `View` is made for the screen: the model's mentions with the
+user's corrections applied (`extract.corrections.apply`), grouped, and indexed for the shown
+categories. A `tui.reading.Reading` holds the current one; a new view replaces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from extract.categories import CATEGORIES, Category, sections_in
+from extract.colours import Pair as Shades
+from extract.colours import palette
+from extract.index import MentionIndex
+from extract.model import Entity, Mention
+
+if TYPE_CHECKING:
+    from extract.corrections import Correction
+    from tui.comparing import Compared, Gold
+
+ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class View:
+    """The entities of a text (the model's mentions with the user's corrections) and the
+    index of those in the shown categories. Never changed once made: a new one replaces it."""
+
+    entities: list[Entity]
+    index: MentionIndex
+    shown: frozenset[str]
+    unplaced: tuple[Correction, ...] = ()
+    """Corrections that could not be placed in this text."""
+    compared: Compared | None = None
+    """With --compare: these entities against the gold."""
+    categories: frozenset[str] = field(init=False)
+    """The categories its entities are in."""
+    colours: dict[str, Shades] = field(init=False)
+    """Generated colours of the sections that are not built in (`extract.colours.palette`)."""
+
+    def __post_init__(self) -> None:
+        categories = frozenset(entity.category for entity in self.entities)
+        object.__setattr__(self, "categories", categories)
+        object.__setattr__(self, "colours", palette(categories))
+
+    @classmethod
+    def of(
+        cls,
+        entities: list[Entity],
+        shown: frozenset[str],
+        unplaced: tuple[Correction, ...] = (),
+        gold: Gold | None = None,
+    ) -> View:
+        """The view of these entities, indexed for the shown ones (compared with ``gold``)."""
+        compared = gold.against(entities) if gold is not None else None
+        return cls(entities, MentionIndex(entities, shown), shown, unplaced, compared)
+
+    @property
+    def sections(self) -> list[Category]:
+        """The built-in categories and the sections of its other labels, in display order."""
+        return sections_in(self.categories)
+
+    @property
+    def mention_count(self) -> int:
+        """Mentions of every entity, shown or not."""
+        return sum(len(entity.mentions) for entity in self.entities)
+
+    def showing(self, shown: frozenset[str]) -> View:
+        """The same entities, indexed for other shown categories (no regrouping)."""
+        if shown == self.shown:
+            return self
+        index = MentionIndex(self.entities, shown)
+        return View(self.entities, index, shown, self.unplaced, self.compared)
+
+
+EMPTY_VIEW = View([], MentionIndex([]), ALL_CATEGORIES)
+
+
+def derive(
+    text: str,
+    model_mentions: Iterable[Mention],
+    corrections: Sequence[Correction],
+    shown: frozenset[str],
+    *,
+    document_pass: bool = True,
+    gold: Gold | None = None,
+    lang: str = "en",
+) -> View:
+    """What the reader shows: the model's mentions with the corrections applied, grouped, and
+    indexed for the shown categories (and compared with ``gold``). The one place entities are
+    made for the screen; exports make theirs with the same `apply` (``document_pass`` off for
+    annotations taken as they are, as imported ones; ``lang`` the model's language)."""
+    from extract.corrections import apply  # the document-level pass: after the first frame
+
+    applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
+    return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)

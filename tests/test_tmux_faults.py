@@ -84,3 +84,67 @@ def test_the_reader_refuses_to_draw_into_a_redirected_output(
         "EXIT=1",
     ]
     assert out.read_text() == ""
+
+
+def test_the_reader_ends_when_its_terminal_goes_away(
+    tmp_path: Path, cache_dir: Path, data_dir: Path
+) -> None:
+    """The terminal closed under a reader that is drawing (a long text opened from the cache,
+    the sidebar just filled, the rows still wrapping): it ends, having saved its position,
+    instead of waiting for ever on a terminal that is not there (Textual's output thread can
+    die writing to it, and closing then waits on it). Six times: without the fix the hang
+    came about one time in two."""
+    text = tmp_path / "long.txt"
+    text.write_text(
+        "\n\n".join(
+            f"Chapter {n}. Angela Merkel met Emmanuel Macron in Paris and Berlin; "
+            f"the European Union and NATO in Brussels answered on day {n}. " * 4
+            for n in range(1500)
+        ),
+        encoding="utf-8",
+    )
+    frames = tmp_path / "frames.log"
+
+    def run(attempt: int, until: str) -> int:
+        """Start the reader in a new terminal, wait for ``until`` in its frame log, then close
+        the terminal under it; its pid."""
+        frames.unlink(missing_ok=True)
+        pid_file = tmp_path / f"pid-{attempt}"
+        script = tmp_path / f"run-{attempt}.sh"
+        reader = command(cache_dir, data_dir, str(text)).removesuffix("; echo EXIT=$?")
+        script.write_text(
+            f'echo $$ > "{pid_file}"\nexport ENTITY_READER_FRAME_LOG="{frames}"\nexec {reader}\n',
+            encoding="utf-8",
+        )
+        terminal = Terminal()
+        try:
+            terminal.start(f"sh {script}", 140, 45)
+            pid = reader_pid(pid_file)
+            deadline = time.monotonic() + 300
+            while not (frames.exists() and until in frames.read_text()):
+                assert time.monotonic() < deadline, f"the reader never logged {until}"
+                time.sleep(0.01)
+            time.sleep(0.05)
+        finally:
+            terminal.kill()  # the pane closes: the reader gets SIGHUP and loses its terminal
+        return pid
+
+    run(0, "done")  # the model's mentions cached
+    for attempt in range(1, 7):
+        pid = run(attempt, "entities")
+        deadline = time.monotonic() + 60
+        while alive(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                raise AssertionError(f"the reader outlived its terminal (attempt {attempt})")
+            time.sleep(0.2)
+    assert (data_dir / "positions.json").is_file()
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped by tmux, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -137,10 +139,20 @@ class ReaderApp(App[None]):
                 signal.signal(number, previous)
         self._signals.clear()
 
+    HANGUP_GRACE = 5.0
+    """Seconds a reader whose terminal went away (SIGHUP) has to close before it is ended."""
+
     def _stop_on_signal(self, number: int) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
                 screen.save_position()
+        if number == signal.SIGHUP:
+            # The terminal is gone: Textual's output thread can die writing to it, and closing
+            # the driver then waits on that thread for ever. The position is saved and every
+            # correction was written when made: if the normal exit hangs, end the process.
+            watchdog = threading.Timer(self.HANGUP_GRACE, os._exit, (128 + number,))
+            watchdog.daemon = True
+            watchdog.start()
         self.exit(return_code=128 + number)
 
     def on_unmount(self) -> None:

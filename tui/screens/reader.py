@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -113,11 +112,7 @@ class ReaderScreen(CorrectingScreen):
         prompt is asked for before."""
         if self.query(Footer):
             return
-        prompts = [
-            Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()
-        ]
-        for prompt in prompts:
-            prompt.display = False
+        prompts = [Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()]  # fmt: skip
         footer = Footer()
         footer.compact = self.has_class("narrow")
         await self.mount(*prompts, footer)
@@ -262,17 +257,14 @@ class ReaderScreen(CorrectingScreen):
         """Ask for a line number or a share of the text to go to."""
         await self._prompt("goto")
 
-    @cached_property
-    def lines(self) -> list[int]:
-        """Where each line of the text starts."""
-        return list(line_starts(self.document.text))
-
     @on(Input.Submitted, "#goto")
     def _goto_submitted(self, event: Input.Submitted) -> None:
         self._close_prompt("goto")
         if not event.value.strip():
             return
-        offset, notice = go_to(event.value, self.lines, len(self.document.text))
+        offset, notice = go_to(
+            event.value, line_starts(self.document.text), len(self.document.text)
+        )
         if notice is not None:
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
         if offset == END:

@@ -137,3 +137,12 @@ class DyingRecognizer:
         if any("dies" in text for text in texts):
             os._exit(9)
         return [[(m, m + 6, "PERSON")] if (m := text.find("Merkel")) >= 0 else [] for text in texts]
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status

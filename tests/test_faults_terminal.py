@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from faults import (
     TITLE_ATTACK,
+    alive,
     binary,
     export,
     short_text,
@@ -144,14 +145,6 @@ def _niced(pids: set[int]) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "State:\tZ" not in status
-
-
 def _wait(condition: Any, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -180,7 +173,7 @@ def test_workers_stop_with_their_parent(how: str, tmp_path: Path, long_text: str
         process.send_signal(signal.SIGKILL if how == "kill" else signal.SIGTERM)
         status = process.wait(timeout=60)
         # The kernel tells them at once; two seconds is ample even on a loaded machine.
-        _wait(lambda: not any(_alive(pid) for pid in workers), "the workers to stop", 2)
+        _wait(lambda: not any(alive(pid) for pid in workers), "the workers to stop", 2)
     finally:
         if process.poll() is None:
             process.kill()
@@ -209,7 +202,7 @@ def test_a_busy_worker_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
         time.sleep(0.5)  # asleep in its batch: left alone it would sleep ten minutes
         process.kill()
         process.wait(timeout=60)
-        _wait(lambda: not _alive(worker), "the worker to stop", 2)
+        _wait(lambda: not alive(worker), "the worker to stop", 2)
     finally:
         if process.poll() is None:
             process.kill()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from faults import alive
 from test_tmux import SAMPLE, Terminal
 from test_tmux import terminal as terminal  # the fixture: one tmux server, killed at the end
 from test_tmux_hostile import command
@@ -139,12 +140,3 @@ def test_the_reader_ends_when_its_terminal_goes_away(
                 raise AssertionError(f"the reader outlived its terminal (attempt {attempt})")
             time.sleep(0.2)
     assert (data_dir / "positions.json").is_file()
-
-
-def alive(pid: int) -> bool:
-    """Whether the process runs (a zombie, dead but not yet reaped by tmux, does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return state != "Z"

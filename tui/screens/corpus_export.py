@@ -146,16 +146,19 @@ class CorpusExportScreen(FormatDialog[bool]):
         self.dismiss(self.written > 0)
 
     def _finished(self, out: Path) -> None:
-        failed = f"; {self.failed:,} failed (listed in the documents)" if self.failed else ""
-        self.notify(f"Exported {self.written:,} documents into {out}{failed}.", title="Exported", timeout=8)  # fmt: skip
+        self._told(f" into {out}")
         self.dismiss(True)
+
+    def _told(self, where: str) -> None:
+        """Say how many documents went ``where`` (" into DIR", and how many failed)."""
+        failed = f"; {self.failed:,} failed (listed in the documents)" if self.failed else ""
+        self.notify(f"Exported {self.written:,} documents{where}{failed}.", title="Exported", timeout=8)  # fmt: skip
 
     def _download(self, name: str, data: bytes) -> None:
         if not name.lower().endswith(".zip"):
             name += ".zip"
         self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type="application/zip")
-        failed = f"; {self.failed:,} failed (listed in the documents)" if self.failed else ""
-        self.notify(f"Exported {self.written:,} documents: {name} is downloading{failed}.", title="Exported", timeout=8)  # fmt: skip
+        self._told(f": {name} is downloading")
         self.dismiss(True)
 
 

@@ -181,6 +181,7 @@ def configure(mapping: Mapping[str, str]) -> None:
     the table as it is."""
     _mapping.clear()
     _mapping.update({label: section_key(name) for label, name in mapping.items()})
+    _known.clear()
 
 
 def label_mapping() -> dict[str, str]:
@@ -199,10 +200,22 @@ def mapping_fingerprint() -> str:
 # -- categories of labels ----------------------------------------------------------------------
 
 
+_known: dict[str, str] = {}
+"""`category_of` of each label asked for since the mapping last changed (the pass asks for
+hundreds of thousands)."""
+
+
 def category_of(label: str) -> str:
     """The category key of a label: as the settings map it, else the table's (spaCy's, or a
     known scheme's), else a category named after a built-in one ("person"), else a category
     of its own, keyed by the label itself. A mention without a label is "other"."""
+    known = _known.get(label)
+    if known is None:
+        known = _known[label] = _category_of(label)
+    return known
+
+
+def _category_of(label: str) -> str:
     mapped = _mapping.get(label)
     if mapped is not None:
         return mapped

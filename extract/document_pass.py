@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from extract.categories import category_of
-from extract.model import Mention
+from extract.model import Mention, document_order
 from extract.names import fold
 from extract.propagate import propagate
 from extract.spans import is_cased, is_name_label, names_nobody, repair
@@ -41,6 +41,7 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
     cues = english(lang)
     cased = is_cased(text)
     kept: list[Mention] = []
+    nobody: dict[tuple[str, str], bool] = {}  # by text and label: names repeat
     for mention in mentions:
         if mention.source == "user":
             kept.append(mention)
@@ -49,12 +50,17 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
             m = mention
             mention = Mention(m.start, m.end, m.label, m.text, m.source, m.label)
         for piece in repair(text, mention, english=cues):
-            if is_name_label(piece.label) and names_nobody(piece.text, cased, piece.label, cues):
-                continue
-            kept.append(piece)
+            drop = nobody.get((piece.text, piece.label))
+            if drop is None:
+                drop = is_name_label(piece.label) and names_nobody(
+                    piece.text, cased, piece.label, cues
+                )
+                nobody[(piece.text, piece.label)] = drop
+            if not drop:
+                kept.append(piece)
     kept = split_joined(text, kept, english=cues)
     kept.extend(propagate(text, kept, english=cues))
-    kept.sort(key=lambda m: (m.start, m.end))
+    kept.sort(key=document_order)
     return kept
 
 

@@ -23,7 +23,7 @@ from extract.linking import (
     link_to_people,
     namesakes,
 )
-from extract.model import Entity, Mention
+from extract.model import Entity, Mention, document_order
 from extract.names import acronym_of, as_acronym, display_name, fold, name_tokens
 from extract.spans import NAME_CATEGORIES
 from extract.votes import Node, decide, nodes_of, seen_category
@@ -48,7 +48,7 @@ def group(
     over all its mentions and every mention takes a label of that category; without it each
     mention keeps its label and category.
     """
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    ordered = sorted(mentions, key=document_order)
     long_forms = {
         acronym
         for m in ordered
@@ -94,9 +94,7 @@ def group(
 
 def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> Entity:
     category = root.category
-    mentions = sorted(
-        (m for node in members for m in node.mentions), key=lambda m: (m.start, m.end)
-    )
+    mentions = sorted((m for node in members for m in node.mentions), key=document_order)
     if vote:
         mentions = _labelled(mentions, category, english=english)
     name = _name(root, members, category)
@@ -109,10 +107,12 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     entity's most frequent label of that category (for a place no mention of which the model
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
     stay."""
-    own = Counter(
-        label for m in mentions if category_of(label := m.model_label or m.label) == category
-    )
-    fallback = own.most_common(1)[0][0] if own else _default_label(category)
+    own: dict[str, int] = {}
+    for m in mentions:
+        label = m.model_label or m.label
+        if category_of(label) == category:
+            own[label] = own.get(label, 0) + 1
+    fallback = max(own, key=own.__getitem__) if own else _default_label(category)
     labelled: list[Mention] = []
     for m in mentions:
         if m.source == "user":
@@ -147,15 +147,24 @@ def _name(root: Node, members: list[Node], category: str) -> str:
             return f"{title} {form}"
         titled = Counter(" ".join(m.text.split()) for m in root.mentions).most_common(1)[0][0]
         return _without_possessive(titled)
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    person = category == "person"
+    # Counted by text first: a name is written a few ways, mentioned hundreds of times.
+    texts: dict[str, int] = {}
+    text_first: dict[str, int] = {}
     for node in members:
         for m in node.mentions:
-            form = display_name(m.text, person)
-            counts[form] += 1
-            first_seen.setdefault(form, m.start)
-            first_seen[form] = min(first_seen[form], m.start)
+            if m.text in texts:
+                texts[m.text] += 1
+                text_first[m.text] = min(text_first[m.text], m.start)
+            else:
+                texts[m.text] = 1
+                text_first[m.text] = m.start
+    counts: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    person = category == "person"
+    for text, count in texts.items():
+        form = display_name(text, person)
+        counts[form] = counts.get(form, 0) + count
+        first_seen[form] = min(first_seen.get(form, text_first[text]), text_first[text])
 
     def rank(form: str) -> tuple[int, int, int, int, int]:
         words = len(name_tokens(form, person))
@@ -177,19 +186,24 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
     """Figures by the value they name; dates and anything else by their words."""
     groups: dict[tuple[str, object], list[Mention]] = {}
     values: dict[tuple[str, object], Fraction | None] = {}
+    keys: dict[tuple[str, str], tuple[str, object]] = {}
     for m in mentions:
-        category = category_of(m.label)
-        tokens = name_tokens(m.text) or (fold(m.text),)
-        key: object = tokens
-        value: Fraction | None = None
-        if category == "figure":
-            value = figure_value(m.text)
-            if value is None and tokens:
-                # "(36)" or "36's" is 36 too; without this its id would be 36's, "figure:36".
-                value = figure_value(" ".join(tokens))
-            key = value if value is not None else tokens
-        groups.setdefault((category, key), []).append(m)
-        values[(category, key)] = value
+        group_key = keys.get((m.label, m.text))
+        if group_key is None:
+            category = category_of(m.label)
+            tokens = name_tokens(m.text) or (fold(m.text),)
+            key: object = tokens
+            value: Fraction | None = None
+            if category == "figure":
+                value = figure_value(m.text)
+                if value is None and tokens:
+                    # "(36)" or "36's" is 36 too; without this its id would be 36's, "figure:36".
+                    value = figure_value(" ".join(tokens))
+                # A value's parts, not the value: hashing fractions is slow.
+                key = (value.numerator, value.denominator) if value is not None else tokens
+            group_key = keys[(m.label, m.text)] = (category, key)
+            values[group_key] = value
+        groups.setdefault(group_key, []).append(m)
     entities = []
     for (category, key), members in groups.items():
         value = values[(category, key)]

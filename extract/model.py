@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import Literal
 
 MentionSource = Literal["model", "user"]
@@ -22,6 +24,11 @@ class Mention:
     """The label the model gave this span when the document-level pass changed or kept it;
     empty when the model gave none (a user's mention, or a name spread from its other
     occurrences) or when no pass has run."""
+
+
+document_order: Callable[[Mention], tuple[int, int]] = attrgetter("start", "end")
+"""A mention's place, ``(start, end)``: the sort key of document order (faster than a lambda
+or comparing whole mentions, and the pass sorts tens of thousands)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,8 @@ _APOSTROPHES = re.compile(r"['’`]")
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case, accents and every kind of whitespace folded away, for comparison only."""
+    if text.isascii():
+        return " ".join(text.casefold().split())  # nothing to decompose
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
@@ -112,7 +114,7 @@ def name_tokens(text: str, titles: bool = True) -> tuple[str, ...]:
     while len(core) > 1 and core[0] in TITLES:
         core = core[1:]
     # "Prime Minister" alone keeps its words: a bare title is still the text it is.
-    if words and all(word in TITLES for word in words):
+    if words and TITLES.issuperset(words):
         core = words
     named = [w for w in core if w not in PARTICLES]
     return tuple(named or core)

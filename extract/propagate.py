@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extract.model import Mention
 from extract.names import PERSONAL_TITLES, fold
@@ -19,8 +20,15 @@ _POSSESSIVE = re.compile(r"['’]s$|['’-]+$")
 _DETERMINER = re.compile(
     r"\b(?:the|a|an|this|that|these|those|its|their|our|every|each|any|no)\s+$", re.I
 )
-_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-ЯЁ][\w'’-]*")
-"""Words that may start with a capital (checked with str.isupper, the classes are broad)."""
+_CAPITAL = "[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-ЯЁ]"
+_WORD_REST = r"[\w'’-]*"
+_CAPITALISED = re.compile(_CAPITAL + _WORD_REST)
+"""A word that may start with a capital (checked with str.isupper, the class is broad), with
+its apostrophes and hyphens: one such word is looked up whole."""
+_STARTS_WORD = re.compile(_CAPITAL)
+_IN_WORD = re.compile(r"[\w'’-]")
+_ENDINGS = frozenset("s'’-")
+"""Last letters of a possessive ("Biden's", "Pierre’") or a hyphen's fragment."""
 
 
 def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -> list[Mention]:
@@ -46,21 +54,28 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for name, label in chosen.items():
         by_first[name.split()[0]].append((name, label))
-    for options in by_first.values():
-        options.sort(key=lambda option: -len(option[0]))
+    for same_first in by_first.values():
+        same_first.sort(key=lambda option: -len(option[0]))
 
     spans = sorted((m.start, m.end) for m in mentions)
     starts = [s for s, _ in spans]
     reach = _running_max([e for _, e in spans])
+    starts_at = set(starts)  # the model's own mentions: most occurrences of a name
     found: list[Mention] = []
     taken_until = -1
-    for word in _CAPITALISED.finditer(text):
+    # Only words that begin as a chosen name does are visited: far fewer than all capitals.
+    words = [w for w in by_first if _CAPITALISED.fullmatch(w)]
+    for word in re.finditer(_trie(words) + _WORD_REST, text) if words else ():
         first = word.group()
-        bare = _POSSESSIVE.sub("", first)  # "Biden's" is Biden, spread as the name alone
-        options = by_first.get(first) or by_first.get(bare) or []
-        if not options or word.start() < taken_until or not first[:1].isupper():
-            continue
+        options = by_first.get(first)
+        if options is None and first[-1] in _ENDINGS:
+            # "Biden's" is Biden, spread as the name alone
+            options = by_first.get(_POSSESSIVE.sub("", first))
         start = word.start()
+        if not options or start in starts_at or start < taken_until:
+            continue
+        if not first[:1].isupper() or not _word_starts(text, start):
+            continue
         for name, label in options:
             end = start + len(name)
             if not text.startswith(name, start) or (end < len(text) and _wordish(text[end])):
@@ -80,6 +95,46 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
 
 def _wordish(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching any of ``words`` as a prefix tree: the regex engine tries one
+    branch per letter instead of every word at every capital."""
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict[str, Any]]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here, a longer one goes on
+            body = "(?:" + body + ")?"
+        return body
+
+    return pattern(tree)
+
+
+def _word_starts(text: str, start: int) -> bool:
+    """Whether a word (`_CAPITALISED`, read from the start of the text) begins at ``start``:
+    a capital that no letter comes before, and not inside a word begun earlier ("O'Hara")."""
+    if not _STARTS_WORD.match(text, start):
+        return False
+    if start == 0:
+        return True
+    if _wordish(text[start - 1]):
+        return False
+    position = start - 1
+    while position >= 0 and _IN_WORD.match(text, position):
+        position -= 1  # back over apostrophes and hyphens joined to letters
+    return not any(
+        _STARTS_WORD.match(text, earlier) and (earlier == 0 or not _wordish(text[earlier - 1]))
+        for earlier in range(position + 1, start)
+    )
 
 
 def _running_max(values: list[int]) -> list[int]:

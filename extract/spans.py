@@ -93,7 +93,11 @@ def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention
         start, end = _trim(text, start, end, name=words, person=mention.label == "PERSON")
         if name and begins_paragraph and len(text[start:end].split()) == 1:
             continue  # "CHAPTER IX\n\nHaving": a paragraph's first word, not a name
-        if start < end and any(c.isalnum() for c in text[start:end]):
+        if start >= end or not _ALNUM.search(text, start, end):
+            continue
+        if start == mention.start and end == mention.end:
+            found.append(mention)  # nothing to mend
+        else:
             m = mention
             found.append(Mention(start, end, m.label, text[start:end], m.source, m.model_label))
     return found
@@ -175,6 +179,7 @@ def _trim_marks(text: str, start: int, end: int) -> tuple[int, int]:
 _WORD = re.compile(r"\S+")
 _CONTRACTION = re.compile(r"(?:n['’]t|['’](?:ll|re|ve|d|m))$")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_ALNUM = re.compile(r"[^\W_]")
 """One word of letters and digits (an apostrophe inside): nothing to mend."""
 
 

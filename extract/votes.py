@@ -54,6 +54,7 @@ class Node:
         "titled",
         "titles",
         "tokens",
+        "users",
         "votes",
     )
 
@@ -80,11 +81,15 @@ class Node:
         self.parent: Node | None = None
         self.first = -1
         self.inherited: str | None = None
+        self.users = 0
+        """Mentions the user made or labelled."""
 
     def add(self, mention: Mention, title: str | None, title_text: str | None) -> None:
         if not self.mentions:
             self.first = mention.start
         self.mentions.append(mention)
+        if mention.source == "user":
+            self.users += 1
         label = mention.model_label or mention.label
         # The small model calls unknown names works or products at random: half a vote.
         self.votes[category_of(label)] += 0.5 if label in TITLE_LABELS else 1
@@ -145,6 +150,10 @@ class Node:
         return node
 
 
+_Made = tuple[str | None, object, str | None, tuple[str, ...]]
+"""A mention's title, node key, title class and name tokens."""
+
+
 def nodes_of(
     names: Sequence[Mention], text: str | None, *, vote: bool, cues: bool = True
 ) -> dict[object, Node]:
@@ -156,29 +165,39 @@ def nodes_of(
     word. With ``cues`` the words around each mention are read as evidence (English only).
     """
     nodes: dict[object, Node] = {}
-    alone = {name_tokens(m.text, False) for m in names}
+    alone = {name_tokens(text, False) for text in {m.text for m in names}}
+    # What a mention's words and its title make of it, by everything that decides it: a name
+    # is written a few ways and mentioned hundreds of times.
+    made: dict[tuple[str, str, bool, bool, str | None], _Made] = {}
     for m in names:
-        title = leading_title(m.text)
         title_text: str | None = None
-        if title is None and text is not None and (found := title_before(text, m.start)):
-            title, title_text = found
-        titled = title is not None and (
-            title in HONORIFICS
-            or (m.model_label or m.label) == "PERSON"
-            or m.source == "user"
-            or title_text is not None
-            or name_tokens(m.text) in alone  # "Emperor Napoleon", with "Napoleon" alone too
-        )
-        keep_title_word = title is not None and not titled
-        if not titled:
-            title = title_text = None
-        cls = title_class(title)
-        tokens = name_tokens(m.text, not keep_title_word) or (fold(m.text),)
-        key: object = (cls, tokens) if vote else (category_of(m.label), cls, tokens)
+        leading = leading_title(m.text)
+        if leading is None and text is not None and (found := title_before(text, m.start)):
+            leading, title_text = found
+        label = m.model_label or m.label
+        facts = (m.text, m.label, label == "PERSON", m.source == "user", title_text)
+        known = made.get(facts)
+        if known is None:
+            title = leading
+            titled = title is not None and (
+                title in HONORIFICS
+                or label == "PERSON"
+                or m.source == "user"
+                or title_text is not None
+                or name_tokens(m.text) in alone  # "Emperor Napoleon", with "Napoleon" alone
+            )
+            keep_title_word = title is not None and not titled
+            if not titled:
+                title = None
+            cls = title_class(title)
+            tokens = name_tokens(m.text, not keep_title_word) or (fold(m.text),)
+            key: object = (cls, tokens) if vote else (category_of(m.label), cls, tokens)
+            known = made[facts] = (title, key, cls, tokens)
+        title, key, cls, tokens = known
         node = nodes.get(key)
         if node is None:
             node = nodes[key] = Node(cls, tokens)
-        node.add(m, title, title_text)
+        node.add(m, title, title_text if title is not None else None)
     if vote:
         for node in nodes.values():
             node.weigh(text, cues=cues)
@@ -189,8 +208,8 @@ def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
     """A name's category: the user's labels if any; else the model's majority unless the
     words around its mentions clearly say otherwise (weak evidence stays with the model).
     ``person_words`` are the one-word names the model mostly calls people (surnames)."""
-    users = Counter(category_of(m.label) for m in node.mentions if m.source == "user")
-    if users:
+    if node.users:
+        users = Counter(category_of(m.label) for m in node.mentions if m.source == "user")
         return users.most_common(1)[0][0]
     votes = node.votes
     cues = dict(node.cues)

@@ -318,6 +318,20 @@ class TestPropagation:
         [may] = entities_of(text, mentions)
         assert [m.start for m in may.mentions] == [6, 34]
 
+    def test_a_name_is_not_spread_inside_a_word_joined_by_an_apostrophe_or_hyphen(self) -> None:
+        text = (
+            "Hara came. They met Hara there. Then O’Hara left, and anti-Hara men cheered, "
+            "and Mary-Hara sang, and they thanked Hara."
+        )
+        mentions = labelled(text, ("Hara@1", "PERSON"), ("Hara@2", "PERSON"))
+        [hara] = entities_of(text, mentions)
+        # Only the whole word "Hara" ("anti-Hara" after a dash reads as a sentence's start).
+        assert [text[max(0, m.start - 5) : m.end] for m in hara.mentions] == [
+            "Hara",
+            " met Hara",
+            "nked Hara",
+        ]
+
     def test_a_name_is_not_spread_inside_a_longer_one(self) -> None:
         text = "York fell. York rose. New York grew. The new York Minster shone."
         mentions = labelled(text, ("York@1", "GPE"), ("York@2", "GPE"))

@@ -78,9 +78,13 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
             folded = fold(m.text)
             counts[folded] += 1
             kinds[folded][m.label] += 1
+    once = {folded for folded, count in counts.items() if count == 1}
     result: list[Mention] = []
     for m in mentions:
-        parts = _split(text, m, counts, kinds, joins) if m.source != "user" else None
+        # Only a span written once is cut: most are names the model found many times.
+        parts = None
+        if m.source != "user" and fold(m.text) in once:
+            parts = _split(text, m, counts, kinds, joins)
         result.extend(parts or [m])
     return result
 

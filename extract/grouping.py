@@ -94,7 +94,12 @@ def group(
 
 def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> Entity:
     category = root.category
-    mentions = sorted((m for node in members for m in node.mentions), key=document_order)
+    # One name's mentions are in document order already; several names' are merged.
+    mentions = (
+        list(members[0].mentions)
+        if len(members) == 1
+        else sorted((m for node in members for m in node.mentions), key=document_order)
+    )
     if vote:
         mentions = _labelled(mentions, category, english=english)
     name = _name(root, members, category)

@@ -240,7 +240,7 @@ class ProcessPool:
 
         def submit(texts: list[str]) -> Future[list[Outcome]]:
             try:
-                with _real_standard_streams():  # workers are started as batches are offered
+                with real_standard_streams():  # workers are started as batches are offered
                     return pool().submit(_worker_run, texts)
             except BrokenProcessPool as error:
                 return _Broken(error)
@@ -250,12 +250,12 @@ class ProcessPool:
             try:
                 return submit(texts).result()
             except BrokenProcessPool:
-                _stop(pools.pop())
+                stop_pool(pools.pop())
                 return None
 
         def recover(lost: list[list[str]]) -> list[list[Outcome]]:
             if pools:
-                _stop(pools.pop())
+                stop_pool(pools.pop())
             recovered: list[list[Outcome]] = []
             for texts in lost:
                 outcomes = alone(texts)
@@ -277,10 +277,10 @@ class ProcessPool:
             yield from in_order(batches, submit, wait_any, broken, recover, self.ahead)
         finally:
             while pools:
-                _stop(pools.pop())
+                stop_pool(pools.pop())
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a pool's workers now (shutting down would wait for the batches they are on)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     # Taken before shutting down, which forgets it: the pool's own thread reaps the workers
@@ -354,7 +354,7 @@ def _silence_output() -> None:
 
 
 @contextlib.contextmanager
-def _real_standard_streams() -> Iterator[None]:
+def real_standard_streams() -> Iterator[None]:
     """Starting processes needs streams with real file descriptors (a TUI may replace them)."""
     saved = sys.stdout, sys.stderr
     for name in ("stdout", "stderr"):

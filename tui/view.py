@@ -7,7 +7,8 @@ categories. A `tui.reading.Reading` holds the current one; a new view replaces i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,7 @@ EMPTY_VIEW = View([], MentionIndex([]), ALL_CATEGORIES)
 
 def derive(
     text: str,
-    model_mentions: Iterable[Mention],
+    model_mentions: Sequence[Mention],
     corrections: Sequence[Correction],
     shown: frozenset[str],
     *,
@@ -92,8 +93,24 @@ def derive(
     """What the reader shows: the model's mentions with the corrections applied, grouped, and
     indexed for the shown categories (and compared with ``gold``). The one place entities are
     made for the screen; exports make theirs with the same `apply` (``document_pass`` off for
-    annotations taken as they are, as imported ones; ``lang`` the model's language)."""
+    annotations taken as they are, as imported ones; ``lang`` the model's language). Off the
+    screen's thread, a long text's pass runs in a process of its own (`extract.apart`) when
+    one can be had: on a thread it would hold the interpreter's lock the screen needs."""
+    from extract import apart
     from extract.corrections import apply  # the document-level pass: after the first frame
+
+    background = threading.current_thread() is not threading.main_thread()
+    if background:
+        apart.warm_soon(len(model_mentions))
+    if background and len(model_mentions) >= apart.APART_FROM:
+        try:
+            entities, unplaced = apart.apply_apart(
+                text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
+            )
+        except apart.Unavailable:
+            pass  # no process to run it in: here, then
+        else:
+            return View.of(entities, shown, tuple(unplaced), gold)
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)

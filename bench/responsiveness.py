@@ -72,9 +72,14 @@ async def measure(path: str, cached: bool, seconds: float) -> None:
                 await pilot.pause(0.2)
                 if not screen.entities:
                     continue
+                # One key at a time, as typed: each is its own event and frame, and the loop
+                # runs between them (four answered back to back would be one long gap).
                 latencies["]"].append(answer(screen.action_next_mention))
+                await pilot.pause(0.05)
                 latencies["n"].append(answer(screen.action_next_same))
+                await pilot.pause(0.05)
                 latencies["j"].append(answer(article.action_scroll_down))
+                await pilot.pause(0.05)
                 busiest = max(screen.entities, key=lambda e: len(e.mentions))
                 latencies["sidebar"].append(answer(partial(screen.choose_entity, busiest.id)))
             done = screen.annotation_done

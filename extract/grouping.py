@@ -51,9 +51,9 @@ def group(
     ordered = sorted(mentions, key=document_order)
     long_forms = {
         acronym
-        for m in ordered
-        if category_of(m.label) in ("organisation", "place")
-        and (acronym := acronym_of(name_tokens(m.text), m.text)) is not None
+        for label, written in {(m.label, m.text) for m in ordered}
+        if category_of(label) in ("organisation", "place")
+        and (acronym := acronym_of(name_tokens(written), written)) is not None
     }
     names: list[Mention] = []
     others: list[Mention] = []

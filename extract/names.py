@@ -97,7 +97,7 @@ def fold(text: str) -> str:
 def words_of(text: str) -> tuple[str, ...]:
     """The folded words of a text, without a final possessive or punctuation."""
     folded = _POSSESSIVE.sub("", fold(text))
-    return tuple(w for w in _SEPARATORS.split(_APOSTROPHES.sub("", folded)) if w)
+    return tuple(filter(None, _SEPARATORS.split(_APOSTROPHES.sub("", folded))))
 
 
 @lru_cache(maxsize=65536)

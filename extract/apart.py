@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -30,6 +30,9 @@ from extract.views import pack, unpack
 
 APART_FROM = 4000
 """Model mentions from which the pass runs in its own process."""
+
+STARTING = 60.0
+"""Seconds the worker may take to start before the pass is run here instead."""
 
 _lock = threading.Lock()
 _pools: list[ProcessPoolExecutor] = []
@@ -75,7 +78,7 @@ def apply_apart(
             _apply_columns, text, columns, list(corrections), document_pass, lang, mapping
         )
         data = future.result()
-    except (BrokenProcessPool, OSError, EOFError) as error:
+    except (BrokenProcessPool, OSError, EOFError, CancelledError) as error:
         _forget()
         raise Unavailable(str(error)) from error
     entities, unplaced_ids = unpack(data, "", text)
@@ -100,8 +103,8 @@ def _pool() -> ProcessPoolExecutor:
                         initializer=_start,
                         initargs=(os.getpid(),),
                     )
-                    pool.submit(int).result()  # started, and its modules imported
-            except (BrokenProcessPool, OSError, EOFError) as error:
+                    pool.submit(int).result(STARTING)  # started, its modules imported
+            except (BrokenProcessPool, OSError, EOFError, TimeoutError) as error:
                 _failed.append(str(error) or type(error).__name__)
                 raise Unavailable(_failed[0]) from error
             _pools.append(pool)
@@ -115,10 +118,13 @@ def _forget() -> None:
 
 
 @atexit.register
-def _stop() -> None:
+def stop() -> None:
+    """End the worker now, whatever it is doing (a reader closing must not wait for a pass
+    nobody will see)."""
     from extract.recognizer import stop_pool
 
     with _lock:
+        _warming.clear()
         while _pools:
             stop_pool(_pools.pop())
 

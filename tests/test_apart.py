@@ -159,3 +159,17 @@ async def test_a_reader_on_a_long_text_shows_the_views_derived_apart(
         await pilot.press("right_square_bracket")
         assert screen.current_entity is not None
         assert screen.current_entity.name == "1805"  # the first mention: "In 1805"
+
+
+def test_a_stopped_worker_ends_and_the_next_pass_starts_another() -> None:
+    text = long_text(20)
+    mentions = model_mentions(text)
+    apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    [pool] = apart._pools
+    processes = list(pool._processes.values())  # type: ignore[union-attr]
+    assert processes and all(p.is_alive() for p in processes)
+    apart.stop()
+    assert not apart._pools
+    assert not any(p.is_alive() for p in processes)
+    entities, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    assert entities == apply(text, mentions, []).entities

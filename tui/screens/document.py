@@ -4,6 +4,7 @@ corrections are recorded, and the one `Reading` derived from both is what its wi
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -250,6 +251,8 @@ class DocumentScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_reading()
+        if "extract.apart" in sys.modules:  # a pass in the works is for no one now
+            sys.modules["extract.apart"].stop()
 
     @on(MentionsFound)
     def _found(self, message: MentionsFound) -> None:

@@ -18,7 +18,7 @@ from extract.categories import CATEGORIES
 from extract.document import Document
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
-from tui.frames import stamp
+from tui.frames import first_frame, stamp
 from tui.layout import line_starts
 from tui.reading import END, go_to
 from tui.screens.chooser import Chooser, entity_choices, section_choices
@@ -138,7 +138,7 @@ class ReaderScreen(CorrectingScreen):
         if self.sidebar_width is not None:
             side = self.query_one("#side").styles
             side.width = side.min_width = side.max_width = self.sidebar_width
-        self.call_after_refresh(stamp, "first-frame")
+        self.call_after_refresh(first_frame)
         self.call_after_refresh(self._mount_panels)
         article = self.article
         article.focus()

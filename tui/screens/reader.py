@@ -148,7 +148,7 @@ class ReaderScreen(CorrectingScreen):
                 article.restore_top(offset)
         self.watch(article, "scroll_y", self._scrolled, init=False)
         self._scrolled()
-        if not self.document.text.strip():
+        if not self.document.text or self.document.text.isspace():  # (no copy of a book)
             self.notify("This file is empty: there is nothing to read.", title="Empty")
         if not self.read_cached():  # read before: its entities follow the first frame
             self.call_after_refresh(self.start_annotation)

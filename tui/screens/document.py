@@ -200,10 +200,9 @@ class DocumentScreen(Screen[None]):
         with uncollected():
             kept = self._views.get(self.document.text, log) if self._views is not None else None
             if kept is not None and self._views is not None:
-                entities, unplaced_ids = kept
-                missing = set(unplaced_ids)
+                missing = set(kept.unplaced)
                 unplaced = tuple(c for c in log if c.id in missing)
-                view = View.of(entities, shown, unplaced, self.gold)
+                view = View.of(kept.entities, shown, unplaced, self.gold, in_order=kept.in_order)
                 self._mentions_read = False
                 self._kept_key = self._views.key(log)
             else:

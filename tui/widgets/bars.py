@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -119,7 +118,7 @@ class StatusBar(Horizontal):
         item = reading.item
         if current is None and item is not None and (top <= item.start < bottom or bottom == 0):
             return _described(item)
-        line = bisect_right(self._lines, top)
+        line = self._lines.line_of(top)
         length = len(self.document.text)
         share = 100 if bottom >= length else 100 * top // max(1, length)
         return f"line {line} of {len(self._lines)}{self._section(top)} · {share}%"

@@ -1,4 +1,5 @@
-"""Timestamps of what the reader has drawn, for the first-paint benchmark (bench/first_paint.py).
+"""Timestamps of what the reader has drawn, for the first-paint benchmark (bench/first_paint.py),
+and what is done once the first frame is drawn (`first_frame`).
 
 Written only when ``$ENTITY_READER_FRAME_LOG`` names a file: one "EVENT UNIX-TIME" line each,
 at most once per event. Costs nothing otherwise.

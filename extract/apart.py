@@ -81,9 +81,9 @@ def apply_apart(
     except (BrokenProcessPool, OSError, EOFError, CancelledError) as error:
         _forget()
         raise Unavailable(str(error)) from error
-    entities, unplaced_ids = unpack(data, "", text)
-    wanted = set(unplaced_ids)
-    return entities, [c for c in corrections if c.id in wanted]
+    kept = unpack(data, "", text)
+    wanted = set(kept.unplaced)
+    return kept.entities, [c for c in corrections if c.id in wanted]
 
 
 def _pool() -> ProcessPoolExecutor:

@@ -16,7 +16,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from extract.atomic import (
     NotAFileError,
@@ -77,6 +77,10 @@ class Document:
     """What the user should know about how the text was read (bytes replaced, …)."""
 
     def __post_init__(self) -> None:
+        if self.sha256:
+            # Given only by a reader holding the very UTF-8 bytes the text was strictly decoded
+            # from (`document_of_utf8`): no lone surrogate, and no need to encode a book again.
+            return
         try:
             encoded = self.text.encode("utf-8")
         except UnicodeEncodeError:
@@ -102,6 +106,21 @@ class Document:
         """Index in ``sections`` of the chapter or page holding ``offset``; None before the first."""
         found = bisect.bisect_right(self.sections, offset, key=lambda section: section.start)
         return found - 1 if found else None
+
+
+def document_of_utf8(
+    data: bytes,
+    text: str,
+    encoding: str,
+    notes: tuple[str, ...],
+    **fields: Any,
+) -> Document:
+    """The `Document` of ``text`` decoded from ``data`` by `decode_noting`. When that was
+    plain strict UTF-8 (no mark, nothing replaced), ``data`` is the text's UTF-8 and is
+    hashed as it is."""
+    exact = encoding == "utf-8" and not notes
+    sha256 = hashlib.sha256(data).hexdigest() if exact else ""
+    return Document(text=text, encoding=encoding, notes=notes, sha256=sha256, **fields)
 
 
 def clean_text(text: str) -> str:

@@ -16,16 +16,27 @@ class MentionIndex:
     Built once per batch or correction (cheap); every question is a binary search.
     """
 
-    def __init__(self, entities: Sequence[Entity], shown: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        shown: Collection[str] | None = None,
+        *,
+        in_order: Sequence[Mention] | None = None,
+    ) -> None:
+        """``in_order``, when known (a kept view stores it), is every mention of ``entities``
+        sorted as here (by start, then end, stably): not sorted again when all are shown."""
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         listed = [e for e in entities if shown is None or e.category in shown]
         self._entity_of: dict[tuple[int, int], str] = {
             (m.start, m.end): e.id for e in listed for m in e.mentions
         }
-        # Sorting on plain int keys is several times faster than comparing dataclasses.
-        self.mentions: list[Mention] = sorted(
-            (m for e in listed for m in e.mentions), key=attrgetter("start", "end")
-        )
+        if in_order is not None and len(listed) == len(entities):
+            self.mentions: list[Mention] = list(in_order)
+        else:
+            # Sorting on plain int keys is several times faster than comparing dataclasses.
+            self.mentions = sorted(
+                (m for e in listed for m in e.mentions), key=attrgetter("start", "end")
+            )
         self.starts: list[int] = list(map(attrgetter("start"), self.mentions))
         self._ends_max: list[int] = list(accumulate(map(attrgetter("end"), self.mentions), max))
 

@@ -10,7 +10,6 @@ documents, caching and cancellation for nothing. spaCy's is `extract.ner.SpacyRe
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -18,12 +17,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from extract.errors import ModelError
+
+if TYPE_CHECKING:
+    # Imported when a pool runs: the reader's first frame never needs them.
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Found = tuple[int, int, str]
 """An entity in one text: (start, end, label), character offsets into that text, end exclusive."""
@@ -193,14 +194,6 @@ def in_order(
         yield future.result()
 
 
-class _Broken(Future[list[Outcome]]):
-    """The future of a batch offered to a pool already broken."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__()
-        self.set_exception(error)
-
-
 class ProcessPool:
     """Runs the recogniser in ``jobs`` spawned worker processes on this machine, each loading
     the model once and reading batch after batch.
@@ -224,6 +217,10 @@ class ProcessPool:
         self.ahead = ahead if ahead is not None else jobs + 1
 
     def run(self, recognizer: Recognizer, batches: Iterable[Sequence[str]]) -> Results:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         pools: list[ProcessPoolExecutor] = []
 
         def pool() -> ProcessPoolExecutor:
@@ -242,8 +239,10 @@ class ProcessPool:
             try:
                 with real_standard_streams():  # workers are started as batches are offered
                     return pool().submit(_worker_run, texts)
-            except BrokenProcessPool as error:
-                return _Broken(error)
+            except BrokenProcessPool as error:  # offered to a pool already broken
+                failed: Future[list[Outcome]] = Future()
+                failed.set_exception(error)
+                return failed
 
         def alone(texts: list[str]) -> list[Outcome] | None:
             """The outcomes of one batch run on its own; None if its worker died."""

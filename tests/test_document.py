@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -168,6 +169,19 @@ class TestDocument:
         marked = load(write(tmp_path, "b.txt", codecs.BOM_UTF16_LE + PROSE.encode("utf-16-le")))
         assert plain.sha256 == marked.sha256 == Document(PROSE, "x", "utf-8").sha256
         assert load(write(tmp_path, "c.txt", b"other")).sha256 != plain.sha256
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            pytest.param("Ça va, Zoë? — 東京".encode(), id="utf-8"),
+            pytest.param(codecs.BOM_UTF8 + "Ça va?".encode(), id="utf-8-mark"),
+            pytest.param("Zoë ".encode() * 300 + b"\xff and more", id="stray-byte"),
+            pytest.param("Ça va, Zoë? Très bien, merci.".encode("cp1252"), id="cp1252"),
+        ],
+    )
+    def test_hash_is_of_the_text_however_decoded(self, tmp_path: Path, data: bytes) -> None:
+        document = load(write(tmp_path, "t.txt", data))
+        assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
     def test_name(self, tmp_path: Path) -> None:
         assert load(write(tmp_path, "story.txt", b"x")).name == "story.txt"

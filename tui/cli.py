@@ -7,6 +7,7 @@ them, serve the reader to a browser, print the settings, or complete the command
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -255,8 +256,7 @@ def served() -> bool:
 
 def run_reader(args: argparse.Namespace) -> int:
     """``entity-reader FILE``: open the reader."""
-    from extract.document import load, max_chars
-    from extract.errors import EntityReaderError, ModelError
+    from extract.errors import EntityReaderError
 
     if args.file == "-":
         raise EntityReaderError("the reader needs a file; standard input works only with export")
@@ -266,6 +266,21 @@ def run_reader(args: argparse.Namespace) -> int:
         return run_corpus(args, _need_terminal)
     if args.index is not None or args.backend != "local" or args.scheduler is not None:
         raise EntityReaderError("--index, --backend and --scheduler apply to a FOLDER")
+    # Until the first screen is drawn, no cyclic garbage collection: starting makes hundreds
+    # of thousands of objects that live as long as the reader, and collecting over them again
+    # and again took a tenth of the time to the first frame. The screen turns it back on
+    # (`tui.frames.first_frame`); here only if it never came (an error).
+    gc.disable()
+    try:
+        return _open_reader(args)
+    finally:
+        gc.enable()
+
+
+def _open_reader(args: argparse.Namespace) -> int:
+    from extract.document import load, max_chars
+    from extract.errors import EntityReaderError, ModelError
+
     if args.file is None and args.import_path is None and args.compare is None:
         reader_parser().error("the following arguments are required: FILE")
     limit = max_chars(args.max_chars)

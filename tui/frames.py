@@ -1,4 +1,5 @@
-"""Timestamps of what the reader has drawn, for the first-paint benchmark (bench/first_paint.py).
+"""Timestamps of what the reader has drawn, for the first-paint benchmark (bench/first_paint.py),
+and what is done once the first frame is drawn (`first_frame`).
 
 Written only when ``$ENTITY_READER_FRAME_LOG`` names a file: one "EVENT UNIX-TIME" line each,
 at most once per event. Costs nothing otherwise.
@@ -6,6 +7,7 @@ at most once per event. Costs nothing otherwise.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -24,3 +26,13 @@ def stamp(event: str) -> None:
             log.write(f"{event} {time.time():.6f}\n")
     except OSError:
         pass  # a benchmark aid must never disturb the reader
+
+
+def first_frame() -> None:
+    """The reader's first screen is drawn: note it, and hand what starting made to the
+    collector's permanent generation. Textual, the text and its rows live as long as the
+    reader; the command line keeps the collector off until now (`tui.cli.run_reader`), since
+    passing over them again and again before the first frame only delays it."""
+    stamp("first-frame")
+    gc.freeze()
+    gc.enable()

@@ -33,11 +33,6 @@ from typing import Any
 from extract.colours import Pair, hex_colour
 from extract.errors import EntityReaderError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 FILE_NAME = "config.toml"
 
 SIDEBAR_WIDTHS = (16, 120)
@@ -93,6 +88,11 @@ def load(path: str | None = None) -> Settings:
         return Settings(where)
     except OSError as error:
         raise SettingsError(f"cannot read the settings file {where}: {reason(error)}") from None
+    # Only when there is a file: the reader's first frame does not wait for the parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -54,10 +54,14 @@ class View:
         shown: frozenset[str],
         unplaced: tuple[Correction, ...] = (),
         gold: Gold | None = None,
+        *,
+        in_order: Sequence[Mention] | None = None,
     ) -> View:
-        """The view of these entities, indexed for the shown ones (compared with ``gold``)."""
+        """The view of these entities, indexed for the shown ones (compared with ``gold``);
+        ``in_order``: their mentions already in text order, if known (see `MentionIndex`)."""
         compared = gold.against(entities) if gold is not None else None
-        return cls(entities, MentionIndex(entities, shown), shown, unplaced, compared)
+        index = MentionIndex(entities, shown, in_order=in_order)
+        return cls(entities, index, shown, unplaced, compared)
 
     @property
     def sections(self) -> list[Category]:

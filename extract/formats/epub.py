@@ -10,7 +10,6 @@ the chapter's first line; else the start of its first line.
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -32,6 +31,8 @@ def is_epub(data: bytes) -> bool:
         return False
     if data[30:38] == b"mimetype" and data[38 : 38 + len(MIMETYPE)] == MIMETYPE:
         return True
+    import zipfile  # only for a zip: every file read is asked whether it is an EPUB
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.read("mimetype").strip() == MIMETYPE
@@ -104,6 +105,8 @@ def read_epub(data: bytes, source: str, what: str, limit: int) -> Document:
 def _check_unpacked_size(data: bytes, what: str) -> None:
     """Refuse a book whose files unpack to more than `MAX_BYTES` (a zip bomb), before any is
     unpacked. Sizes are the archive's own; a member larger than it says fails its check."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())

@@ -53,14 +53,15 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_BLANKS = re.compile(r"\n(?:[ \t\r]*\n)+")
-"""Blank lines: a heading starts just after them (found in one quick scan of a long book)."""
 _CANDIDATE = re.compile(
     r"[ \t]*(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume|CANTO|Canto|STAVE|Stave|"
     r"FIRST|SECOND|THIRD|First|Second|Third|EPILOGUE|PROLOGUE|Epilogue|Prologue|"
     r"[IVXLCDM]{1,7}\.?[ \t]*\r?(?:\n|\Z))"
 )
 """How a heading may begin."""
+_AFTER_BLANKS = re.compile(rf"\n(?:[ \t\r]*\n)+(?={_CANDIDATE.pattern})")
+"""Blank lines with what may be a heading just after them: one scan of a long book, the
+regular expression engine looking for both at once."""
 
 
 def _line(text: str, start: int) -> tuple[str, int]:
@@ -76,9 +77,8 @@ def text_sections(text: str) -> tuple[Section, ...]:
     found: list[tuple[int, str, bool]] = []
     """(start, title, is a part) of each heading."""
     romans: list[tuple[int, str]] = []
-    for start in (0, *(blanks.end() for blanks in _BLANKS.finditer(text))):
-        if not _CANDIDATE.match(text, start):
-            continue
+    first = [0] if _CANDIDATE.match(text) else []
+    for start in (*first, *(blanks.end() for blanks in _AFTER_BLANKS.finditer(text))):
         line, following = _line(text, start)
         title = line.strip()
         if len(title) > _MAX_HEADING:

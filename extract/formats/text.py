@@ -6,7 +6,7 @@ Its chapters (and Markdown's, read as text) are found from their headings
 
 from __future__ import annotations
 
-from extract.document import Document, check_length, decode_noting
+from extract.document import Document, check_length, decode_noting, document_of_utf8
 from extract.formats import InputFormat, register
 from extract.formats.headings import markdown_sections, text_sections
 
@@ -18,9 +18,7 @@ def read_text(data: bytes, source: str, what: str, limit: int, *, fmt: str = "te
     text, encoding, notes = decode_noting(data, what=what)
     check_length(len(text), limit, what)
     sections = markdown_sections(text) if fmt == "markdown" else text_sections(text)
-    return Document(
-        text=text, source=source, encoding=encoding, fmt=fmt, notes=notes, sections=sections
-    )
+    return document_of_utf8(data, text, encoding, notes, source=source, fmt=fmt, sections=sections)
 
 
 TEXT = register(

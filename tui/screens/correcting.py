@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from extract.model import Entity
 from tui.reading import Edge, Notice, Resize, snap_to_words
-from tui.screens.chooser import Chooser, entity_choices, label_choices
-from tui.screens.confirm import Confirm
 from tui.screens.document import DocumentScreen
 from tui.widgets.article import ArticleView
 
@@ -50,6 +48,8 @@ class CorrectingScreen(DocumentScreen):
 
     def action_relabel(self) -> None:
         """Choose a label for every mention of the current entity."""
+        from tui.screens.chooser import Chooser, label_choices  # (the dialogs: when asked for)
+
         entity = self._need_entity()
         if entity is None:
             return
@@ -79,6 +79,9 @@ class CorrectingScreen(DocumentScreen):
 
     def action_add(self) -> None:
         """Mark the search match or the mouse selection as an entity."""
+        from tui.screens.chooser import Chooser, label_choices
+        from tui.screens.confirm import Confirm
+
         selection = self.article.selection
         span = selection or self.match
         if span is None or span[0] >= span[1]:
@@ -125,6 +128,8 @@ class CorrectingScreen(DocumentScreen):
 
     def action_merge(self) -> None:
         """Merge the current entity into another one."""
+        from tui.screens.chooser import Chooser, entity_choices
+
         entity = self._need_entity()
         if entity is None:
             return
@@ -168,6 +173,8 @@ class CorrectingScreen(DocumentScreen):
         self._resize(*self.reading.resize(edge, grow=False))
 
     def _resize(self, plan: Resize | None, notice: Notice | None) -> None:
+        from tui.screens.confirm import Confirm
+
         if notice is not None:
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
         if plan is None:

@@ -7,7 +7,8 @@ import gc
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -39,6 +40,22 @@ SHOWN_UNPLACED = 5
 
 AHEAD = 2000
 """Characters past the end of the view the model reads with it (the next page or two)."""
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """No cyclic garbage collection while a view is made: its tens of thousands of mentions
+    would set off a collection every few hundred, each going over the growing lists again.
+    What was made is then frozen (see `DocumentScreen._take`), so the next collections do not
+    go over it either; a view is mostly free of cycles, and freed by its references anyway."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class DocumentScreen(Screen[None]):
@@ -180,20 +197,21 @@ class DocumentScreen(Screen[None]):
         assert self.annotator is not None
         worker = get_current_worker()
         started = time.monotonic()
-        kept = self._views.get(self.document.text, log) if self._views is not None else None
-        if kept is not None and self._views is not None:
-            entities, unplaced_ids = kept
-            missing = set(unplaced_ids)
-            view = View.of(entities, shown, tuple(c for c in log if c.id in missing), self.gold)
-            self._mentions_read = False
-            self._kept_key = self._views.key(log)
-        else:
-            cached = self.annotator.cached(self.document.text, self.document.sha256)
-            if cached is None:
-                self.post_message(NothingCached())
-                return
-            self.model_mentions = cached
-            view = self._view_of(cached, log, shown)
+        with uncollected():
+            kept = self._views.get(self.document.text, log) if self._views is not None else None
+            if kept is not None and self._views is not None:
+                missing = set(kept.unplaced)
+                unplaced = tuple(c for c in log if c.id in missing)
+                view = View.of(kept.entities, shown, unplaced, self.gold, in_order=kept.in_order)
+                self._mentions_read = False
+                self._kept_key = self._views.key(log)
+            else:
+                cached = self.annotator.cached(self.document.text, self.document.sha256)
+                if cached is None:
+                    self.post_message(NothingCached())
+                    return
+                self.model_mentions = cached
+                view = self._view_of(cached, log, shown)
         if not worker.is_cancelled:
             self.post_message(ViewDerived(view, worker, time.monotonic() - started, True))
 
@@ -302,7 +320,8 @@ class DocumentScreen(Screen[None]):
         worker = get_current_worker()
         started = time.monotonic()
         try:
-            view = self._view_of(mentions, log, shown)
+            with uncollected():
+                view = self._view_of(mentions, log, shown)
         except Exception as error:  # a bug must not pass silently in a background thread
             self.post_message(
                 AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")

@@ -18,18 +18,14 @@ from extract.categories import CATEGORIES
 from extract.document import Document
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
-from tui.frames import stamp
+from tui.frames import first_frame, stamp
 from tui.layout import line_starts
 from tui.reading import END, go_to
-from tui.screens.chooser import Chooser, entity_choices, section_choices
 from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import AHEAD
-from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.bars import CompareBar, StatusBar, TopBar
 from tui.widgets.density import DensityStrip
-from tui.widgets.mentions import MentionsPanel
-from tui.widgets.sidebar import EntityTree, Sidebar
 
 NARROW = 100
 """Below this many columns the sidebar is hidden (``l`` shows it over the text)."""
@@ -46,6 +42,8 @@ COMPARING = frozenset({"toggle_disagreements", "take_gold", "keep_model"})
 if TYPE_CHECKING:
     from extract.corrections import CorrectionStore
     from tui.comparing import Gold
+    from tui.widgets.mentions import MentionsPanel
+    from tui.widgets.sidebar import Sidebar
 
 
 class ReaderScreen(CorrectingScreen):
@@ -72,6 +70,7 @@ class ReaderScreen(CorrectingScreen):
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
         self._panels_ready = False
+        self._chrome_asked = False
         self._stamps: set[str] = set()
         self._commanding = False
 
@@ -93,23 +92,37 @@ class ReaderScreen(CorrectingScreen):
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
-        # The footer and the prompts come just after the first frame too (_mount_chrome).
+        # The footer and the prompts come after the panels (_chrome_soon).
 
     async def _mount_panels(self) -> None:
+        # Imported here, as the dialogs are where they are asked for: the first frame has
+        # none of them.
+        from tui.widgets.mentions import MentionsPanel
+        from tui.widgets.sidebar import Sidebar
+
         side = self.query_one("#side")
         if not side.is_attached or self._panels_ready:
             return
         self._panels_ready = True
-        await self._mount_chrome()
         await side.mount(
             Sidebar(id="sidebar").data_bind(ReaderScreen.reading),
             MentionsPanel(id="mentions").data_bind(ReaderScreen.reading),
         )
         self._stamp_drawn()
+        self._chrome_soon()
+
+    def _chrome_soon(self) -> None:
+        """The footer and the prompts once the first screen is all there: just after the
+        panels, or, for a book read before, once its entities are in (they come first)."""
+        progress = self.reading.progress
+        opening = progress.cached and progress.state == "running"
+        if self._panels_ready and not opening and not self._chrome_asked:
+            self._chrome_asked = True
+            self.call_after_refresh(self._mount_chrome)
 
     async def _mount_chrome(self) -> None:
-        """The footer and the (hidden) prompts, once: after the first frame, or at once when a
-        prompt is asked for before."""
+        """The footer and the (hidden) prompts, once: after the panels (`_chrome_soon`), or at
+        once when a prompt is asked for before."""
         if self.query(Footer):
             return
         prompts = [Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()]  # fmt: skip
@@ -120,6 +133,7 @@ class ReaderScreen(CorrectingScreen):
 
     def watch_reading(self) -> None:
         self._stamp_drawn()
+        self._chrome_soon()
 
     def _stamp_drawn(self) -> None:
         """For the first-paint benchmark: entities (with the sidebar) and the end, once drawn."""
@@ -132,13 +146,15 @@ class ReaderScreen(CorrectingScreen):
 
     @property
     def sidebar(self) -> Sidebar:
+        from tui.widgets.sidebar import Sidebar
+
         return self.query_one(Sidebar)
 
     def on_mount(self) -> None:
         if self.sidebar_width is not None:
             side = self.query_one("#side").styles
             side.width = side.min_width = side.max_width = self.sidebar_width
-        self.call_after_refresh(stamp, "first-frame")
+        self.call_after_refresh(first_frame)
         self.call_after_refresh(self._mount_panels)
         article = self.article
         article.focus()
@@ -148,7 +164,7 @@ class ReaderScreen(CorrectingScreen):
                 article.restore_top(offset)
         self.watch(article, "scroll_y", self._scrolled, init=False)
         self._scrolled()
-        if not self.document.text.strip():
+        if not self.document.text or self.document.text.isspace():  # (no copy of a book)
             self.notify("This file is empty: there is nothing to read.", title="Empty")
         if not self.read_cached():  # read before: its entities follow the first frame
             self.call_after_refresh(self.start_annotation)
@@ -201,6 +217,8 @@ class ReaderScreen(CorrectingScreen):
             return False
         if self._commanding:
             return True
+        from tui.widgets.sidebar import EntityTree
+
         focused = self.focused
         types_letters = isinstance(focused, EntityTree)
         if not (isinstance(focused, Input) or types_letters):
@@ -300,6 +318,8 @@ class ReaderScreen(CorrectingScreen):
 
     def action_goto_entity(self) -> None:
         """Choose an entity by name (fuzzy) and go to its first mention."""
+        from tui.screens.chooser import Chooser, entity_choices
+
         shown = [e for e in self.entities if e.category in self.shown]
 
         def chosen(entity_id: str | None) -> None:
@@ -310,6 +330,8 @@ class ReaderScreen(CorrectingScreen):
 
     def action_goto_section(self) -> None:
         """Choose a chapter (EPUB) or page (PDF) and show it from its start."""
+        from tui.screens.chooser import Chooser, section_choices
+
         sections = self.document.sections
         if not sections:
             self.notify("No chapter headings or pages found in this document.", timeout=3)
@@ -331,17 +353,16 @@ class ReaderScreen(CorrectingScreen):
         """Make an entity current at its first mention."""
         self.reading = self.reading.choose(entity_id)
 
-    @on(Sidebar.EntityChosen)
-    def _entity_chosen(self, message: Sidebar.EntityChosen) -> None:
+    # Handlers named after the messages (not @on, which would import the panels' modules).
+
+    def on_sidebar_entity_chosen(self, message: Sidebar.EntityChosen) -> None:
         self.choose_entity(message.entity_id)
         self.article.focus()
 
-    @on(Sidebar.Left)
-    def _sidebar_left(self) -> None:
+    def on_sidebar_left(self) -> None:
         self.article.focus()
 
-    @on(MentionsPanel.MentionChosen)
-    def _mention_chosen(self, message: MentionsPanel.MentionChosen) -> None:
+    def on_mentions_panel_mention_chosen(self, message: MentionsPanel.MentionChosen) -> None:
         self.reading = self.reading.at(message.mention)
 
     @on(DensityStrip.Jump)
@@ -350,6 +371,8 @@ class ReaderScreen(CorrectingScreen):
 
     def action_help(self) -> None:
         """Show every key, and what each colour and label means."""
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(
             HelpScreen(self.keys, self.reading.view, comparing=self.gold is not None)
         )

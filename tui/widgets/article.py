@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -14,7 +14,6 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from extract.evaluation import Pair
 from extract.index import MentionIndex
 from extract.model import Mention
 from tui.bindings import bindings_for
@@ -22,6 +21,9 @@ from tui.layout import Layout, char_width, display_text, line_starts
 from tui.reading import Reading
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 from tui.view import View
+
+if TYPE_CHECKING:
+    from extract.evaluation import Pair
 
 WRAP_STEP = 2000
 """Lines wrapped per background step after first paint (a few milliseconds: keys stay live)."""

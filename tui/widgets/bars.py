@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -13,10 +13,12 @@ from textual.widgets import Label, ProgressBar
 from extract.categories import section
 from extract.document import Document
 from extract.index import position_in
-from tui.comparing import described, summary, tally
 from tui.layout import line_starts, plain
 from tui.reading import Progress, Reading, Span
 from tui.view import View
+
+if TYPE_CHECKING:
+    from extract.evaluation import Pair
 
 
 class TopBar(Horizontal):
@@ -108,15 +110,15 @@ class StatusBar(Horizontal):
             place = position_in(entity, current)
             mine = " ✎" if current.source == "user" else ""
             item = reading.item
-            against = f" · {described(item)}" if item is not None else ""
+            against = f" · {_described(item)}" if item is not None else ""
             return (
                 f"{plain(entity.name)} · {category} · mention {place}/{len(entity.mentions)}"
                 f" · {plain(current.label)}{mine}{against}"
             )
         item = reading.item
         if current is None and item is not None and (top <= item.start < bottom or bottom == 0):
-            return described(item)
-        line = bisect_right(self._lines, top)
+            return _described(item)
+        line = self._lines.line_of(top)
         length = len(self.document.text)
         share = 100 if bottom >= length else 100 * top // max(1, length)
         return f"line {line} of {len(self._lines)}{self._section(top)} · {share}%"
@@ -149,8 +151,18 @@ class CompareBar(Horizontal):
         if new is None or not self.is_mounted:
             return
         finished = new.progress.finished
+        from tui.comparing import summary, tally
+
         said = summary(new.view.compared, self.gold_name, new.shown, finished=finished)
         for label, text in (("#compare-scores", said), ("#compare-tally", tally(new))):
             shown = self.query_one(label, Label)
             if str(shown.content) != text:
                 shown.update(text)
+
+
+def _described(item: Pair) -> str:
+    """With --compare, what the status line says of a pair (the comparing module, which only
+    --compare needs, is imported then)."""
+    from tui.comparing import described
+
+    return described(item)

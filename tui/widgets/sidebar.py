@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
+from rich.text import Text, TextType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -45,6 +45,13 @@ class EntityTree(Tree[NodeData]):
     """The tree of sections and entities; letters typed here go to the filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("EntityTree")
+
+    def process_label(self, label: TextType) -> Text:
+        # Labels here are one line already (`plain` folds whitespace): not split into lines
+        # again for each of the hundreds of nodes a rebuild adds.
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
 
     def on_key(self, event: Key) -> None:
         if event.character and event.character.isalpha() and len(event.character) == 1:

@@ -24,6 +24,7 @@ spread (min-max) of each figure and the ratios of the medians to the bare viewer
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import shutil
@@ -65,7 +66,28 @@ class Pane:
         return "bench" in self.tmux("list-sessions", "-F", "#{session_name}")
 
     def stop(self) -> None:
+        """Close the pane, then wait for its program and every process it started (model
+        and pass workers) to end: one still ending would take CPU from the next run."""
+        processes = self.processes()
         self.tmux("kill-server")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in processes):
+            time.sleep(0.02)
+
+    def processes(self) -> list[int]:
+        """The pane's program and its descendants (Linux /proc; none elsewhere)."""
+        try:
+            found = [int(self.tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))]
+        except (ValueError, subprocess.CalledProcessError):
+            return []
+        position = 0
+        while position < len(found):
+            # Children of every thread: the reader starts its workers from background threads.
+            for children in Path(f"/proc/{found[position]}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    found += [int(pid) for pid in children.read_text().split()]
+            position += 1
+        return found
 
 
 def run(

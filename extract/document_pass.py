@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from extract.categories import category_of
-from extract.model import Mention, document_order
+from extract.model import Mention, document_order, many_mentions
 from extract.names import fold
 from extract.propagate import propagate
 from extract.spans import is_cased, is_name_label, names_nobody, repair
@@ -42,13 +42,10 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
     cased = is_cased(text)
     kept: list[Mention] = []
     nobody: dict[tuple[str, str], bool] = {}  # by text and label: names repeat
-    for mention in mentions:
+    for mention in _with_model_labels(mentions):
         if mention.source == "user":
             kept.append(mention)
             continue
-        if not mention.model_label:
-            m = mention
-            mention = Mention(m.start, m.end, m.label, m.text, m.source, m.label)
         for piece in repair(text, mention, english=cues):
             drop = nobody.get((piece.text, piece.label))
             if drop is None:
@@ -62,6 +59,23 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
     kept.extend(propagate(text, kept, english=cues))
     kept.sort(key=document_order)
     return kept
+
+
+def _with_model_labels(mentions: Iterable[Mention]) -> list[Mention]:
+    """The mentions, each the model made keeping its label in ``model_label`` (made in bulk:
+    a book has tens of thousands)."""
+    given = list(mentions)
+    bare = [m for m in given if m.source != "user" and not m.model_label]
+    if not bare:
+        return given
+    labels = [m.label for m in bare]
+    made = iter(
+        many_mentions(
+            (m.start for m in bare), (m.end for m in bare), labels, (m.text for m in bare),
+            (m.source for m in bare), labels,
+        )
+    )  # fmt: skip
+    return [next(made) if m.source != "user" and not m.model_label else m for m in given]
 
 
 def split_joined(text: str, mentions: list[Mention], *, english: bool = True) -> list[Mention]:

@@ -97,6 +97,9 @@ class CorpusData(Screen[None]):
 
     def on_mount(self) -> None:
         self._refreshing = True  # from now: the refresh starts when the lists show
+        # What the app made to open lives as long as it: out of the cyclic collector, whose
+        # full passes (the load makes tens of thousands of objects) would walk it again.
+        gc.freeze()
         self.load_index()
         self.set_interval(RELOAD_PERIOD, self._reload_if_dirty)
 
@@ -140,7 +143,7 @@ class CorpusData(Screen[None]):
         gc.freeze()
         if self._first_refresh:  # once the lists are drawn
             self._first_refresh = False
-            self.call_after_refresh(self.refresh_index, message.rows)
+            self.call_after_refresh(self._refresh_first, self._cancel, message.rows)
 
     def _unreadable(self, error: str) -> None:
         self._loading = False
@@ -174,6 +177,12 @@ class CorpusData(Screen[None]):
         self._cancel = threading.Event()
         self._refreshing = True
         self._refresh(self._cancel, rows)
+
+    def _refresh_first(self, before: threading.Event, rows: list[DocumentRow]) -> None:
+        """The first refresh, unless the screen was left, an export took over or another
+        refresh began meanwhile (``before``: the cancel event when it was asked for)."""
+        if self._cancel is before and not before.is_set():
+            self.refresh_index(rows)
 
     def opened(self, path: str) -> None:
         """A document is opened in the reader: it goes first, in this refresh and the next."""

@@ -104,6 +104,11 @@ def _entity(members: Sequence[_KeyNode]) -> CorpusEntity:
 
 def combined(root: KeyRow, members: Sequence[KeyRow]) -> CorpusEntity:
     """One entity of the keys ``members``, under ``root``'s name (one of them)."""
+    if len(members) == 1 and members[0] is root:  # most keys: made quickly, by the thousand
+        folded = root.key.partition(":")[2]
+        keys = (root.key,)
+        counts = (root.documents, root.mentions)
+        return CorpusEntity(root.key, root.name, root.category, keys, *counts, root.first, folded)
     ordered = [root, *(row for row in members if row is not root)]
     return CorpusEntity(
         key=root.key,

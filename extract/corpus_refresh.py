@@ -30,14 +30,20 @@ from extract.annotator import Annotator
 from extract.corpus import Source
 from extract.corpus_index import CorpusIndex, index_name
 from extract.corpus_query import CorpusQuery, DocumentRow, fts_query
-from extract.corrections import Correction, CorrectionStore, open_for
+from extract.corrections import (
+    Correction,
+    CorrectionsListing,
+    CorrectionStore,
+    effective_edits,
+    open_for,
+)
 from extract.document import Document, read_bytes
 from extract.edits import named_loosely
 from extract.errors import EntityReaderError
 from extract.formats import from_bytes
 from extract.model import Mention
 from extract.recognizer import Lost
-from extract.views import view_key
+from extract.views import edits_digest, view_key, view_key_of
 
 Status = Literal["pending", "changed", "done", "failed", "gone"]
 """Where a document is: not indexed yet, indexed but out of date, indexed, failed, gone."""
@@ -90,25 +96,35 @@ class CorpusRefresh:
         self._queue: deque[_Work] = deque()
         self._lock = threading.Lock()
         self.gone: list[str] = []
+        self._kept: str | None = None
+        """The rules the index was last brought up to date with (its ``meta``), as planned."""
 
     # -- what needs doing ---------------------------------------------------------------------
 
-    def plan(self, sources: Sequence[Source], recent: Sequence[str] = ()) -> dict[str, Status]:
+    def plan(
+        self,
+        sources: Sequence[Source],
+        recent: Sequence[str] = (),
+        indexed: Sequence[DocumentRow] | None = None,
+    ) -> dict[str, Status]:
         """Compare the folder with the index; return the documents that need work (pending or
         changed) and those gone, by index name. ``recent`` names documents read most
-        recently first (by any path, links resolved): they go first."""
+        recently first (by any path, links resolved): they go first. ``indexed``: the
+        index's documents, if they were just read (else they are read here)."""
         query = CorpusQuery(self.index_path)
         try:
-            rows = {row.path: row for row in query.documents()}
+            listed = query.documents() if indexed is None else indexed
+            rows = {row.path: row for row in listed}
+            self._kept = query.meta("rules")
             touched = self._touched(query)
+            own = _Own(self.rules)
             found: dict[str, Status] = {}
             work: list[_Work] = []
             for source in sources:
-                item = _Work(
-                    source, index_name(source.path), rows.pop(index_name(source.path), None)
-                )
+                name = index_name(source.path)
+                item = _Work(source, name, rows.pop(name, None))
                 item.stat = (source.size, source.mtime_ns)
-                status = self._check(item, touched, query)
+                status = self._check(item, touched, own)
                 if status is not None:
                     work.append(item)
                     if not item.only_key:  # its entities are current: nothing to tell
@@ -128,7 +144,10 @@ class CorpusRefresh:
             self._queue = deque(work)
         return found
 
-    def _check(self, item: _Work, touched: set[int] | None, query: CorpusQuery) -> Status | None:
+    def _check(self, item: _Work, touched: set[int] | None, own: _Own) -> Status | None:
+        """Whether a document needs work: new, or its file or its view key changed (the
+        model, its corrections or the rules); a document with no corrections of its own (the
+        most, told by one listing of their folder) is not looked for one."""
         row = item.row
         if row is None:
             return "pending"
@@ -136,35 +155,34 @@ class CorpusRefresh:
             return "changed"
         if row.status == "failed" or row.sha256 is None:
             return None  # the same file would fail the same way
-        store = open_for(item.source.path, row.sha256, None, read_only=True, rules=self.rules)
-        item.store = store
-        item.key = view_key(self.annotator.key(row.sha256), store.effective, document_pass=True)
+        mentions = self.annotator.key(row.sha256)
+        if own.listing is not None and not own.listing.may_have(item.source.path):
+            edited = False
+            item.key = view_key_of(mentions, own.rules_digest, document_pass=True)
+        else:
+            store = open_for(item.source.path, row.sha256, None, read_only=True, rules=self.rules)
+            edited = bool(store.log)
+            item.key = view_key(mentions, store.effective, document_pass=True)
         if item.key == row.view_key:
             return None
         info = self.annotator.info
-        own = bool(store.log) or (row.model, row.model_version) != (info.name, info.version)
-        if not own and touched is not None and row.id not in touched:
+        moved = edited or (row.model, row.model_version) != (info.name, info.version)
+        if not moved and touched is not None and row.id not in touched:
             item.only_key = True
         return "changed"
 
     def _touched(self, query: CorpusQuery) -> set[int] | None:
         """The documents whose text holds what a rule added or taken back since the last
         refresh names (None when that is not known: every changed document is derived)."""
-        kept = self._kept_rules(query)
-        if kept is None or self.rules is None:  # the rules of each document's own folders
+        if self._kept is None or self.rules is None:  # the rules of each document's own folders
             return None
+        kept = [Correction.from_data(item) for item in json.loads(self._kept)]
         before, now = _rule_set(kept), _rule_set(self._rules())
         touched: set[int] = set()
         for rule in before ^ now:
             for name in named_loosely(Correction.from_data(json.loads(rule))):
                 touched |= query.holding(fts_query(f'"{name}"'))
         return touched
-
-    def _kept_rules(self, query: CorpusQuery) -> list[Correction] | None:
-        stored = query.meta("rules")
-        if stored is None:
-            return None
-        return [Correction.from_data(item) for item in json.loads(stored)]
 
     def _rules(self) -> list[Correction]:
         return [c for store in self.rules or () for c in store.log]
@@ -182,7 +200,13 @@ class CorpusRefresh:
     # -- doing it -----------------------------------------------------------------------------
 
     def run(self, cancel: threading.Event) -> Iterator[Change]:
-        """Do the work planned, yielding what became of each document as it is done."""
+        """Do the work planned, yielding what became of each document as it is done (an
+        index with nothing to do is not even opened for writing)."""
+        rules = json.dumps([c.as_data() for c in self._rules()], sort_keys=True)
+        with self._lock:
+            idle = not self._queue
+        if idle and not self.gone and rules == self._kept:
+            return
         with CorpusIndex(self.index_path) as index:
             if self.gone:
                 index.forget(self.gone)
@@ -192,7 +216,6 @@ class CorpusRefresh:
                 if cancel.is_set():
                     return
             if not cancel.is_set():
-                rules = json.dumps([c.as_data() for c in self._rules()], sort_keys=True)
                 index.set_meta("rules", rules)
 
     def _items(self, cancel: threading.Event) -> Iterator[_Work]:
@@ -243,6 +266,17 @@ class CorpusRefresh:
         annotations = annotations_of(document, found, store.effective, self.annotator.info)
         index.put_annotations(item.name, annotations, item.key, item.stat)
         return Change(item.name, "done")
+
+
+class _Own:
+    """What tells, during one plan, the documents with corrections of their own: the folder
+    of corrections listed once, and the digest of the rules alone (the view key's part for
+    every other document). Without ``rules`` (each document's own folders' rules apply),
+    every document's corrections are opened."""
+
+    def __init__(self, rules: Sequence[CorrectionStore] | None) -> None:
+        self.listing = CorrectionsListing() if rules is not None else None
+        self.rules_digest = edits_digest(effective_edits(rules or (), ()))
 
 
 def _kind(item: _Work) -> int:

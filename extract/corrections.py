@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -58,11 +59,13 @@ __all__ = [
     "Correction",
     "CorrectionStore",
     "CorrectionsError",
+    "CorrectionsListing",
     "CorrectionsReadError",
     "add",
     "apply",
     "default_path",
     "describe",
+    "effective_edits",
     "forms_of",
     "locate",
     "loose_form",
@@ -126,6 +129,15 @@ def open_for(
     return store
 
 
+def effective_edits(
+    rules: Sequence[CorrectionStore], log: Sequence[Correction]
+) -> list[Correction]:
+    """What a document is derived with: the corpus rules of ``rules`` its own edits (``log``)
+    leave, then its own edits (`with_rules`)."""
+    kept = [correction for store in rules for correction in store.log]
+    return with_rules(kept, log) if kept else list(log)
+
+
 def default_path(source: str) -> Path:
     """Where the corrections of a file live: the user data folder, keyed by its real path (the
     same file opened through a symbolic link finds the same corrections)."""
@@ -133,8 +145,51 @@ def default_path(source: str) -> Path:
 
 
 def _key_path(absolute: str) -> Path:
-    key = sha256(absolute.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return data_dir() / "corrections" / f"{key}.json"
+    return data_dir() / "corrections" / _key_name(absolute)
+
+
+def _key_name(absolute: str) -> str:
+    return sha256(absolute.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"
+
+
+class CorrectionsListing:
+    """The corrections files of the user data folder, listed once: which of many documents (a
+    corpus's) have none, told without looking for each document's file (`open_for` does)."""
+
+    def __init__(self) -> None:
+        self._names: set[str] | None
+        try:
+            self._names = set(os.listdir(data_dir() / "corrections"))
+        except FileNotFoundError:
+            self._names = set()
+        except OSError:
+            self._names = None  # unreadable: opening each document's says what is wrong
+        self._folders: dict[str, str] = {}
+        """Each folder's real path, resolved once."""
+
+    def may_have(self, source: str) -> bool:
+        """Whether ``source`` may have corrections of its own: False only when neither file
+        `open_for` reads for it is listed."""
+        if self._names is None:
+            return True
+        if not self._names:
+            return False
+        keys = (self._real(source), os.path.abspath(source))
+        return any(_key_name(key) in self._names for key in keys)
+
+    def _real(self, source: str) -> str:
+        """``os.path.realpath(source)``, with its folder's resolved once for all its files."""
+        folder, name = os.path.split(source)
+        try:
+            plain = name not in ("", ".", "..") and not stat.S_ISLNK(os.lstat(source).st_mode)
+        except OSError:
+            plain = False
+        if not plain:
+            return os.path.realpath(source)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
 
 class CorrectionStore:
@@ -172,9 +227,8 @@ class CorrectionStore:
     @property
     def effective(self) -> list[Correction]:
         """What the document is derived with: the corpus rules its own edits leave, then its
-        own edits (`with_rules`)."""
-        rules = [correction for store in self.rules for correction in store.log]
-        return with_rules(rules, self.log) if rules else list(self.log)
+        own edits (`effective_edits`)."""
+        return effective_edits(self.rules, self.log)
 
     @property
     def real_path(self) -> Path:

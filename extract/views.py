@@ -44,14 +44,25 @@ def view_key(mentions_key: str, corrections: Sequence[Any], *, document_pass: bo
     """The name a derived view is stored under: the model's mentions (their cache key), the
     document-level pass (its version, or none), the label mapping in force (it decides the
     categories), and the corrections applied over them."""
+    return view_key_of(mentions_key, edits_digest(corrections), document_pass=document_pass)
+
+
+def edits_digest(corrections: Sequence[Any]) -> str:
+    """What a view key takes of the corrections (worked out once for many texts derived with
+    the same ones)."""
     edits = json.dumps([c.as_data() for c in corrections], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(edits.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def view_key_of(mentions_key: str, edits: str, *, document_pass: bool) -> str:
+    """`view_key` with the corrections' `edits_digest`."""
     material = "\x1f".join(
         (
             str(VIEW_FORMAT),
             mentions_key,
             f"pass={PASS_VERSION if document_pass else 'off'}",
             f"labels={mapping_fingerprint()}",
-            hashlib.sha256(edits.encode("utf-8", "surrogatepass")).hexdigest(),
+            edits,
         )
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

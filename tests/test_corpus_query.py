@@ -4,7 +4,9 @@ rules of one document, their documents, passages, full-text search."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from extract.corpus_groups import KeyRow, group_keys
 from extract.corpus_index import CorpusIndex, entity_key
@@ -147,3 +149,28 @@ def test_search_finds_documents_by_their_words_and_the_match_in_each(tmp_path: P
     assert query.search("   ") == []
     assert fts_query('say "no more" AND x*') == '"say" "no more" "AND" "x*"'
     query.close()
+
+
+class _WithoutJson(sqlite3.Connection):
+    """A connection to an SQLite built without its JSON functions."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if "json_" in sql:
+            raise sqlite3.OperationalError("no such function: json_group_array")
+        return super().execute(sql, *args)
+
+
+def test_an_sqlite_without_json_reads_the_same_row_by_row(tmp_path: Path) -> None:
+    path = index_of(tmp_path / "i.sqlite", DOCUMENTS)
+    relink(path)
+    query = CorpusQuery(path)
+    plain = CorpusQuery(path)
+    plain._db.close()
+    plain._db = sqlite3.connect(path, factory=_WithoutJson)
+    assert plain.documents() == query.documents()
+    assert [d.path for d in plain.documents()] == list(DOCUMENTS)
+    assert plain.keys() == query.keys()
+    assert plain.entities() == query.entities()
+    assert any(len(e.keys) > 1 for e in plain.entities())  # the links were read too
+    query.close()
+    plain.close()

@@ -16,7 +16,7 @@ from extract.corpus_export import CorpusExport
 from extract.corpus_index import CorpusIndex
 from extract.corpus_refresh import CorpusRefresh
 from extract.corpus_rules import open_rules
-from extract.corrections import Correction, open_for
+from extract.corrections import Correction, CorrectionsListing, CorrectionStore, open_for
 
 MACRON_IS_ORG = Correction(
     "relabel", label="ORG", forms=("emmanuel macron", "macron"), category="person"
@@ -31,6 +31,17 @@ def refresh(
     planned = refresher.plan(discover([str(folder)]).sources, recent)
     done = [(Path(c.path).name, c.status) for c in refresher.run(threading.Event())]
     return {Path(path).name: status for path, status in planned.items()}, done
+
+
+def indexed_with_rules(tmp_path: Path) -> tuple[Path, Path, CorrectionStore]:
+    """The four articles indexed with their folder's rules (none yet): the folder, the index
+    and the rules."""
+    folder = write_articles(tmp_path / "news")
+    index = tmp_path / "index.sqlite"
+    CorpusIndex(index).close()
+    rules = open_rules(str(folder))
+    refresh(folder, index, rules=[rules])
+    return folder, index, rules
 
 
 def categories(index: Path, name: str) -> dict[str, str]:
@@ -71,11 +82,7 @@ def test_new_changed_gone_and_unreadable_files(tmp_path: Path) -> None:
 
 
 def test_a_rule_derives_again_only_the_documents_naming_what_it_names(tmp_path: Path) -> None:
-    folder = write_articles(tmp_path / "news")
-    index = tmp_path / "index.sqlite"
-    CorpusIndex(index).close()
-    rules = open_rules(str(folder))
-    refresh(folder, index, rules=[rules])
+    folder, index, rules = indexed_with_rules(tmp_path)
     rules.do(MACRON_IS_ORG)
     planned, done = refresh(folder, index, rules=[rules])
     assert planned == dict.fromkeys(["b.txt", "c.txt", "d.txt"], "changed")
@@ -122,3 +129,31 @@ def test_a_document_read_through_a_link_still_goes_first(tmp_path: Path) -> None
     CorpusIndex(index).close()
     _, done = refresh(folder, index, recent=(str(tmp_path / "link" / "d.txt"),))
     assert [name for name, _ in done] == ["d.txt", "a.txt", "b.txt", "c.txt"]
+
+
+def test_own_corrections_found_by_one_listing_of_their_folder(tmp_path: Path) -> None:
+    folder, index, rules = indexed_with_rules(tmp_path)
+    (tmp_path / "link").symlink_to(folder)
+    assert not CorrectionsListing().may_have(str(folder / "a.txt"))  # no corrections at all
+    open_for(str(tmp_path / "elsewhere.txt"), "x").do(MACRON_IS_ORG)  # another file's
+    open_for(str(tmp_path / "link" / "d.txt"), "x").do(MACRON_IS_ORG)  # d's, through a link
+    listing = CorrectionsListing()
+    assert [listing.may_have(str(folder / name)) for name in ARTICLES] == [False, False, False, True]  # fmt: skip
+    planned, done = refresh(folder, index, rules=[rules])
+    assert planned == {"d.txt": "changed"} and done == [("d.txt", "done")]
+    assert categories(index, "Emmanuel Macron")["d.txt"] == "organisation"
+
+
+def test_a_refresh_with_nothing_to_do_writes_nothing(tmp_path: Path) -> None:
+    folder, index, rules = indexed_with_rules(tmp_path)
+
+    def files() -> list[tuple[str, int, int]]:
+        found = sorted(tmp_path.glob("index.sqlite*"))
+        return [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in found]
+
+    before = files()
+    assert refresh(folder, index, rules=[rules]) == ({}, [])
+    assert files() == before
+    rules.do(MACRON_IS_ORG)  # a rule naming what is in three documents
+    planned, _ = refresh(folder, index, rules=[rules])
+    assert planned == dict.fromkeys(["b.txt", "c.txt", "d.txt"], "changed")

@@ -20,7 +20,8 @@ from corpus_support import (
     write_articles,
 )
 from reader_support import status, wait_for
-from textual.widgets import Input, Label
+from textual.widgets import Footer, Input, Label
+from textual.widgets._footer import FooterKey
 
 from extract.corpus_groups import CorpusEntity
 from tui.screens.corpus import CorpusScreen
@@ -87,6 +88,30 @@ async def test_both_lists_show_with_their_counts(tmp_path: Path) -> None:
 
         await run.pilot.press("tab", "f", *"b.")
         assert [line.split()[0] for line in lines(screen.query_one(DocumentList))] == ["b.txt"]
+
+
+async def test_an_indexed_corpus_opens_with_one_read_of_its_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_articles(tmp_path / "news")
+    index = tmp_path / "index.sqlite"
+    async with open_corpus(make_session(folder, index)) as run:
+        await settle(run)
+    loads: list[CorpusScreen] = []
+    load_index = CorpusScreen.load_index
+
+    def counted(screen: CorpusScreen) -> None:
+        loads.append(screen)
+        load_index(screen)
+
+    monkeypatch.setattr(CorpusScreen, "load_index", counted)
+    async with open_corpus(make_session(folder, index)) as run:
+        await settle(run)  # the refresh, begun once the lists showed, found nothing to do
+        await run.pilot.pause(1.5)  # a reload would have come within a second
+        assert len(loads) == 1
+        assert "4 documents indexed" in str(run.screen.query_one("#corpus-state").content)
+        keys = [key.description for key in run.screen.query_one(Footer).query(FooterKey)]
+        assert "filter" in keys, keys  # the footer, mounted after the first frame
 
 
 async def test_an_entity_s_documents_and_the_jumps_between_them(tmp_path: Path) -> None:

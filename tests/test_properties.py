@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from collections import Counter
 
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from extract.chunks import chunks
 from extract.document import decode
 from extract.grouping import group
 from extract.model import Mention
+from extract.names import fold
 from extract.spans import NAME_CATEGORIES
 
 WHITESPACE = st.sampled_from(
@@ -111,3 +113,10 @@ def test_grouping_keeps_every_mention_as_it_is(case: tuple[str, list[Mention]]) 
     firsts = [entity.first for entity in entities]
     assert firsts == sorted(firsts)
     assert len({entity.id for entity in entities}) == len(entities)
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=40))
+def test_folding_ascii_text_takes_a_shortcut_to_the_same_result(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == " ".join(stripped.casefold().split())

@@ -78,10 +78,10 @@ class CorpusScreen(CorpusCorrecting):
             yield HitList(id="hits")
         yield Label("", id="corpus-where", markup=False)
         yield Input(placeholder="search every document (Enter to search, escape to cancel)", id="corpus-search", classes="prompt")  # fmt: skip
-        yield Footer()
+        # The footer is mounted just after the first frame (_mount_footer).
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # CorpusData.on_mount (the first load) runs too: Textual calls every class's handler.
         self.query_one("#results").display = False
         self.query_one("#corpus-search").display = False
         self.query_one("#hits").display = False
@@ -89,6 +89,14 @@ class CorpusScreen(CorpusCorrecting):
         self._titles()
         for problem in self.session.problems:
             self.notify(problem, title="Corpus", severity="warning", timeout=10)
+        self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        """The footer, once the first frame is drawn: mounted with the screen, it would be
+        made again for each change of focus and keys as the screen opens."""
+        if not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()
 
     # -- what is listed -------------------------------------------------------------------
 

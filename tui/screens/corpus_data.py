@@ -4,6 +4,7 @@ are read by the model, changed ones again, and the lists follow as documents are
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -14,7 +15,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from extract.corpus_query import CorpusQuery
+from extract.corpus_query import CorpusQuery, DocumentRow
 from extract.corpus_refresh import Change, CorpusRefresh
 from extract.errors import EntityReaderError
 from tui.corpus_app import CorpusSession
@@ -42,6 +43,8 @@ class CorpusData(Screen[None]):
 
         corpus: Corpus
         seconds: float
+        rows: list[DocumentRow]
+        """The documents as the index held them (the first refresh plans with them)."""
 
     @dataclass
     class Planned(Message):
@@ -62,6 +65,8 @@ class CorpusData(Screen[None]):
         error: str | None
         cancel: threading.Event
         """The refresh's own (a newer refresh has another)."""
+        changed: bool = True
+        """Whether it wrote anything the lists show (else they need no new load)."""
 
     def __init__(self, session: CorpusSession) -> None:
         super().__init__()
@@ -74,6 +79,8 @@ class CorpusData(Screen[None]):
         self._dirty = False
         self._loading = False
         self._refreshing = False
+        self._first_refresh = True
+        """The first refresh waits for the first load (they would slow each other down)."""
         self._recent: list[str] = []
         self._refresher: CorpusRefresh | None = None
         self.last_read: str | None = None
@@ -89,8 +96,11 @@ class CorpusData(Screen[None]):
         return self._query
 
     def on_mount(self) -> None:
+        self._refreshing = True  # from now: the refresh starts when the lists show
+        # What the app made to open lives as long as it: out of the cyclic collector, whose
+        # full passes (the load makes tens of thousands of objects) would walk it again.
+        gc.freeze()
         self.load_index()
-        self.refresh_index()
         self.set_interval(RELOAD_PERIOD, self._reload_if_dirty)
 
     def on_unmount(self) -> None:
@@ -119,7 +129,7 @@ class CorpusData(Screen[None]):
             return
         session = self.session
         corpus = load(session.folder, session.sources, rows, entities, statuses, gone)
-        self.post_message(self.Loaded(corpus, time.monotonic() - started))
+        self.post_message(self.Loaded(corpus, time.monotonic() - started, rows))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -128,9 +138,17 @@ class CorpusData(Screen[None]):
         self._gone.update((d.path, d) for d in message.corpus.documents if d.status == "gone")
         # What a refresh said since the load began (it reads in a thread of its own) holds too.
         self.corpus = with_statuses(message.corpus, self._statuses)
+        # A corpus's tens of thousands of documents and entities live until the next load:
+        # kept out of the cyclic collector, whose full passes over them stall the screen.
+        gc.freeze()
+        if self._first_refresh:  # once the lists are drawn
+            self._first_refresh = False
+            self.call_after_refresh(self._refresh_first, self._cancel, message.rows)
 
     def _unreadable(self, error: str) -> None:
         self._loading = False
+        if self._first_refresh:
+            self.refresh_index()
         self.notify(f"Cannot read the index {self.session.index_path}: {error}", title="Corpus", severity="error", timeout=10)  # fmt: skip
 
     def _reload_if_dirty(self) -> None:
@@ -150,13 +168,21 @@ class CorpusData(Screen[None]):
 
     # -- refreshing -----------------------------------------------------------------------
 
-    def refresh_index(self) -> None:
+    def refresh_index(self, rows: list[DocumentRow] | None = None) -> None:
         """Bring the index up to date with the folder, the corrections and the rules, in the
-        background (a refresh under way stops between two documents)."""
+        background (a refresh under way stops between two documents); ``rows``: the
+        documents as the index holds them, if just read."""
+        self._first_refresh = False
         self._cancel.set()
         self._cancel = threading.Event()
         self._refreshing = True
-        self._refresh(self._cancel)
+        self._refresh(self._cancel, rows)
+
+    def _refresh_first(self, before: threading.Event, rows: list[DocumentRow]) -> None:
+        """The first refresh, unless the screen was left, an export took over or another
+        refresh began meanwhile (``before``: the cancel event when it was asked for)."""
+        if self._cancel is before and not before.is_set():
+            self.refresh_index(rows)
 
     def opened(self, path: str) -> None:
         """A document is opened in the reader: it goes first, in this refresh and the next."""
@@ -176,7 +202,7 @@ class CorpusData(Screen[None]):
         return [*self._recent, *(p for p in remembered if p not in self._recent)]
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self, cancel: threading.Event) -> None:
+    def _refresh(self, cancel: threading.Event, rows: list[DocumentRow] | None) -> None:
         session = self.session
         refresher = CorpusRefresh(
             session.index_path,
@@ -186,27 +212,30 @@ class CorpusData(Screen[None]):
             limit=session.limit,
         )
         try:
-            statuses = refresher.plan(session.sources, self.recent())
+            statuses = refresher.plan(session.sources, self.recent(), rows)
             self._refresher = refresher
             self.post_message(self.Planned(statuses))
+            changed = bool(refresher.gone)
             for change in refresher.run(cancel):
+                changed = True
                 self.post_message(self.Refreshed(change))
             if not cancel.is_set():
-                _relink(session)
+                changed = _relink(session) or changed
         except EntityReaderError as error:
             self.post_message(self.Stopped(str(error), cancel))
             return
         except Exception as error:  # a bug must not pass silently in a background thread
             self.post_message(self.Stopped(f"{type(error).__name__}: {error}", cancel))
             raise
-        self.post_message(self.Stopped(None, cancel))
+        self.post_message(self.Stopped(None, cancel, changed))
 
     @on(Planned)
     def _planned(self, message: Planned) -> None:
         self._statuses.update(message.statuses)
         work = sum(1 for status in message.statuses.values() if status != "gone")
         self.progress = (0, work)
-        self.corpus = with_statuses(self.corpus, self._statuses)
+        if message.statuses:
+            self.corpus = with_statuses(self.corpus, self._statuses)
 
     @on(Refreshed)
     def _refreshed(self, message: Refreshed) -> None:
@@ -218,33 +247,33 @@ class CorpusData(Screen[None]):
 
     @on(Stopped)
     def _stopped(self, message: Stopped) -> None:
-        self._dirty = True
+        self._dirty = self._dirty or message.changed
         if message.cancel is not self._cancel:
             return  # a refresh replaced by a newer one
         self._refreshing = False
         self.progress = (self.progress[1], self.progress[1])
+        self.mutate_reactive(CorpusData.progress)  # what the state line says, now it stopped
         if message.error is not None:
             self.notify(message.error, title="Model", severity="error", timeout=10)
 
 
-def _relink(session: CorpusSession) -> None:
+def _relink(session: CorpusSession) -> bool:
     """Link the keys again if documents brought new ones: here for a small corpus, in a
-    process of its own for a large one."""
+    process of its own for a large one. Whether it did."""
     from extract.corpus_query import CorpusQuery, relink_if_stale
 
     query = CorpusQuery(session.index_path)
     try:
         if query.links_current():
-            return
+            return False
         large = query.key_count() > LINK_APART
     finally:
         query.close()
     if not large:
-        relink_if_stale(session.index_path)
-        return
+        return relink_if_stale(session.index_path)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
-        pool.submit(relink_if_stale, session.index_path).result()
+        return pool.submit(relink_if_stale, session.index_path).result()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 FRAME_LOG = "ENTITY_READER_FRAME_LOG"
 _written: set[str] = set()
@@ -36,3 +38,19 @@ def first_frame() -> None:
     stamp("first-frame")
     gc.freeze()
     gc.enable()
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """No cyclic garbage collection while a view is made: its tens of thousands of mentions
+    would set off a collection every few hundred, each going over the growing lists again.
+    What was made is then frozen (see `DocumentScreen._take`), so the next collections do not
+    go over it either; a view is mostly free of cycles, and freed by its references anyway."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

@@ -7,6 +7,7 @@ categories. A `tui.reading.Reading` holds the current one; a new view replaces i
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,3 +119,9 @@ def derive(
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
+
+
+def stop_passes() -> None:
+    """End the process long texts' passes run in (`extract.apart`), if one was started."""
+    if "extract.apart" in sys.modules:
+        sys.modules["extract.apart"].stop()

@@ -38,8 +38,7 @@ class CorpusExportScreen(FormatDialog[bool]):
         self.written = 0
         self.failed = 0
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def mounted(self) -> None:
         self.query_one(ProgressBar).update(total=len(self.session.sources))
 
     def destination(self) -> str:

@@ -83,8 +83,7 @@ class CorpusReaderScreen(ReaderScreen):
         app: CorpusApp = self.app  # type: ignore[assignment]
         return app.corpus_screen
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def mounted(self) -> None:
         if self.target is None:
             return
         kind, start, end = self.target

@@ -4,11 +4,9 @@ corrections are recorded, and the one `Reading` derived from both is what its wi
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -23,9 +21,10 @@ from extract.document import Document
 from extract.errors import EntityReaderError
 from extract.index import MentionIndex
 from extract.model import Entity, Mention
+from tui.frames import uncollected
 from tui.messages import AnnotationFailed, MentionsFound, NothingCached, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span
-from tui.view import View, derive
+from tui.view import View, derive, stop_passes
 
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore
@@ -40,22 +39,6 @@ SHOWN_UNPLACED = 5
 
 AHEAD = 2000
 """Characters past the end of the view the model reads with it (the next page or two)."""
-
-
-@contextmanager
-def uncollected() -> Iterator[None]:
-    """No cyclic garbage collection while a view is made: its tens of thousands of mentions
-    would set off a collection every few hundred, each going over the growing lists again.
-    What was made is then frozen (see `DocumentScreen._take`), so the next collections do not
-    go over it either; a view is mostly free of cycles, and freed by its references anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 class DocumentScreen(Screen[None]):
@@ -269,8 +252,7 @@ class DocumentScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_reading()
-        if "extract.apart" in sys.modules:  # a pass in the works is for no one now
-            sys.modules["extract.apart"].stop()
+        stop_passes()  # a pass in the works is for no one now
 
     @on(MentionsFound)
     def _found(self, message: MentionsFound) -> None:

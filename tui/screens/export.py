@@ -112,6 +112,10 @@ class FormatDialog(ModalScreen[R], Generic[R]):
         options.highlighted = 0
         self.fill_path()
         options.focus()
+        self.mounted()
+
+    def mounted(self) -> None:
+        """What a kind of dialog does once mounted (see `ReaderScreen.mounted`)."""
 
     @property
     def format_name(self) -> str:

@@ -18,23 +18,17 @@ from extract.categories import CATEGORIES
 from extract.document import Document
 from extract.positions import Positions
 from tui.bindings import KEYS, Key, bindings_for
-from tui.frames import first_frame, stamp
+from tui.frames import first_frame
 from tui.layout import line_starts
 from tui.reading import END, go_to
-from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import AHEAD
+from tui.screens.staged import StagedScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.bars import CompareBar, StatusBar, TopBar
 from tui.widgets.density import DensityStrip
 
 NARROW = 100
 """Below this many columns the sidebar is hidden (``l`` shows it over the text)."""
-
-PROMPTS = {
-    "search": "search the text (Enter to go, escape to cancel)",
-    "goto": "go to: a line number, or a share of the text like 50% (Enter to go, escape to cancel)",
-}
-"""The one-line prompts at the bottom of the screen."""
 
 COMPARING = frozenset({"toggle_disagreements", "take_gold", "keep_model"})
 """Actions of the compare view: offered only while comparing with gold."""
@@ -46,7 +40,7 @@ if TYPE_CHECKING:
     from tui.widgets.sidebar import Sidebar
 
 
-class ReaderScreen(CorrectingScreen):
+class ReaderScreen(StagedScreen):
     """Reads one document: every widget shows its part of the `Reading` it is bound to."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("ReaderScreen")
@@ -69,9 +63,6 @@ class ReaderScreen(CorrectingScreen):
         self.positions = positions
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
-        self._panels_ready = False
-        self._chrome_asked = False
-        self._stamps: set[str] = set()
         self._commanding = False
 
     def compose(self) -> ComposeResult:
@@ -92,63 +83,7 @@ class ReaderScreen(CorrectingScreen):
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
-        # The footer and the prompts come after the panels (_chrome_soon).
-
-    async def _mount_panels(self) -> None:
-        # Imported here, as the dialogs are where they are asked for: the first frame has
-        # none of them.
-        from tui.widgets.mentions import MentionsPanel
-        from tui.widgets.sidebar import Sidebar
-
-        side = self.query_one("#side")
-        if not side.is_attached or self._panels_ready:
-            return
-        self._panels_ready = True
-        await side.mount(
-            Sidebar(id="sidebar").data_bind(ReaderScreen.reading),
-            MentionsPanel(id="mentions").data_bind(ReaderScreen.reading),
-        )
-        self._stamp_drawn()
-        self._chrome_soon()
-
-    def _chrome_soon(self) -> None:
-        """The footer and the prompts once the first screen is all there: just after the
-        panels, or, for a book read before, once its entities are in (they come first)."""
-        progress = self.reading.progress
-        opening = progress.cached and progress.state == "running"
-        if self._panels_ready and not opening and not self._chrome_asked:
-            self._chrome_asked = True
-            self.call_after_refresh(self._mount_chrome)
-
-    async def _mount_chrome(self) -> None:
-        """The footer and the (hidden) prompts, once: after the panels (`_chrome_soon`), or at
-        once when a prompt is asked for before."""
-        if self.query(Footer):
-            return
-        prompts = [Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()]  # fmt: skip
-        footer = Footer()
-        footer.compact = self.has_class("narrow")
-        await self.mount(*prompts, footer)
-        self.refresh_bindings()  # the footer lists the keys once told they are there
-
-    def watch_reading(self) -> None:
-        self._stamp_drawn()
-        self._chrome_soon()
-
-    def _stamp_drawn(self) -> None:
-        """For the first-paint benchmark: entities (with the sidebar) and the end, once drawn."""
-        if "entities" not in self._stamps and self._panels_ready and self.reading.view.entities:
-            self._stamps.add("entities")
-            self.call_after_refresh(stamp, "entities")
-        if "done" not in self._stamps and self.reading.progress.finished:
-            self._stamps.add("done")
-            self.call_after_refresh(stamp, "done")
-
-    @property
-    def sidebar(self) -> Sidebar:
-        from tui.widgets.sidebar import Sidebar
-
-        return self.query_one(Sidebar)
+        # The panels, the footer and the prompts follow the first frame (`StagedScreen`).
 
     def on_mount(self) -> None:
         if self.sidebar_width is not None:
@@ -168,6 +103,11 @@ class ReaderScreen(CorrectingScreen):
             self.notify("This file is empty: there is nothing to read.", title="Empty")
         if not self.read_cached():  # read before: its entities follow the first frame
             self.call_after_refresh(self.start_annotation)
+        self.mounted()
+
+    def mounted(self) -> None:
+        """What a kind of reader does once mounted (Textual calls each class's ``on_mount``
+        itself: one that called its base's would run it twice)."""
 
     def start_annotation(self) -> None:
         start, end = self.article.visible_range()

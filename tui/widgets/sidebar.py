@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -46,12 +48,29 @@ class EntityTree(Tree[NodeData]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("EntityTree")
 
+    _batched = False
+
     def process_label(self, label: TextType) -> Text:
         # Labels here are one line already (`plain` folds whitespace): not split into lines
         # again for each of the hundreds of nodes a rebuild adds.
         if isinstance(label, Text) and "\n" not in label.plain:
             return label
         return super().process_label(label)
+
+    def _invalidate(self) -> None:
+        if not self._batched:  # else once, when the batch is done
+            super()._invalidate()
+
+    @contextmanager
+    def many_changes(self) -> Iterator[None]:
+        """Nodes added and removed together, with the tree's caches cleared and the tree
+        redrawn once at the end, not after each of the hundreds a rebuild adds."""
+        self._batched = True
+        try:
+            yield
+        finally:
+            self._batched = False
+            self._invalidate()
 
     def on_key(self, event: Key) -> None:
         if event.character and event.character.isalpha() and len(event.character) == 1:
@@ -220,6 +239,13 @@ class Sidebar(Vertical):
             return  # a timer or the theme after the reader began closing
         tree = self.entity_tree
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        with tree.many_changes():
+            restore = self._refill(tree, cursor)
+        if restore is not None:
+            tree.move_cursor(restore)
+
+    def _refill(self, tree: EntityTree, cursor: NodeData | None) -> TreeNode[NodeData] | None:
+        """The tree's sections and entries made again; the node to put the cursor back on."""
         dark = self.app.current_theme.dark
         wanted = self._filter
         tree.clear()
@@ -252,8 +278,7 @@ class Sidebar(Vertical):
                 self._unfilled[category.key] = members
             if cursor == ("section", category.key):
                 restore = section
-        if restore is not None:
-            tree.move_cursor(restore)
+        return restore
 
     def _fill(
         self, section: TreeNode[NodeData], members: list[Entity], cursor: NodeData | None = None

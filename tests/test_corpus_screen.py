@@ -27,6 +27,7 @@ from extract.corpus_groups import CorpusEntity
 from tui.screens.corpus import CorpusScreen
 from tui.screens.corpus_reader import CorpusReaderScreen
 from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
 from tui.widgets.corpus_lists import DocumentList, EntityList, HitList, OccurrenceList
 
 pytestmark = pytest.mark.asyncio
@@ -153,6 +154,29 @@ async def test_an_entity_s_documents_and_the_jumps_between_them(tmp_path: Path) 
         await run.pilot.press("escape")  # the entity's documents closed, back to the entities
         assert not run.screen.query_one("#results").display
         assert run.app.focused is run.screen.query_one(EntityList)
+
+
+async def test_a_document_opened_from_the_corpus_is_mounted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual calls every class's on_mount itself: a reader kind that also called its base's
+    # ran it twice (two annotations asked for, two panel mounts).
+    mounts: list[str] = []
+    real = ReaderScreen.on_mount
+
+    def counted(self: ReaderScreen) -> None:
+        mounts.append(Path(self.document.source).name)
+        real(self)
+
+    monkeypatch.setattr(ReaderScreen, "on_mount", counted)
+    async with articles_open(tmp_path) as run:
+        await run.pilot.press("enter", "j", "enter")  # Emmanuel Macron, in c.txt
+        reader = await reader_on(run, "c.txt")
+        assert reader.reading.current is not None
+        assert reader.reading.current.start == ARTICLES["c.txt"].index("Emmanuel Macron")
+        await run.pilot.press("right_curly_bracket")
+        await reader_on(run, "d.txt")
+        assert mounts == ["c.txt", "d.txt"]
 
 
 async def test_next_document_needs_an_entity_named_elsewhere(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from extract.categories import configure, label_mapping
 from extract.edits import Correction
 from extract.model import Mention
-from extract.views import pack, unpack
+from extract.views import KeptView, pack, unpack
 
 APART_FROM = 4000
 """Model mentions from which the pass runs in its own process."""
@@ -67,10 +67,11 @@ def apply_apart(
     *,
     document_pass: bool,
     lang: str,
-) -> tuple[list[Any], list[Correction]]:
-    """`extract.corrections.apply` run in the worker process: the entities and the
-    corrections that could not be placed. Raises `Unavailable` when there is no worker (the
-    caller runs the pass itself); an error of the pass itself is raised as it is."""
+) -> tuple[KeptView, list[Correction]]:
+    """`extract.corrections.apply` run in the worker process: the entities (with their
+    mentions in text order, see `extract.views.unpack`) and the corrections that could not be
+    placed. Raises `Unavailable` when there is no worker (the caller runs the pass itself);
+    an error of the pass itself is raised as it is."""
     columns = _columns(mentions)
     mapping = label_mapping()
     try:
@@ -83,7 +84,7 @@ def apply_apart(
         raise Unavailable(str(error)) from error
     kept = unpack(data, "", text)
     wanted = set(kept.unplaced)
-    return kept.entities, [c for c in corrections if c.id in wanted]
+    return kept, [c for c in corrections if c.id in wanted]
 
 
 def _pool() -> ProcessPoolExecutor:

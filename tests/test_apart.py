@@ -15,8 +15,9 @@ from sample import WordRecognizer
 from extract import apart, categories
 from extract.corrections import Correction, apply, relabel, remove_mention
 from extract.document import text_document
-from extract.model import Entity, Mention
+from extract.model import Mention, document_order
 from extract.ner import Annotator
+from extract.views import KeptView
 from tui.view import ALL_CATEGORIES, View, derive
 
 NAMES = {
@@ -59,7 +60,7 @@ def count_passes_apart(monkeypatch: pytest.MonkeyPatch, least: int) -> list[int]
     calls: list[int] = []
     real = apart.apply_apart
 
-    def counted(*args: Any, **options: Any) -> tuple[list[Entity], list[Correction]]:
+    def counted(*args: Any, **options: Any) -> tuple[KeptView, list[Correction]]:
         calls.append(len(args[1]))
         return real(*args, **options)
 
@@ -90,13 +91,15 @@ def test_the_pass_apart_gives_what_it_gives_here() -> None:
     mentions = model_mentions(text)
     log = corrections_of(text, mentions)
     here = apply(text, mentions, log)
-    entities, unplaced = apart.apply_apart(text, mentions, log, document_pass=True, lang="en")
+    kept, unplaced = apart.apply_apart(text, mentions, log, document_pass=True, lang="en")
+    entities = kept.entities
     assert entities == here.entities
+    assert kept.in_order == sorted((m for e in entities for m in e.mentions), key=document_order)
     assert unplaced == here.unplaced and len(unplaced) == 1
     pierre = next(e for e in entities if e.name == "Pierre")
     assert pierre.category == "person"
     assert {m.model_label for m in pierre.mentions} == {"GPE"}
-    bare = apart.apply_apart(text, mentions, [], document_pass=False, lang="en")[0]
+    bare = apart.apply_apart(text, mentions, [], document_pass=False, lang="en")[0].entities
     assert bare == apply(text, mentions, [], document_pass=False).entities
 
 
@@ -104,11 +107,11 @@ def test_the_label_mapping_in_force_goes_with_the_pass(mapping: None) -> None:
     text = long_text(40)
     mentions = model_mentions(text)
     categories.configure({"DATE": "Years"})
-    entities, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    entities = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")[0].entities
     assert entities == apply(text, mentions, []).entities
     assert {e.category for e in entities if e.name == "1805"} == {"Years"}
     categories.configure({})
-    again, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    again = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")[0].entities
     assert {e.category for e in again if e.name == "1805"} == {"date"}
 
 
@@ -171,5 +174,5 @@ def test_a_stopped_worker_ends_and_the_next_pass_starts_another() -> None:
     apart.stop()
     assert not apart._pools
     assert not any(p.is_alive() for p in processes)
-    entities, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
-    assert entities == apply(text, mentions, []).entities
+    kept, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    assert kept.entities == apply(text, mentions, []).entities

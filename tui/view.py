@@ -109,13 +109,13 @@ def derive(
         apart.warm_soon(len(model_mentions))
     if background and len(model_mentions) >= apart.APART_FROM:
         try:
-            entities, unplaced = apart.apply_apart(
+            kept, unplaced = apart.apply_apart(
                 text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
             )
         except apart.Unavailable:
             pass  # no process to run it in: here, then
         else:
-            return View.of(entities, shown, tuple(unplaced), gold)
+            return View.of(kept.entities, shown, tuple(unplaced), gold, in_order=kept.in_order)
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)

@@ -25,7 +25,7 @@ from typing import Any
 
 from extract.categories import configure, label_mapping
 from extract.edits import Correction
-from extract.model import Mention
+from extract.model import Mention, MentionSource, many_mentions
 from extract.views import KeptView, pack, unpack
 
 APART_FROM = 4000
@@ -80,7 +80,7 @@ def apply_apart(
         )
         data = future.result()
     except (BrokenProcessPool, OSError, EOFError, CancelledError) as error:
-        _forget()
+        stop()  # a worker that died: the next pass starts another
         raise Unavailable(str(error)) from error
     kept = unpack(data, "", text)
     wanted = set(kept.unplaced)
@@ -110,12 +110,6 @@ def _pool() -> ProcessPoolExecutor:
                 raise Unavailable(_failed[0]) from error
             _pools.append(pool)
         return _pools[0]
-
-
-def _forget() -> None:
-    with _lock:
-        while _pools:
-            _pools.pop().shutdown(wait=False, cancel_futures=True)
 
 
 @atexit.register
@@ -156,19 +150,16 @@ def _columns(mentions: Sequence[Mention]) -> dict[str, Any]:
 def _mentions(columns: dict[str, Any], text: str) -> list[Mention]:
     labels: list[str] = columns["labels"]
     starts: list[int] = columns["starts"]
-    sources = ["model"] * len(starts)
+    sources: list[MentionSource] = ["model"] * len(starts)
     for position in columns["user"]:
         sources[position] = "user"
-    return list(
-        map(
-            Mention,
-            starts,
-            columns["ends"],
-            map(labels.__getitem__, columns["label"]),
-            map(text.__getitem__, map(slice, starts, columns["ends"])),
-            sources,
-            map(labels.__getitem__, columns["model_label"]),
-        )
+    return many_mentions(
+        starts,
+        columns["ends"],
+        map(labels.__getitem__, columns["label"]),
+        map(text.__getitem__, map(slice, starts, columns["ends"])),
+        sources,
+        map(labels.__getitem__, columns["model_label"]),
     )
 
 

@@ -101,21 +101,21 @@ def derive(
     annotations taken as they are, as imported ones; ``lang`` the model's language). Off the
     screen's thread, a long text's pass runs in a process of its own (`extract.apart`) when
     one can be had: on a thread it would hold the interpreter's lock the screen needs."""
-    from extract import apart
     from extract.corrections import apply  # the document-level pass: after the first frame
 
-    background = threading.current_thread() is not threading.main_thread()
-    if background:
+    if threading.current_thread() is not threading.main_thread():
+        from extract import apart  # (its process pool's modules: only off the main thread)
+
         apart.warm_soon(len(model_mentions))
-    if background and len(model_mentions) >= apart.APART_FROM:
-        try:
-            kept, unplaced = apart.apply_apart(
-                text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
-            )
-        except apart.Unavailable:
-            pass  # no process to run it in: here, then
-        else:
-            return View.of(kept.entities, shown, tuple(unplaced), gold, in_order=kept.in_order)
+        if len(model_mentions) >= apart.APART_FROM:
+            try:
+                kept, unplaced = apart.apply_apart(
+                    text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
+                )
+            except apart.Unavailable:
+                pass  # no process to run it in: here, then
+            else:
+                return View.of(kept.entities, shown, tuple(unplaced), gold, in_order=kept.in_order)
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)

@@ -87,17 +87,22 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     joins = _JOINS if english else _MARK_JOINS
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    folded_of: dict[str, str] = {}  # a name is written a few ways, hundreds of times
     for m in mentions:
         if is_name_label(m.label):
-            folded = fold(m.text)
+            folded = folded_of.get(m.text)
+            if folded is None:
+                folded = folded_of[m.text] = fold(m.text)
             counts[folded] += 1
             kinds[folded][m.label] += 1
     once = {folded for folded, count in counts.items() if count == 1}
+    if not once:
+        return list(mentions)
     result: list[Mention] = []
     for m in mentions:
-        # Only a span written once is cut: most are names the model found many times.
+        # Only a name written once is cut: most are names the model found many times.
         parts = None
-        if m.source != "user" and fold(m.text) in once:
+        if m.source != "user" and folded_of.get(m.text) in once:
             parts = _split(text, m, counts, kinds, joins)
         result.extend(parts or [m])
     return result

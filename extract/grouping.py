@@ -212,10 +212,21 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
     entities = []
     for (category, key), members in groups.items():
         value = values[(category, key)]
-        shown = Counter(" ".join(m.text.split()) or m.text for m in members)
-        first: dict[str, int] = {}
+        # Counted by text first: a date or a number is written a few ways, many times.
+        written: dict[str, int] = {}
+        written_first: dict[str, int] = {}
         for position, m in enumerate(members):
-            first.setdefault(" ".join(m.text.split()) or m.text, position)
+            if m.text in written:
+                written[m.text] += 1
+            else:
+                written[m.text] = 1
+                written_first[m.text] = position
+        shown: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for text, count in written.items():
+            form = " ".join(text.split()) or text
+            shown[form] += count
+            first[form] = min(first.get(form, written_first[text]), written_first[text])
         name = min(shown, key=lambda f: (-len(name_tokens(f)), -shown[f], first[f]))
         if category != "figure":
             name = display_name(name)

@@ -27,6 +27,8 @@ _CAPITALISED = re.compile(_CAPITAL + _WORD_REST)
 its apostrophes and hyphens: one such word is looked up whole."""
 _STARTS_WORD = re.compile(_CAPITAL)
 _IN_WORD = re.compile(r"[\w'’-]")
+_JOINERS = frozenset("'’-")
+"""What may join a word to the one before it: `_word_starts` decides after them."""
 _ENDINGS = frozenset("s'’-")
 """Last letters of a possessive ("Biden's", "Pierre’") or a hyphen's fragment."""
 
@@ -64,18 +66,22 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     found: list[Mention] = []
     taken_until = -1
     # Only words that begin as a chosen name does are visited: far fewer than all capitals.
+    # (No look-behind for the letter before: it would cost the engine its fast scan.)
     words = [w for w in by_first if _CAPITALISED.fullmatch(w)]
     for word in re.finditer(_trie(words) + _WORD_REST, text) if words else ():
+        start = word.start()
+        if start in starts_at or start < taken_until:
+            continue
         first = word.group()
         options = by_first.get(first)
         if options is None and first[-1] in _ENDINGS:
             # "Biden's" is Biden, spread as the name alone
             options = by_first.get(_POSSESSIVE.sub("", first))
-        start = word.start()
-        if not options or start in starts_at or start < taken_until:
+        if not options or not first[:1].isupper():
             continue
-        if not first[:1].isupper() or not _word_starts(text, start):
-            continue
+        before = text[start - 1] if start else " "
+        if _wordish(before) or (before in _JOINERS and not _word_starts(text, start)):
+            continue  # inside a word: "MacAnna", "O'Hara", "Mary-Hara"
         for name, label in options:
             end = start + len(name)
             if not text.startswith(name, start) or (end < len(text) and _wordish(text[end])):

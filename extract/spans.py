@@ -83,23 +83,44 @@ def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention
     """
     if _PLAIN_WORD.fullmatch(mention.text):
         return [mention]  # one clean word: most mentions
-    name = is_name_label(mention.label)
+    m = mention
+    relative = _mended(m.text, m.label, english)
+    if relative is None:
+        pieces = _mend(text, m.start, m.end, m.label, english)
+    else:
+        pieces = [(m.start + start, m.start + end) for start, end in relative]
+    return [
+        m
+        if (start, end) == (m.start, m.end)  # nothing to mend
+        else Mention(start, end, m.label, text[start:end], m.source, m.model_label)
+        for start, end in pieces
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _mended(mention_text: str, label: str, english: bool) -> tuple[tuple[int, int], ...] | None:
+    """`_mend` of a mention read alone, offsets from its start: a name is written the same way
+    hundreds of times. None when the text around decides (a leading "In" or "Then" is cut only
+    at a sentence's start)."""
+    if any(fold(word) in LEADING_WORDS for word in _LETTERS.findall(mention_text)):
+        return None
+    return tuple(_mend(mention_text, 0, len(mention_text), label, english))
+
+
+def _mend(text: str, start: int, end: int, label: str, english: bool) -> list[tuple[int, int]]:
+    """The pieces of ``text[start:end]`` that `repair` keeps."""
+    name = is_name_label(label)
     # A title may hold anything ("Gone with the Wind", "Star Wars: The Force Awakens").
-    splits = name and english and mention.label not in TITLE_LABELS
-    found: list[Mention] = []
-    for start, end in _pieces(text, mention.start, mention.end, name=splits):
-        begins_paragraph = start > mention.start and text[start - 1] == "\n"
-        words = name and english
-        start, end = _trim(text, start, end, name=words, person=mention.label == "PERSON")
-        if name and begins_paragraph and len(text[start:end].split()) == 1:
+    splits = name and english and label not in TITLE_LABELS
+    words = name and english
+    found: list[tuple[int, int]] = []
+    for begin, finish in _pieces(text, start, end, name=splits):
+        begins_paragraph = begin > start and text[begin - 1] == "\n"
+        begin, finish = _trim(text, begin, finish, name=words, person=label == "PERSON")
+        if name and begins_paragraph and len(text[begin:finish].split()) == 1:
             continue  # "CHAPTER IX\n\nHaving": a paragraph's first word, not a name
-        if start >= end or not _ALNUM.search(text, start, end):
-            continue
-        if start == mention.start and end == mention.end:
-            found.append(mention)  # nothing to mend
-        else:
-            m = mention
-            found.append(Mention(start, end, m.label, text[start:end], m.source, m.model_label))
+        if begin < finish and _ALNUM.search(text, begin, finish):
+            found.append((begin, finish))
     return found
 
 
@@ -179,8 +200,9 @@ def _trim_marks(text: str, start: int, end: int) -> tuple[int, int]:
 _WORD = re.compile(r"\S+")
 _CONTRACTION = re.compile(r"(?:n['’]t|['’](?:ll|re|ve|d|m))$")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_ALNUM = re.compile(r"[^\W_]")
 """One word of letters and digits (an apostrophe inside): nothing to mend."""
+_ALNUM = re.compile(r"[^\W_]")
+_LETTERS = re.compile(r"[^\W_]+")
 
 
 def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tuple[int, int]:

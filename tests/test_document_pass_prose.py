@@ -164,6 +164,17 @@ class TestNews:
         found = prepare(sentence, labelled(sentence, (piece, label)))
         assert [m.text for m in found] == [piece]
 
+    def test_the_same_span_is_mended_by_where_it_stands_each_time(self) -> None:
+        # A leading "Under" is cut only at a sentence's start: the second "Under Armour" must
+        # not take the first one's mending (spans are mended once per written form).
+        text = "Under Armour fell. Shares in Under Armour fell. Under Armour rose."
+        mentions = [
+            Mention(m.start(), m.end(), "ORG", m.group()) for m in re.finditer("Under Armour", text)
+        ]
+        found = prepare(text, mentions)
+        assert [m.text for m in found] == ["Armour", "Under Armour", "Armour"]
+        assert all(text[m.start : m.end] == m.text for m in found)
+
     def test_a_bracket_left_open_is_not_part_of_the_name(self) -> None:
         text = "The World Health Organization (WHO) warned. WHO said more."
         mentions = [Mention(4, 34, "ORG", text[4:34]), *labelled(text, ("WHO@2", "ORG"))]

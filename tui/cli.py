@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
+from extract import collector
 from tui.arguments import (
     PARSERS,
     PROG,
@@ -274,7 +275,7 @@ def run_reader(args: argparse.Namespace) -> int:
     try:
         return _open_reader(args)
     finally:
-        gc.enable()
+        collector.enable()
 
 
 def _open_reader(args: argparse.Namespace) -> int:

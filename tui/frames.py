@@ -13,6 +13,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from extract import collector
+from extract.collector import paused
+
 FRAME_LOG = "ENTITY_READER_FRAME_LOG"
 _written: set[str] = set()
 
@@ -37,7 +40,7 @@ def first_frame() -> None:
     passing over them again and again before the first frame only delays it."""
     stamp("first-frame")
     gc.freeze()
-    gc.enable()
+    collector.enable()
 
 
 @contextmanager
@@ -46,11 +49,8 @@ def uncollected() -> Iterator[None]:
     would set off a collection every few hundred, each going over the growing lists again.
     What was made is then frozen (see `DocumentScreen._take`), so the next collections do not
     go over it either; a view is mostly free of cycles, and freed by its references anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with paused():
+        try:
+            yield
+        finally:
+            gc.freeze()

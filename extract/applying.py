@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from extract.categories import category_of
-from extract.collector import paused
+from extract.collector import pausing
 from extract.edits import Correction, forms_of, locate, loose_form, occurrences
 from extract.model import Entity, Mention
 from extract.names import display_name, fold
@@ -24,6 +24,7 @@ class Applied:
     unplaced: list[Correction]
 
 
+@pausing  # a book's pass makes ~100,000 objects: see `extract.collector`
 def apply(
     text: str,
     mentions: Iterable[Mention],
@@ -36,18 +37,6 @@ def apply(
     document-level pass (unless ``document_pass`` is off, for annotations taken as they are),
     with the user's edits, grouped. The user's edits win over everything. ``lang`` is the
     model's language: the pass's word cues are English and fire only for English."""
-    with paused():  # a book's pass makes ~100,000 objects: see `extract.collector`
-        return _apply(text, mentions, corrections, document_pass=document_pass, lang=lang)
-
-
-def _apply(
-    text: str,
-    mentions: Iterable[Mention],
-    corrections: Sequence[Correction],
-    *,
-    document_pass: bool = True,
-    lang: str = "en",
-) -> Applied:
     # Imported here: the store (opened before the reader's first frame) needs none of it.
     from extract.document_pass import english, prepare
     from extract.grouping import group

@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _lock = threading.Lock()
 _pauses = 0
@@ -36,6 +41,17 @@ def paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _resume:
                 gc.enable()
+
+
+def pausing(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``function`` run with collection `paused`."""
+
+    @wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with paused():
+            return function(*args, **kwargs)
+
+    return run
 
 
 def enable() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -68,16 +69,16 @@ def test_enable_outside_a_pause_is_immediate() -> None:
 
 
 def test_apply_runs_without_collection(monkeypatch: pytest.MonkeyPatch) -> None:
-    from extract import applying
+    from extract import document_pass
 
     states: list[bool] = []
-    real = applying._apply
+    real = document_pass.prepare
 
-    def spy(*args: object, **kwargs: object) -> applying.Applied:
+    def spy(*args: Any, **kwargs: Any) -> list[Mention]:
         states.append(gc.isenabled())
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(applying, "_apply", spy)
+    monkeypatch.setattr(document_pass, "prepare", spy)
     apply("Anna went home.", [Mention(0, 4, "PERSON", "Anna")], [])
     assert states == [False]
     assert gc.isenabled()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -200,19 +200,21 @@ def mapping_fingerprint() -> str:
 # -- categories of labels ----------------------------------------------------------------------
 
 
-_known: dict[str, str] = {}
-"""`category_of` of each label asked for since the mapping last changed (the pass asks for
-hundreds of thousands)."""
+class _Known(dict[str, str]):
+    """`category_of` of each label asked for since the mapping last changed (the pass asks for
+    hundreds of thousands): a label not seen yet is worked out on its first lookup."""
+
+    def __missing__(self, label: str) -> str:
+        category = self[label] = _category_of(label)
+        return category
 
 
-def category_of(label: str) -> str:
-    """The category key of a label: as the settings map it, else the table's (spaCy's, or a
-    known scheme's), else a category named after a built-in one ("person"), else a category
-    of its own, keyed by the label itself. A mention without a label is "other"."""
-    known = _known.get(label)
-    if known is None:
-        known = _known[label] = _category_of(label)
-    return known
+_known = _Known()
+category_of: Callable[[str], str] = _known.__getitem__
+"""The category key of a label: as the settings map it, else the table's (spaCy's, or a known
+scheme's), else a category named after a built-in one ("person"), else a category of its own,
+keyed by the label itself. A mention without a label is "other". (The lookup of a dict that
+works out what it lacks: called for every mention, several times per pass.)"""
 
 
 def _category_of(label: str) -> str:

@@ -88,8 +88,9 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     folded_of: dict[str, str] = {}  # a name is written a few ways, hundreds of times
+    named = {label: is_name_label(label) for label in {m.label for m in mentions}}
     for m in mentions:
-        if is_name_label(m.label):
+        if named[m.label]:
             folded = folded_of.get(m.text)
             if folded is None:
                 folded = folded_of[m.text] = fold(m.text)

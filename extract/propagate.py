@@ -43,8 +43,9 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     an article ("the Bill"). The new mentions have no model label.
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    named = {label: is_name_label(label) for label in {m.label for m in mentions}}
     for m in mentions:
-        if is_name_label(m.label) and m.text[:1].isupper() and "\n" not in m.text:
+        if named[m.label] and m.text[:1].isupper() and "\n" not in m.text:
             votes[m.text][m.label] += 1
     chosen: dict[str, str] = {}
     for name, counts in votes.items():

@@ -203,10 +203,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         _write_in_place(target, data)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    temporary = ""
     try:
+        # Made inside the try: a Ctrl+C right after it must not leave the file behind.
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
         # mkstemp makes the file private; give it the mode a plain open() would (or keep the
         # mode and owner of the file it replaces), so exports stay shareable.
         _take_over(handle, target)
@@ -216,8 +218,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
     _fsync_folder(target.parent)
 

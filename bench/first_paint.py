@@ -1,6 +1,6 @@
 """First screen of entity-reader against a bare Textual viewer, cold and cached, in tmux.
 
-    python bench/first_paint.py PATH [--runs 7] [--width 140] [--height 45]
+    python bench/first_paint.py PATH [--runs 7] [--full-runs 1] [--width 140] [--height 45]
 
 Each program runs in a fresh tmux pane and writes its own timestamps (no screen polling):
 $ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
@@ -8,9 +8,15 @@ $ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
     bare     bench/bare_viewer.py: the file's lines through the Line API, nothing else;
              "first-frame" once its first screen is drawn
     cold     entity-reader with an empty cache: "first-frame" (the text), "entities" (the
-             first entities drawn), "done" (every entity in)
-    cached   entity-reader again on the same cache: "first-frame", and "entities" once the
+             first entities drawn); stopped there
+    cached   entity-reader on a cache filled before: "first-frame", and "entities" once the
              screen shows the highlighted text and the filled sidebar
+    full     entity-reader with an empty cache, to "done" (every entity in), --full-runs
+             times first (a minute or more each); the first fills the cache the cached runs read
+
+The first screens are measured in turns, bare, cold and cached, the order rotated each run:
+whatever runs just after a long run of the model, or after a run whose workers are ending,
+starts on a busier machine, and in a fixed order that was always the same program.
 
 Start times come from the shell that starts each program (date +%s.%N), so tmux's own start
 is not counted. Both programs run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE
@@ -163,6 +169,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--full-runs",
+        type=int,
+        default=1,
+        help="cold runs to the end of the annotation (at least one: it fills the cache)",
+    )
     parser.add_argument("--width", type=int, default=140)
     parser.add_argument("--height", type=int, default=45)
     args = parser.parse_args()
@@ -179,7 +191,8 @@ def main() -> int:
     figures: dict[str, list[float]] = {
         k: [] for k in ("bare", "cold", "cold_entities", "cold_done", "cached", "cached_entities")
     }
-    checked = 0
+    shown: list[bool] = []
+    """Whether each cached run's screen showed highlights and the sidebar."""
     root = HERE.parent
     subprocess.run(
         [python, "-m", "compileall", "-q", str(root / "extract"), str(root / "tui")], check=True
@@ -187,38 +200,55 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         log = work / "frames.log"
-        for _ in range(args.runs):
+
+        def fresh(cache: str) -> dict[str, str]:
+            """The reader's folders: ``cache`` as it is, and no remembered position."""
+            shutil.rmtree(work / "data", ignore_errors=True)
+            return {
+                "ENTITY_READER_CACHE_DIR": str(work / cache),
+                "ENTITY_READER_DATA_DIR": str(work / "data"),
+            }
+
+        for _ in range(max(1, args.full_runs)):
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            full, _ = run(
+                f"{reader} {path}",
+                log,
+                ("first-frame", "done"),
+                fresh("cache"),
+                size,
+                900,
+                linger=lambda: wait_for_views(work / "cache"),
+            )
+            figures["cold_done"].append(full.get("done", float("nan")))
+
+        def bare_run() -> None:
             bare, _ = run(
                 f"{python} {HERE / 'bare_viewer.py'} {path}", log, ("first-frame",), {}, size, 30
             )
             figures["bare"].append(bare.get("first-frame", float("nan")))
 
-            shutil.rmtree(work / "cache", ignore_errors=True)
-            shutil.rmtree(work / "data", ignore_errors=True)
-            env = {
-                "ENTITY_READER_CACHE_DIR": str(work / "cache"),
-                "ENTITY_READER_DATA_DIR": str(work / "data"),
-            }
+        def cold_run() -> None:
+            shutil.rmtree(work / "empty", ignore_errors=True)
             cold, _ = run(
-                f"{reader} {path}",
-                log,
-                ("first-frame", "done"),
-                env,
-                size,
-                900,
-                linger=lambda: wait_for_views(work / "cache"),
+                f"{reader} {path}", log, ("first-frame", "entities"), fresh("empty"), size, 120
             )
             figures["cold"].append(cold.get("first-frame", float("nan")))
             figures["cold_entities"].append(cold.get("entities", float("nan")))
-            figures["cold_done"].append(cold.get("done", float("nan")))
 
-            shutil.rmtree(work / "data", ignore_errors=True)  # no remembered position
+        def cached_run() -> None:
             cached, screen = run(
-                f"{reader} {path}", log, ("first-frame", "entities"), env, size, 60
+                f"{reader} {path}", log, ("first-frame", "entities"), fresh("cache"), size, 60
             )
             figures["cached"].append(cached.get("first-frame", float("nan")))
             figures["cached_entities"].append(cached.get("entities", float("nan")))
-            checked += highlighted(screen)
+            shown.append(highlighted(screen))
+
+        turns: list[Callable[[], None]] = [bare_run, cold_run, cached_run]
+        for number in range(args.runs):
+            shift = number % len(turns)
+            for turn in turns[shift:] + turns[:shift]:
+                turn()
 
     bare = statistics.median(v for v in figures["bare"] if v == v)
     print(f"file: {args.path} ({args.path.stat().st_size:,} bytes), {args.runs} runs")
@@ -238,7 +268,8 @@ def main() -> int:
             line += f"   {statistics.median(good) / bare:.2f}x bare"
         print(line)
     print(
-        f"cached screens checked with colours: {checked}/{args.runs} showed highlights and People"
+        f"cached screens checked with colours: {sum(shown)}/{args.runs} showed highlights and People;"
+        f" every entity in: {len(figures['cold_done'])} full run(s)"
     )
     return 0
 

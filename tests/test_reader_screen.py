@@ -240,17 +240,23 @@ async def test_a_cached_text_shows_its_entities_just_after_first_paint(
 ) -> None:
     cache_dir = tmp_path / "cache"
 
-    def annotator() -> Annotator:
-        replay = ReplayRecognizer(sample_document.text)
-        return Annotator(recognizer=replay, jobs=0, cache=MentionCache(cache_dir))
-
-    async with make_reader(sample_document, annotator()) as (_, pilot, screen, _):
+    async with make_reader(sample_document, replayed(sample_document, cache_dir)) as (
+        _,
+        pilot,
+        screen,
+        _,
+    ):
         found = [(e.name, e.mentions) for e in screen.entities]
         assert found
         assert not screen.query_one("#ner-state", Label).content.endswith("(cached)")  # type: ignore[union-attr]
     assert list((cache_dir / "mentions").glob("*.json"))
 
-    async with make_reader(sample_document, annotator(), wait=False) as (second, pilot, screen, _):
+    async with make_reader(sample_document, replayed(sample_document, cache_dir), wait=False) as (
+        second,
+        pilot,
+        screen,
+        _,
+    ):
         # The text first (as fast as a new text), its kept entities right after: no model.
         await wait_for(pilot, lambda: screen.annotation_done, "the kept entities")
         assert [(e.name, e.mentions) for e in screen.entities] == found
@@ -264,6 +270,62 @@ async def test_a_cached_text_shows_its_entities_just_after_first_paint(
         assert "Haider al-Abadi" in sidebar_names(second, "person")
         state = screen.query_one("#ner-state", Label).content
         assert state == f"{len(found)} entities · {len(screen.index)} mentions (cached)"
+
+
+async def test_a_kept_view_comes_with_the_panels_in_one_go(
+    sample_document: Document,
+    tmp_path: Path,
+    make_reader: MakeReader,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A book read before: its panels are mounted once its kept view is in, already filled,
+    # not empty at first and filled just after (one layout of the screen, not two).
+    from tui.widgets.sidebar import Sidebar
+
+    cache_dir = tmp_path / "cache"
+
+    async with make_reader(sample_document, replayed(sample_document, cache_dir)) as (
+        _,
+        pilot,
+        screen,
+        _,
+    ):
+        assert screen.entities
+    await wait_for_file(cache_dir / "views")
+    at_mount: list[int] = []
+    mounted = Sidebar.on_mount
+
+    def counting(sidebar: Sidebar) -> None:
+        at_mount.append(len(reader(sidebar.app).entities))
+        mounted(sidebar)
+
+    monkeypatch.setattr(Sidebar, "on_mount", counting)
+    async with make_reader(sample_document, replayed(sample_document, cache_dir), wait=False) as (
+        app,
+        pilot,
+        screen,
+        _,
+    ):
+        assert screen.kept_opening
+        await wait_panels(pilot)
+        assert at_mount and at_mount[0] == len(screen.entities) > 0
+        assert "Haider al-Abadi" in sidebar_names(app, "person")
+
+
+def replayed(document: Document, cache_dir: Path) -> Annotator:
+    """An annotator replaying the model's results on ``document``, with a cache."""
+    replay = ReplayRecognizer(document.text)
+    return Annotator(recognizer=replay, jobs=0, cache=MentionCache(cache_dir))
+
+
+async def wait_for_file(folder: Path, timeout: float = 20.0) -> None:
+    """Wait until a file is written in ``folder`` (the reader keeps a view in the background)."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while not list(folder.glob("*.json")):
+        assert time.monotonic() < deadline, f"nothing written in {folder}"
+        await asyncio.sleep(0.05)
 
 
 async def test_the_model_runs_in_the_background_when_nothing_is_cached(

@@ -56,6 +56,7 @@ class DocumentScreen(Screen[None]):
     """The offsets on screen in the article."""
 
     gold: Gold | None = None  # with --compare, what every view is compared with
+    kept_opening = False  # whether a view kept from before is read (not derived) on opening
 
     def __init__(
         self, document: Document, annotator: Annotator | None, store: CorrectionStore | None
@@ -153,7 +154,7 @@ class DocumentScreen(Screen[None]):
                 self.call_after_refresh(self.derive_now)
             return True
         log = self.corrections()
-        kept = self._views is not None and self._views.exists(log)
+        self.kept_opening = kept = self._views is not None and self._views.exists(log)
         key = getattr(self.annotator, "key", None)
         cache = getattr(self.annotator, "cache", None)
         if not kept and (cache is None or key is None or not cache.has(key(self.document.sha256))):

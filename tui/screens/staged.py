@@ -1,6 +1,7 @@
 """`StagedScreen`: a reader's screen shown in stages, so that its text comes first, as fast
-as a bare viewer's: the sidebar and the mentions panel just after the first frame, then the
-footer and the (hidden) prompts once the first screen is all there."""
+as a bare viewer's: the sidebar and the mentions panel just after the first frame (for a book
+read before, with its kept view, filled at once), then the footer and the (hidden) prompts once
+the first screen is all there."""
 
 from __future__ import annotations
 
@@ -21,12 +22,18 @@ PROMPTS = {
 }
 """The one-line prompts at the bottom of the screen."""
 
+PANELS_LATEST = 0.5
+"""Seconds after the first frame by which the panels are mounted even if a book's kept view
+has not come in yet (it takes a few tens of milliseconds)."""
+
 
 class StagedScreen(CorrectingScreen):
     """The panels and the chrome of a reader, mounted after its first frame."""
 
     _panels_ready = False
     _chrome_asked = False
+    _panels_due = False
+    """The first frame is drawn: the panels are mounted once nothing kept is awaited."""
     _stamps: frozenset[str] = frozenset()
     """The benchmark's events stamped so far."""
 
@@ -39,6 +46,12 @@ class StagedScreen(CorrectingScreen):
         side = self.query_one("#side")
         if not side.is_attached or self._panels_ready:
             return
+        if not self._panels_due and self._opening_kept():
+            # A view kept from before is being read: the panels come with it, laid out once
+            # and filled, not empty first and then laid out again.
+            self._panels_due = True
+            self.set_timer(PANELS_LATEST, self._mount_panels)
+            return
         self._panels_ready = True
         await side.mount(
             Sidebar(id="sidebar").data_bind(DocumentScreen.reading),
@@ -46,6 +59,11 @@ class StagedScreen(CorrectingScreen):
         )
         self._stamp_drawn()
         self._chrome_soon()
+
+    def _opening_kept(self) -> bool:
+        """Whether the view kept from the last time is being read (see `read_cached`)."""
+        progress = self.reading.progress
+        return self.kept_opening and progress.cached and progress.state == "running"
 
     def _chrome_soon(self) -> None:
         """The footer and the prompts once the first screen is all there: just after the
@@ -68,6 +86,8 @@ class StagedScreen(CorrectingScreen):
         self.refresh_bindings()  # the footer lists the keys once told they are there
 
     def watch_reading(self) -> None:
+        if self._panels_due and not self._panels_ready and not self._opening_kept():
+            self.call_later(self._mount_panels)
         self._stamp_drawn()
         self._chrome_soon()
 

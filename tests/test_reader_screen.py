@@ -30,6 +30,7 @@ from extract.document import Document, load, text_document
 from extract.ner import Annotator
 from extract.recognizer import Found
 from tui.app import ReaderApp
+from tui.layout import Layout, LineStarts
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.export import ExportScreen
@@ -212,6 +213,28 @@ async def test_export_escape_writes_nothing(
 
 
 # -- resume, cache, worker ------------------------------------------------------------------
+
+
+async def test_the_text_is_wrapped_only_at_the_width_it_is_shown(
+    long_document: Document, make_reader: MakeReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before its first layout the article has no width: wrapping it then (at the least
+    # width) was work thrown away before the first frame, and started a second chain of
+    # background wrapping.
+    from tui.widgets import article as article_module
+
+    widths: list[int] = []
+
+    class Counted(Layout):
+        def __init__(self, text: str, width: int, starts: LineStarts | None = None) -> None:
+            widths.append(width)
+            super().__init__(text, width, starts)
+
+    monkeypatch.setattr(article_module, "Layout", Counted)
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (_, pilot, *_):
+        await pilot.pause()
+        shown = reader(pilot.app).article.scrollable_content_region.width
+        assert widths == [shown]
 
 
 async def test_reopening_a_file_resumes_where_the_reader_left(

@@ -64,6 +64,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._anchor: int | None = None
         self._strips: OrderedDict[int, Strip] = OrderedDict()
         self._pending_top: int | None = None
+        self._wrapping = False
+        """Whether the background wrapping is under way (`_wrap_more`)."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -78,7 +80,10 @@ class ArticleView(ScrollView, can_focus=True):
     def _wrap_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
 
-    def _relayout(self) -> None:
+    def _relayout(self, *, settled: bool = False) -> None:
+        """Wrap the text at the current width, keeping the top row's text at the top.
+        ``settled``: the widget's size is final for now (a resize), so a remembered position
+        is scrolled to at once; else (first drawn before its resize event) the resize does."""
         old = self._layout
         top = self._pending_top
         if top is None and old is not None and old.row_count:
@@ -87,13 +92,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout.wrap_until(rows=max(200, self.size.height * 2))
         self._strips.clear()
         self._update_virtual_size()
-        if top and not self.size.height:
-            # Not laid out yet (a first use from on_mount): scroll once the real width is known.
+        if top and (not self.size.height or not settled):
+            # Not laid out yet: scroll once the real size is known (`on_resize`).
             self._pending_top = top
         elif top:
             self._pending_top = None
             self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
-        if not self._layout.complete:  # the rest once this screen is drawn
+        if not self._layout.complete and not self._wrapping:  # the rest once this screen is drawn
+            self._wrapping = True  # one chain of steps, whatever the relayouts meanwhile
             self.call_after_refresh(self.set_timer, WRAP_DELAY, self._wrap_more)
 
     def _update_virtual_size(self) -> None:
@@ -107,18 +113,20 @@ class ArticleView(ScrollView, can_focus=True):
     def _wrap_more(self) -> None:
         layout = self._layout
         if layout is None or layout.complete:
+            self._wrapping = False
             return
         wrapped = layout.line_of_row(layout.row_count) + 1
         layout.wrap_until(lines=wrapped + WRAP_STEP)
         self._update_virtual_size()
-        if not layout.complete:
+        if layout.complete:
+            self._wrapping = False
+        else:
             self.set_timer(0.01, self._wrap_more)
 
     def on_resize(self) -> None:
-        if self._layout is not None and (
-            self._layout.width != self._wrap_width() or self._pending_top is not None
-        ):
-            self._relayout()
+        layout = self._layout
+        if layout is None or layout.width != self._wrap_width() or self._pending_top is not None:
+            self._relayout(settled=True)
             self.refresh()
 
     # -- moving (instant, like less: a long book must not animate across thousands of rows)
@@ -188,13 +196,19 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def top_offset(self) -> int:
         """Document offset of the first visible row."""
+        if self._layout is None and not self.size.height:  # never laid out
+            return self._pending_top or 0
         layout = self.wrapped
         if not layout.row_count:
             return 0
         return layout.row_starts[min(round(self.scroll_y), layout.row_count - 1)]
 
     def visible_range(self) -> tuple[int, int]:
-        """Offsets of the first and just past the last visible character."""
+        """Offsets of the first and just past the last visible character (none before the
+        widget is laid out: its rows are not wrapped at a width it does not have yet)."""
+        if not self.size.height:
+            start = self._pending_top or 0
+            return start, start
         layout = self.wrapped
         first = min(round(self.scroll_y), max(0, layout.row_count - 1))
         last = first + max(1, self.size.height) - 1
@@ -221,6 +235,8 @@ class ArticleView(ScrollView, can_focus=True):
         """Start with ``offset`` at the top of the view (a remembered position)."""
         if self._layout is None:
             self._pending_top = offset
+            if self.size.height:  # laid out, not wrapped yet: wrap from there now
+                self._relayout(settled=True)
         else:
             self.scroll_to_offset(offset, top=True)
 

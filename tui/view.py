@@ -106,8 +106,8 @@ def derive(
     if threading.current_thread() is not threading.main_thread():
         from extract import apart  # (its process pool's modules: only off the main thread)
 
-        apart.warm_soon(len(model_mentions))
-        if len(model_mentions) >= apart.APART_FROM:
+        apart.warm_soon(len(model_mentions), len(text))
+        if apart.wanted(len(text), len(model_mentions)):
             try:
                 kept, unplaced = apart.apply_apart(
                     text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
@@ -119,6 +119,14 @@ def derive(
 
     applied = apply(text, model_mentions, corrections, document_pass=document_pass, lang=lang)
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
+
+
+def warm_passes(length: int) -> None:
+    """Off the screen's thread, as the model starts on a text of ``length`` characters: start
+    the process its passes will run in, if it is long, so the first is not kept waiting."""
+    from extract import apart
+
+    apart.warm_soon(0, length)
 
 
 def stop_passes() -> None:

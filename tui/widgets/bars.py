@@ -96,8 +96,10 @@ class StatusBar(Horizontal):
             side = f"search: {plain(query)} · {found}  (n/N)"
         for label, text in (("#status", self._where(reading)), ("#status-side", side)):
             shown = self.query_one(label, Label)
-            if str(shown.content) != text:  # an update lays the screen out again
-                shown.update(text)
+            if str(shown.content) != text:
+                # The status keeps its size whatever it says; the side's fits its words, and
+                # a change of it lays the screen out again.
+                shown.update(text, layout=label == "#status-side")
 
     def _where(self, reading: Reading) -> str:
         current, entity = reading.current, reading.entity

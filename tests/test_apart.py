@@ -4,8 +4,10 @@ derives here; a reader on a long text derives its views there while the model st
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,7 +21,7 @@ from extract.document import text_document
 from extract.model import Mention, document_order
 from extract.ner import Annotator
 from extract.views import KeptView
-from tui.view import ALL_CATEGORIES, View, derive
+from tui.view import ALL_CATEGORIES, View, derive, stop_passes
 
 NAMES = {
     "Anna Pávlovna": "PERSON",
@@ -212,3 +214,11 @@ def test_a_long_text_is_derived_apart_however_few_its_mentions(
     there: View = in_a_thread(lambda: derive(text, mentions, [], ALL_CATEGORIES))
     assert calls == [50]
     assert there.entities == apply(text, mentions, []).entities
+
+
+def test_stopping_while_the_module_is_still_being_imported_stops_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A reader closed at once: the annotation thread may be importing the module just then.
+    monkeypatch.setitem(sys.modules, "extract.apart", types.ModuleType("extract.apart"))
+    stop_passes()

@@ -130,6 +130,8 @@ def warm_passes(length: int) -> None:
 
 
 def stop_passes() -> None:
-    """End the process long texts' passes run in (`extract.apart`), if one was started."""
-    if "extract.apart" in sys.modules:
-        sys.modules["extract.apart"].stop()
+    """End the process long texts' passes run in (`extract.apart`), if one was started (none
+    can be while its module is still being imported on a worker thread: no `stop` yet)."""
+    stop = getattr(sys.modules.get("extract.apart"), "stop", None)
+    if stop is not None:
+        stop()

@@ -87,6 +87,8 @@ def _warm_and_stay(stopped: threading.Event) -> None:
     except Unavailable:
         return
     stopped.wait()
+    if _pools and not _warming:  # stopped while it started: it would end with this thread
+        stop()
 
 
 def apply_apart(

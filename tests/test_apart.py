@@ -78,6 +78,13 @@ def mapping() -> Iterator[None]:
     categories.configure({})
 
 
+@pytest.fixture
+def stopped_after() -> Iterator[None]:
+    """The worker (and the thread that started it) stopped after the test."""
+    yield
+    apart.stop()
+
+
 def corrections_of(text: str, mentions: Sequence[Mention]) -> list[Correction]:
     entities = apply(text, mentions, []).entities
     moscow = next(e for e in entities if e.name == "Moscow")
@@ -205,7 +212,7 @@ def test_a_worker_started_in_the_background_outlives_the_thread_that_started_it(
 
 
 def test_a_long_text_is_derived_apart_however_few_its_mentions(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, stopped_after: None
 ) -> None:
     text = long_text()
     mentions = model_mentions(text)[:50]

@@ -7,8 +7,8 @@ takes a core of its own and the reader's thread stays free. Mentions go over as 
 numbers and a table of labels, and the entities come back the same way (`extract.views.pack`),
 so neither side spends long turning them into bytes and back.
 
-Used for texts with many mentions only (`APART_FROM`): for a short text starting the process
-and sending the text would cost more than the pass.
+Used for long texts (`APART_TEXT`) and texts with many mentions (`APART_FROM`): for a short
+text starting the process and sending the text would cost more than the pass.
 """
 
 from __future__ import annotations
@@ -31,12 +31,19 @@ from extract.views import KeptView, pack, unpack
 APART_FROM = 4000
 """Model mentions from which the pass runs in its own process."""
 
+APART_TEXT = 200_000
+"""Characters from which a text's pass runs in its own process however few its mentions: the
+pass looks for every name it is sure of across the whole text (a book's first thousand
+mentions take a third of a second)."""
+
 STARTING = 60.0
 """Seconds the worker may take to start before the pass is run here instead."""
 
 _lock = threading.Lock()
 _pools: list[ProcessPoolExecutor] = []
 _warming: list[threading.Thread] = []
+_stopped: list[threading.Event] = []
+"""Set when the worker is stopped: the thread that started it may end then (`warm_soon`)."""
 _failed: list[str] = []
 """Why the worker could not be started: it is not tried again."""
 
@@ -52,12 +59,36 @@ def warm() -> None:
         _pool()
 
 
-def warm_soon(mentions: int) -> None:
-    """Start the worker in the background once a text has half the mentions that send its
-    pass there: the next passes will need it."""
-    if mentions >= APART_FROM // 2 and not _pools and not _failed and not _warming:
-        _warming.append(threading.Thread(target=warm, name="pass-process", daemon=True))
-        _warming[0].start()
+def wanted(length: int, mentions: int) -> bool:
+    """Whether the pass over a text of ``length`` characters and so many model mentions is
+    worth a process of its own."""
+    return length >= APART_TEXT or mentions >= APART_FROM
+
+
+def warm_soon(mentions: int, length: int = 0) -> None:
+    """Start the worker in the background once a text is long or has half the mentions that
+    send its pass there: the next passes will need it."""
+    soon = length >= APART_TEXT or mentions >= APART_FROM // 2
+    if soon and not _pools and not _failed and not _warming:
+        _stopped.append(threading.Event())
+        starting = threading.Thread(
+            target=_warm_and_stay, args=(_stopped[-1],), name="pass-process", daemon=True
+        )
+        _warming.append(starting)
+        starting.start()
+
+
+def _warm_and_stay(stopped: threading.Event) -> None:
+    """`warm`, then stay until the worker is stopped. The worker ends when the thread that
+    started it ends (`stop_with_parent`: for the kernel a process's parent is that thread),
+    so a thread that ended once the worker was up would take it down with it."""
+    try:
+        _pool()
+    except Unavailable:
+        return
+    stopped.wait()
+    if _pools and not _warming:  # stopped while it started: it would end with this thread
+        stop()
 
 
 def apply_apart(
@@ -120,6 +151,8 @@ def stop() -> None:
 
     with _lock:
         _warming.clear()
+        while _stopped:
+            _stopped.pop().set()
         while _pools:
             stop_pool(_pools.pop())
 

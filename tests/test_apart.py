@@ -4,7 +4,10 @@ derives here; a reader on a long text derives its views there while the model st
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
+import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -18,7 +21,7 @@ from extract.document import text_document
 from extract.model import Mention, document_order
 from extract.ner import Annotator
 from extract.views import KeptView
-from tui.view import ALL_CATEGORIES, View, derive
+from tui.view import ALL_CATEGORIES, View, derive, stop_passes
 
 NAMES = {
     "Anna Pávlovna": "PERSON",
@@ -73,6 +76,13 @@ def count_passes_apart(monkeypatch: pytest.MonkeyPatch, least: int) -> list[int]
 def mapping() -> Iterator[None]:
     yield
     categories.configure({})
+
+
+@pytest.fixture
+def stopped_after() -> Iterator[None]:
+    """The worker (and the thread that started it) stopped after the test."""
+    yield
+    apart.stop()
 
 
 def corrections_of(text: str, mentions: Sequence[Mention]) -> list[Correction]:
@@ -176,3 +186,46 @@ def test_a_stopped_worker_ends_and_the_next_pass_starts_another() -> None:
     assert not any(p.is_alive() for p in processes)
     kept, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
     assert kept.entities == apply(text, mentions, []).entities
+
+
+def test_a_worker_started_in_the_background_outlives_the_thread_that_started_it() -> None:
+    # The kernel ends the worker with the thread that started it (`stop_with_parent`).
+    apart.stop()
+    apart.warm_soon(0, apart.APART_TEXT)
+    [starting] = apart._warming
+    deadline = time.monotonic() + 120
+    while not apart._pools and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [pool] = apart._pools
+    starting.join(0.5)
+    time.sleep(0.5)
+    processes = list(pool._processes.values())  # type: ignore[union-attr]
+    assert processes and all(p.is_alive() for p in processes)
+    text = long_text(20)
+    mentions = model_mentions(text)
+    kept, _ = apart.apply_apart(text, mentions, [], document_pass=True, lang="en")
+    assert apart._pools == [pool]  # the pass ran there, not here after the worker died
+    assert kept.entities == apply(text, mentions, []).entities
+    apart.stop()
+    starting.join(10)
+    assert not starting.is_alive()
+
+
+def test_a_long_text_is_derived_apart_however_few_its_mentions(
+    monkeypatch: pytest.MonkeyPatch, stopped_after: None
+) -> None:
+    text = long_text()
+    mentions = model_mentions(text)[:50]
+    calls = count_passes_apart(monkeypatch, apart.APART_FROM)
+    monkeypatch.setattr(apart, "APART_TEXT", len(text))
+    there: View = in_a_thread(lambda: derive(text, mentions, [], ALL_CATEGORIES))
+    assert calls == [50]
+    assert there.entities == apply(text, mentions, []).entities
+
+
+def test_stopping_while_the_module_is_still_being_imported_stops_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A reader closed at once: the annotation thread may be importing the module just then.
+    monkeypatch.setitem(sys.modules, "extract.apart", types.ModuleType("extract.apart"))
+    stop_passes()

@@ -106,8 +106,8 @@ def derive(
     if threading.current_thread() is not threading.main_thread():
         from extract import apart  # (its process pool's modules: only off the main thread)
 
-        apart.warm_soon(len(model_mentions))
-        if len(model_mentions) >= apart.APART_FROM:
+        apart.warm_soon(len(model_mentions), len(text))
+        if apart.wanted(len(text), len(model_mentions)):
             try:
                 kept, unplaced = apart.apply_apart(
                     text, list(model_mentions), corrections, document_pass=document_pass, lang=lang
@@ -121,7 +121,17 @@ def derive(
     return View.of(list(applied.entities), shown, tuple(applied.unplaced), gold)
 
 
+def warm_passes(length: int) -> None:
+    """Off the screen's thread, as the model starts on a text of ``length`` characters: start
+    the process its passes will run in, if it is long, so the first is not kept waiting."""
+    from extract import apart
+
+    apart.warm_soon(0, length)
+
+
 def stop_passes() -> None:
-    """End the process long texts' passes run in (`extract.apart`), if one was started."""
-    if "extract.apart" in sys.modules:
-        sys.modules["extract.apart"].stop()
+    """End the process long texts' passes run in (`extract.apart`), if one was started (none
+    can be while its module is still being imported on a worker thread: no `stop` yet)."""
+    stop = getattr(sys.modules.get("extract.apart"), "stop", None)
+    if stop is not None:
+        stop()

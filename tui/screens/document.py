@@ -24,7 +24,7 @@ from extract.model import Entity, Mention
 from tui.frames import uncollected
 from tui.messages import AnnotationFailed, MentionsFound, NothingCached, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span
-from tui.view import View, derive, stop_passes
+from tui.view import View, derive, stop_passes, warm_passes
 
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore
@@ -227,6 +227,7 @@ class DocumentScreen(Screen[None]):
         rest (then wherever the reader goes), posting the mentions of each batch."""
         assert self.annotator is not None
         worker = get_current_worker()
+        warm_passes(len(self.document.text))  # (a long text's passes run in a process)
         if self.model_focus.span is None:  # else the view is known, and read first
             self.model_focus.move(first)
         focus, cancel = self.model_focus, self._cancel

@@ -23,6 +23,7 @@ from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 from tui.view import View
 
 if TYPE_CHECKING:
+    from extract.colours import Pair as Shades
     from extract.evaluation import Pair
 
 WRAP_STEP = 2000
@@ -63,6 +64,8 @@ class ArticleView(ScrollView, can_focus=True):
         """A span chosen with the mouse (press, drag, release), for adding an entity."""
         self._anchor: int | None = None
         self._strips: OrderedDict[int, Strip] = OrderedDict()
+        self._colours: dict[str, Shades] | None = None
+        """The generated colours the rows were drawn with."""
         self._pending_top: int | None = None
         self._wrapping = False
         """Whether the background wrapping is under way (`_wrap_more`)."""
@@ -171,9 +174,21 @@ class ArticleView(ScrollView, can_focus=True):
             return
         drawn = (new.view.index, new.current, new.match)
         compared = (new.view if new.view.compared is not None else None, new.item)
-        if drawn != (self.index, self.current, self.match) or compared != (self.view, self.item):
+        moved = [_span(s) for s in (self.current, self.match, new.current, new.match) if s]
+        same_kind = compared == (None, None) == (self.view, self.item)
+        if same_kind and new.view.colours == self._colours:
+            # Marks of the same kind (not compared with gold): only the rows whose marks
+            # change are drawn again.
+            index, marked = self.index, (self.current, self.match)
+            self.index, self.current, self.match = drawn
+            if index != self.index:
+                self._redraw_changed(index)
+            if marked != (self.current, self.match):
+                self._redraw_spans(moved)
+        elif drawn != (self.index, self.current, self.match) or compared != (self.view, self.item):
             self.index, self.current, self.match = drawn
             self.view, self.item = compared
+            self._colours = new.view.colours
             self._invalidate()
         # Brought into view only after a move: a new view or a toggle leaves the reader be.
         if new.sent_to == "current" and new.current is not None:
@@ -186,6 +201,40 @@ class ArticleView(ScrollView, can_focus=True):
     def _invalidate(self) -> None:
         self._strips.clear()
         self.refresh()
+
+    def _redraw_changed(self, old: MentionIndex) -> None:
+        """After a new index: the rows on screen whose marks it changes are drawn again; the
+        others are kept, and rows off screen are drawn afresh when shown."""
+        layout = self._layout
+        if layout is None or layout.width != self._wrap_width():
+            self._invalidate()
+            return
+        top, height = round(self.scroll_y), max(1, self.size.height)
+        kept: dict[int, Strip] = {}
+        for row in range(top, min(top + height, layout.row_count)):
+            start, end = layout.row_starts[row], layout.row_ends[row]
+            strip = self._strips.get(row)
+            if strip is not None and _marks(old, start, end) == _marks(self.index, start, end):
+                kept[row] = strip
+            else:
+                self.refresh_lines(row)
+        self._strips.clear()
+        self._strips.update(kept)
+
+    def _redraw_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Draw again the rows holding these stretches of text (the others stay as drawn)."""
+        layout = self._layout
+        if layout is None or layout.width != self._wrap_width():
+            self._invalidate()
+            return
+        top, height = round(self.scroll_y), max(1, self.size.height)
+        for start, end in spans:
+            first, last = layout.row_of(start), layout.row_of(max(start, end - 1))
+            for row in range(first, last + 1):
+                self._strips.pop(row, None)
+            low, high = max(first, top), min(last, top + height - 1)
+            if low <= high:
+                self.refresh_lines(low, high - low + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -376,3 +425,19 @@ class ArticleView(ScrollView, can_focus=True):
         if shown:
             segments.append(Segment(shown, style))
         return column + Segment(shown).cell_length
+
+
+def _span(marked: Mention | tuple[int, int]) -> tuple[int, int]:
+    """The stretch of text of a mention or a match."""
+    return (marked.start, marked.end) if isinstance(marked, Mention) else marked
+
+
+def _marks(index: MentionIndex, start: int, end: int) -> list[tuple[int, int, str, str]]:
+    """What a row's marks depend on: its mentions' places, labels and categories."""
+    marks = []
+    for mention in index.overlapping(start, end):
+        owner = index.entity_of(mention)
+        marks.append(
+            (mention.start, mention.end, mention.label, owner.category if owner else "other")
+        )
+    return marks

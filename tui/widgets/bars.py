@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -56,7 +57,9 @@ class TopBar(Horizontal):
         else:
             cached = " (cached)" if progress.cached else ""
             text = f"{len(view.entities)} entities · {view.mention_count} mentions{cached}"
-        self.query_one("#ner-state", Label).update(text)
+        state = self.query_one("#ner-state", Label)
+        # It is as wide as its words: the screen is laid out again only when their width changes.
+        state.update(text, layout=cell_len(text) != cell_len(str(state.content)))
 
 
 class StatusBar(Horizontal):
@@ -96,8 +99,10 @@ class StatusBar(Horizontal):
             side = f"search: {plain(query)} · {found}  (n/N)"
         for label, text in (("#status", self._where(reading)), ("#status-side", side)):
             shown = self.query_one(label, Label)
-            if str(shown.content) != text:  # an update lays the screen out again
-                shown.update(text)
+            if str(shown.content) != text:
+                # The status keeps its size whatever it says; the side's fits its words, and
+                # a change of it lays the screen out again.
+                shown.update(text, layout=label == "#status-side")
 
     def _where(self, reading: Reading) -> str:
         current, entity = reading.current, reading.entity

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import Click
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
 from textual.strip import Strip
@@ -60,27 +61,52 @@ class DensityStrip(Widget):
         if new is None or (new.entity is self._entity and self.total == max(1, len(new.text))):
             return
         entity = self._entity = new.entity
-        self.starts = [m.start for m in entity.mentions] if entity is not None else []
-        self.category = entity.category if entity is not None else "other"
+        starts = [m.start for m in entity.mentions] if entity is not None else []
+        category = entity.category if entity is not None else "other"
+        total = max(1, len(new.text))
+        if (category, new.view.colours, total) == (self.category, self.colours, self.total):
+            # The same entity in a new view, or another of the same colour: only the rows
+            # whose marks change are drawn again.
+            before = [self._hits(y) for y in range(max(1, self.size.height))]
+            self.starts = starts
+            for y, hits in enumerate(before):
+                if min(hits, 2) != min(self._hits(y), 2):
+                    self.refresh(Region(0, y, 1, 1))
+            return
+        self.starts, self.category, self.total = starts, category, total
         self.colours = new.view.colours
-        self.total = max(1, len(new.text))
         self.refresh()
 
-    def watch_in_view(self) -> None:
-        self._redraw()
+    def watch_in_view(self, old: Span, new: Span) -> None:
+        # Only the rows whose shading changes are drawn again (a row holds many screens).
+        for y in range(max(1, self.size.height)):
+            if self._shaded(y, old) != self._shaded(y, new):
+                self.refresh(Region(0, y, 1, 1))
+
+    def _rows(self, y: int) -> tuple[int, int]:
+        """The offsets row ``y`` stands for: from the first, to before the second."""
+        height = max(1, self.size.height)
+        low = self.total * y // height
+        return low, max(self.total * (y + 1) // height, low + 1)
+
+    def _shaded(self, y: int, view: Span) -> bool:
+        low, high = self._rows(y)
+        return view[0] < high and view[1] >= low
+
+    def _hits(self, y: int) -> int:
+        """How many mentions start in the stretch row ``y`` stands for."""
+        low, high = self._rows(y)
+        return bisect_left(self.starts, high) - bisect_left(self.starts, low)
 
     def render_line(self, y: int) -> Strip:
         height = max(1, self.size.height)
-        low = self.total * y // height
-        high = self.total * (y + 1) // height
-        first = bisect_left(self.starts, low)
-        hits = bisect_left(self.starts, max(high, low + 1)) - first
-        start, end = self.in_view
-        shaded = start < max(high, low + 1) and end >= low
+        low, high = self._rows(y)
+        hits = self._hits(y)
+        shaded = self._shaded(y, self.in_view)
         dark = self.app.current_theme.dark
         # One tick per chapter start, when every chapter can have a row of its own.
         chapter = 0 < len(self.chapters) <= height and (
-            bisect_left(self.chapters, max(high, low + 1)) > bisect_left(self.chapters, low)
+            bisect_left(self.chapters, high) > bisect_left(self.chapters, low)
         )
         if no_color():
             char = "█" if hits else ("─" if chapter else ("│" if shaded else " "))

@@ -154,11 +154,11 @@ class MentionsPanel(ScrollView, can_focus=True):
         position = max(0, min(len(self._mentions) - 1, position))
         old = self.highlighted
         self.highlighted = position
-        for row in (old, position):
+        self.scroll_to_region(Region(0, position, 1, 1), animate=False, immediate=True)
+        for row in (old, position):  # the other lines stay as drawn
             if row is not None:
                 self._lines.pop(row, None)
-        self.scroll_to_region(Region(0, position, 1, 1), animate=False, immediate=True)
-        self.refresh()
+                self.refresh_lines(row)
 
     def action_cursor(self, step: int) -> None:
         self._move((self.highlighted or 0) + step)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.text import Text, TextType
@@ -38,6 +39,8 @@ SECTION_LIMIT = 100
 
 COLLAPSED_BY_DEFAULT = frozenset({"date", "other"})
 """Dates and Other start collapsed; the sections of a model's other labels start open."""
+
+_source = attrgetter("source")
 
 NodeData = tuple[str, str]
 """("section", category key) or ("entity", entity id)."""
@@ -302,7 +305,7 @@ class Sidebar(Vertical):
     def _entity_label(entity: Entity) -> Text:
         label = Text(plain(entity.name), overflow="ellipsis", no_wrap=True)
         label.append(f"  {len(entity.mentions)}", style="dim")
-        if "user" in entity.sources:
+        if "user" in map(_source, entity.mentions):  # (not `sources`: a set of every one)
             label.append(" ✎", style="italic")
         return label
 

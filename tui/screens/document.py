@@ -211,9 +211,7 @@ class DocumentScreen(Screen[None]):
         """Say once what could not be read from the caches (set aside, rebuilt)."""
         caches = [getattr(self.annotator, "cache", None)]
         caches.append(self._views.cache if self._views is not None else None)
-        for cache in caches:
-            if cache is None:
-                continue
+        for cache in filter(None, caches):
             for problem in cache.problems[self._told.get(id(cache), 0) :]:
                 self.notify(problem, title="Cache", severity="warning", timeout=8)
             self._told[id(cache)] = len(cache.problems)

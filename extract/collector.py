@@ -2,7 +2,7 @@
 
 A collection starts after every few hundred new objects that outlive their creation, and the
 oldest generation's goes over everything alive: while a book's mentions, nodes and entities
-are made it ran again and again over the growing lists, about two fifths of the pass's time.
+are made it ran again and again over the growing lists, about a tenth of a book's pass.
 What a pass makes is freed by reference counting; cycles are rare and collected later.
 Threads may pause it at once (the reader derives on one while another loads): the collector
 comes back when the last of them is done, and only if it was running before the first.

@@ -86,7 +86,7 @@ def group_keys(rows: Iterable[KeyRow]) -> list[CorpusEntity]:
     nodes = [_KeyNode(row, place) for place, row in enumerate(ordered)]
     link_people([node for node in nodes if node.category == "person"])
     named = [node for node in nodes if node.category in ACRONYM_CATEGORIES]
-    link_acronyms(named, [node.mentions[0] for node in named], None)
+    link_acronyms(named, None)
     trees: dict[int, list[_KeyNode]] = defaultdict(list)
     for node in nodes:
         root = node.root()

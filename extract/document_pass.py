@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from operator import attrgetter
 
 from extract.categories import category_of
 from extract.model import Mention, document_order, many_mentions
@@ -18,6 +19,7 @@ from extract.versions import PASS_VERSION
 __all__ = ["PASS_VERSION", "english", "prepare", "split_joined"]
 
 
+_TEXT_LABEL = attrgetter("text", "label")
 _PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 """Where two names run together may be cut: a comma, "and", a dash, or a space."""
@@ -87,23 +89,23 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     joins = _JOINS if english else _MARK_JOINS
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    folded_of: dict[str, str] = {}  # a name is written a few ways, hundreds of times
-    named = {label: is_name_label(label) for label in {m.label for m in mentions}}
-    for m in mentions:
-        if named[m.label]:
-            folded = folded_of.get(m.text)
+    folded_of: dict[str, str] = {}
+    # By written form and label: a name is written a few ways, hundreds of times.
+    for (written, label), count in Counter(map(_TEXT_LABEL, mentions)).items():
+        if is_name_label(label):
+            folded = folded_of.get(written)
             if folded is None:
-                folded = folded_of[m.text] = fold(m.text)
-            counts[folded] += 1
-            kinds[folded][m.label] += 1
-    once = {folded for folded, count in counts.items() if count == 1}
+                folded = folded_of[written] = fold(written)
+            counts[folded] += count
+            kinds[folded][label] += count
+    once = {written for written, folded in folded_of.items() if counts[folded] == 1}
     if not once:
         return list(mentions)
     result: list[Mention] = []
     for m in mentions:
         # Only a name written once is cut: most are names the model found many times.
         parts = None
-        if m.source != "user" and folded_of.get(m.text) in once:
+        if m.text in once and m.source != "user":
             parts = _split(text, m, counts, kinds, joins)
         result.extend(parts or [m])
     return result

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from operator import attrgetter
 
 from extract.categories import category_of, section
 from extract.evidence import place_kind
@@ -23,7 +24,7 @@ from extract.linking import (
     link_to_people,
     namesakes,
 )
-from extract.model import Entity, Mention, document_order
+from extract.model import Entity, Mention, counts_of, document_order
 from extract.names import acronym_of, as_acronym, display_name, fold, name_tokens
 from extract.spans import NAME_CATEGORIES
 from extract.votes import Node, decide, nodes_of, seen_category
@@ -32,6 +33,8 @@ __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen
 
 NOT_PEOPLE = ("organisation", "other", "place")
 DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
+_KIND = attrgetter("model_label", "label", "source")
+_LABEL_TEXT = attrgetter("label", "text")
 
 
 def group(
@@ -51,7 +54,7 @@ def group(
     ordered = sorted(mentions, key=document_order)
     long_forms = {
         acronym
-        for label, written in {(m.label, m.text) for m in ordered}
+        for label, written in set(map(_LABEL_TEXT, ordered))
         if category_of(label) in ("organisation", "place")
         and (acronym := acronym_of(name_tokens(written), written)) is not None
     }
@@ -75,7 +78,7 @@ def group(
     link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
     if vote:
         namesakes([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
-    link_acronyms(nodes.values(), ordered, text)
+    link_acronyms(nodes.values(), text)
 
     trees: dict[int, list[Node]] = defaultdict(list)
     for node in nodes.values():
@@ -112,11 +115,19 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     entity's most frequent label of that category (for a place no mention of which the model
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
     stay."""
+    # Counted by (model label, label, source) first: a name's mentions share a few.
+    kinds = counts_of(map(_KIND, mentions))
     own: dict[str, int] = {}
-    for m in mentions:
-        label = m.model_label or m.label
-        if category_of(label) == category:
-            own[label] = own.get(label, 0) + 1
+    kept = True  # whether every mention keeps its label as it is
+    for (model_label, label, source), count in kinds.items():
+        seen = model_label or label
+        if category_of(seen) == category:
+            own[seen] = own.get(seen, 0) + count
+            kept = kept and (seen == label or source == "user")
+        else:
+            kept = kept and source == "user"
+    if kept:
+        return mentions
     fallback = max(own, key=own.__getitem__) if own else _default_label(category)
     labelled: list[Mention] = []
     for m in mentions:

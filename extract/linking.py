@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from extract.model import Mention
 from extract.names import (
@@ -27,6 +27,8 @@ TITLED_RARE = 5
 "Vasíli Dmítrich", 9 times)."""
 _ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
 """A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
+_DEFINERS = ("organisation", "place", "other")
+"""The categories whose names define acronyms and aliases."""
 
 
 def _fuller(target: Node, node: Node) -> bool:
@@ -266,20 +268,19 @@ def _initials(node: Node) -> str | None:
     return acronym_of(node.tokens, node.mentions[0].text)
 
 
-def link_acronyms(nodes: Iterable[Node], ordered: Sequence[Mention], text: str | None) -> None:
+def link_acronyms(nodes: Iterable[Node], text: str | None) -> None:
     """An acronym joins its long form: by initials within a category, or as defined in
     brackets ("North Sea Ferry Company (NSFC)")."""
     all_nodes = list(nodes)
-    node_of: dict[tuple[int, int], Node] = {}
-    for node in all_nodes:
-        for m in node.mentions:
-            node_of[(m.start, m.end)] = node
+    # The mentions of organisations, places and others, in document order: where a long form
+    # or an alias is defined twice, the first defines it.
+    owned = sorted(
+        ((m, node) for node in all_nodes if node.category in _DEFINERS for m in node.mentions),
+        key=lambda pair: (pair[0].start, pair[0].end),
+    )
     long_forms: dict[tuple[str, str], Node] = {}
     aliases: dict[str, Node] = {}
-    for m in ordered:
-        owner = node_of.get((m.start, m.end))
-        if owner is None or owner.category not in ("organisation", "place", "other"):
-            continue
+    for m, owner in owned:
         long_form = acronym_of(owner.tokens, m.text)
         if long_form is not None:
             long_forms.setdefault((owner.category, long_form), owner)

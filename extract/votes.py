@@ -4,11 +4,12 @@ words around them can outvote the model when they clearly agree."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from extract.categories import category_of
 from extract.evidence import Evidence, evidence, inside, title_before
-from extract.model import Mention
+from extract.model import Mention, counts_of
 from extract.names import (
     HONORIFICS,
     SURNAME_TITLES,
@@ -31,6 +32,7 @@ ORG_PLACE_SHARE = 0.25
 SAMPLE = 48
 """Mentions of a name whose surroundings are read: a big name's are sampled evenly."""
 VOTED = ("person", "place", "organisation")
+_KIND = attrgetter("model_label", "label", "source")
 
 
 class Node:
@@ -85,20 +87,31 @@ class Node:
         """Mentions the user made or labelled."""
 
     def add(self, mention: Mention, title: str | None, title_text: str | None) -> None:
-        if not self.mentions:
-            self.first = mention.start
+        """One more mention, with the title written before it or in it, if any."""
         self.mentions.append(mention)
-        if mention.source == "user":
-            self.users += 1
-        label = mention.model_label or mention.label
-        # The small model calls unknown names works or products at random: half a vote.
-        self.votes[category_of(label)] += 0.5 if label in TITLE_LABELS else 1
-        if label == "NORP":
-            self.groups += 1
+        self.tally((mention,))
         if title is not None:
-            self.titled += 1
-            self.surnamed = self.surnamed and title in SURNAME_TITLES
-            self.honoured = self.honoured or title in HONORIFICS
+            self.entitle(title, title_text)
+
+    def tally(self, mentions: Iterable[Mention]) -> None:
+        """Count the labels and makers of ``mentions``, its own (in ``self.mentions``)."""
+        if self.first < 0:
+            self.first = self.mentions[0].start
+        # By (model label, label, source): a name's mentions share a few.
+        for (model_label, label, source), count in counts_of(map(_KIND, mentions)).items():
+            label = model_label or label
+            # The small model calls unknown names works or products at random: half a vote.
+            self.votes[category_of(label)] += (0.5 if label in TITLE_LABELS else 1) * count
+            if label == "NORP":
+                self.groups += count
+            if source == "user":
+                self.users += count
+
+    def entitle(self, title: str, title_text: str | None) -> None:
+        """A title before one of its mentions (folded, and as written)."""
+        self.titled += 1
+        self.surnamed = self.surnamed and title in SURNAME_TITLES
+        self.honoured = self.honoured or title in HONORIFICS
         if title_text:
             self.titles[title_text] += 1
 
@@ -197,9 +210,12 @@ def nodes_of(
         node = nodes.get(key)
         if node is None:
             node = nodes[key] = Node(cls, tokens)
-        node.add(m, title, title_text if title is not None else None)
-    if vote:
-        for node in nodes.values():
+        node.mentions.append(m)
+        if title is not None:
+            node.entitle(title, title_text)
+    for node in nodes.values():
+        node.tally(node.mentions)
+        if vote:
             node.weigh(text, cues=cues)
     return nodes
 

@@ -166,7 +166,7 @@ def title_before(text: str, start: int) -> tuple[str, str] | None:
     before = text[max(0, start - 16) : start]
     if not before[-1:].isspace() or "\n\n" in before[-3:]:
         return None
-    words = before.split()
+    words = before.rsplit(None, 2)  # the last word, and the one before a lone "."
     if not words:
         return None
     word = words[-1]
@@ -198,14 +198,18 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     """Read the cues around ``text[start:end]`` (titles aside: see `title_before`)."""
     found = Evidence()
     found.ending, found.building, found.organisation = inside(mention_text)
-    before: list[str] = []
-    for word in reversed(text[max(0, start - WINDOW) : start].split()):
-        word = word.strip(_PUNCTUATION)
-        if word:
-            before.append(word.lower())
-            if len(before) == 3:
-                break
-    before.reverse()  # the last three words before, in order
+    window = text[max(0, start - WINDOW) : start]
+    # The last three words before, in order: split from the end, unless one is all marks.
+    before = [word.strip(_PUNCTUATION).lower() for word in window.rsplit(None, 3)[-3:]]
+    if not all(before):
+        before = []
+        for word in reversed(window.split()):
+            word = word.strip(_PUNCTUATION)
+            if word:
+                before.append(word.lower())
+                if len(before) == 3:
+                    break
+        before.reverse()
     if before and before[-1] in PERSONAL_TITLES:
         before.pop()  # "said Mr. Bennet": the title is the name's
     last = before[-1] if before else ""
@@ -226,7 +230,7 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     elif last in ("st", "saint", "san", "santa", "sao", "fort", "port", "mount"):
         found.place += 1  # "St. Louis" where the model took only "Louis"
 
-    after = text[end : end + WINDOW].split()
+    after = text[end : end + WINDOW].split(None, 4)  # the first four words are read at most
     if after and after[0] in _POSSESSIVE_MARKS and len(after) > 1:
         after = after[1:]  # tokenised text: "Natásha ’s face"
         possessive = True

@@ -119,7 +119,7 @@ class CorpusReaderScreen(ReaderScreen):
             self._indexed = reading.view
             self._index(reading.view, self.corrections())
 
-    @work(thread=True, group="corpus-index", exit_on_error=False)
+    @work(thread=True, group="corpus-index", exit_on_error=False, description="index")
     def _index(self, view: View, log: tuple[Correction, ...]) -> None:
         """Keep the index in step with what is shown (unless it already is)."""
         from extract.annotations import Annotations

@@ -138,7 +138,7 @@ class DerivingScreen(Screen[None]):
             mentions, self.corrections(), shown, self._all_found, entities
         )
 
-    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False, description="derive")
     def _derive(
         self,
         mentions: Sequence[Mention] | None,

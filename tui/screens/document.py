@@ -143,7 +143,7 @@ class DocumentScreen(DerivingScreen):
         """Run the model on the text, from its start (the reader starts from what is shown)."""
         self.annotate((0, 4000))
 
-    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False, description="open")
     def _open_cached(self, log: tuple[Correction, ...], shown: frozenset[str]) -> None:
         """The view of a text read before, off the UI thread: kept, or derived from the
         model's cached mentions; if neither can be read after all, the model runs."""
@@ -188,7 +188,9 @@ class DocumentScreen(DerivingScreen):
     def watch_in_view(self, view: Span) -> None:
         self.model_focus.move((view[0], view[1] + AHEAD))  # wherever it is, read that next
 
-    @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
+    @work(
+        thread=True, exclusive=True, group="annotation", exit_on_error=False, description="annotate"
+    )
     def annotate(self, first: Span) -> None:
         """Run the model in the background, on ``first`` (the part on screen) before the
         rest (then wherever the reader goes), posting the mentions of each batch."""
@@ -242,7 +244,7 @@ class DocumentScreen(DerivingScreen):
         self.notify(message.reason, title="Model", severity="error", timeout=10)
         self._tell_unplaced(self._lost_anchors())
 
-    @work(thread=True, group="keep-view", exit_on_error=False)
+    @work(thread=True, group="keep-view", exit_on_error=False, description="keep view")
     def _keep_view(self, view: View, log: tuple[Correction, ...]) -> None:
         """Keep a complete view for the next time this document is opened (best effort)."""
         if self._views is not None:

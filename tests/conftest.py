@@ -17,6 +17,7 @@ from reader_support import (
     SIZE,
     MakeApp,
     MakeReader,
+    ReaderPilot,
     Session,
     generated_text,
     reader,
@@ -146,7 +147,8 @@ def make_app(sample_document: Document, sample_annotator: Annotator) -> MakeApp:
 @pytest.fixture
 def make_reader(make_app: MakeApp) -> MakeReader:
     """Open a reader (`make_app`'s arguments) in a terminal of ``size``; with ``wait``, once the
-    model is done and the panels show it."""
+    model is done and the panels show it. Its pilot's keys wait for the view of a correction
+    (`ReaderPilot`)."""
 
     @asynccontextmanager
     async def open_reader(
@@ -154,7 +156,8 @@ def make_reader(make_app: MakeApp) -> MakeReader:
     ) -> AsyncIterator[Session]:
         app = make_app(*args, **options)
         told = record_notifications(app)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size):
+            pilot = ReaderPilot(app)  # (its keys wait for the view of a correction)
             screen = await wait_annotated(pilot) if wait else reader(app)
             yield Session(app, pilot, screen, told)
 

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from reader_support import record_notifications, wait_for
+from reader_support import ReaderPilot, record_notifications, wait_for
 from rich.style import Style
 from sample import Found, WordRecognizer
 from textual.pilot import Pilot
@@ -155,7 +155,8 @@ async def open_corpus(
     """`entity-reader FOLDER` on a session (`make_session`), its first load waited for;
     ``options``: the app's (a keymap, a theme)."""
     app = CorpusApp(session, **options)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size):
+        pilot = ReaderPilot(app)  # (its keys wait for the view of a correction in a document)
         told = record_notifications(app)
         screen = app.corpus_screen
         await wait_for(pilot, lambda: screen.corpus.loaded, "the first load of the index")

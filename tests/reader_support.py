@@ -13,6 +13,7 @@ from textual.widgets import Footer, Label
 
 from extract.categories import CATEGORIES
 from tui.app import ReaderApp
+from tui.screens.document import DocumentScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.sidebar import EntityTree, Sidebar
 
@@ -82,13 +83,36 @@ async def wait_annotated(pilot: Pilot[None], timeout: float = 30.0) -> ReaderScr
     screen = reader(pilot.app)  # type: ignore[arg-type]
     await wait_for(
         pilot,
-        lambda: screen.annotation_done,
+        lambda: screen.annotation_done and screen.view_current,
         "the annotation to finish",
         timeout,
     )
     await wait_panels(pilot)
     await pilot.pause()
     return screen
+
+
+class ReaderPilot(Pilot[None]):
+    """Textual's pilot, whose keys wait for the view of any correction they made: it is
+    derived off the UI thread and shows a moment later (on a loaded machine, a while)."""
+
+    async def press(self, *keys: str) -> None:
+        await super().press(*keys)
+        await wait_applied(self)
+
+    async def press_only(self, *keys: str) -> None:
+        """The keys, not waiting for the view of a correction they make."""
+        await super().press(*keys)
+
+
+async def wait_applied(pilot: Pilot[None], timeout: float = 30.0) -> None:
+    """Wait until every reader open shows the view of every correction made."""
+    screens = [s for s in pilot.app.screen_stack if isinstance(s, DocumentScreen)]
+    if not all(screen.applied for screen in screens):
+        await wait_for(
+            pilot, lambda: all(s.applied for s in screens), "the view of the corrections", timeout
+        )
+        await pilot.pause()
 
 
 def status(app: ReaderApp) -> str:

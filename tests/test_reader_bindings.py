@@ -76,6 +76,19 @@ def test_a_keymap_remaps_by_id_and_refuses_unknown_ids() -> None:
         remapped({"undo": " "})
 
 
+def test_workers_never_describe_their_arguments() -> None:
+    """Textual describes a worker by the `repr` of its arguments, on the UI thread, unless
+    given a description: for a book's mentions or view, a stall of a tenth of a second."""
+    for path in WIDGETS.parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or len(node.args.args) < 2:  # fmt: skip
+                continue
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "work":
+                    named = {keyword.arg for keyword in decorator.keywords}
+                    assert "description" in named, f"{path.name}:{node.lineno} {node.name}"
+
+
 def test_widgets_never_query_a_sibling() -> None:
     """Widgets show what they are bound to; only the screen reaches into its children."""
     for path in WIDGETS.glob("*.py"):

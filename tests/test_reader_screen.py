@@ -295,7 +295,7 @@ async def test_a_failing_derivation_is_reported_and_stops_the_model(
     def broken(*args: object, **options: object) -> None:
         raise ValueError("broken on purpose")
 
-    monkeypatch.setattr("tui.screens.document.derive", broken)
+    monkeypatch.setattr("tui.screens.deriving.derive", broken)
     async with make_reader(sample_document, replay_annotator, wait=False) as session:
         _, pilot, screen, told = session
         await wait_for(pilot, lambda: bool(told), "the failure to be told")

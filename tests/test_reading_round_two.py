@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from test_reading import EVERYTHING, MENTIONS, TEXT, reading, step
 
+from extract import corrections
 from extract.model import Mention
 from tui.layout import line_starts
 from tui.reading import END, NO_ENTITY, Notice, Progress, Reading, go_to, resized
@@ -170,3 +171,19 @@ def test_the_current_mention_of_the_sample_text_shrinks() -> None:
     assert notice is None and plan is not None
     assert plan.span == span(TEXT, "Merkel") and plan.absorbs == ()
     assert MENTIONS  # the shared mentions are untouched
+
+
+# -- after a correction -------------------------------------------------------------------------
+
+
+def test_a_correction_lands_on_the_mention_it_made_once_its_view_is_in() -> None:
+    state = reading().with_applying(True)
+    assert state.applying and not state.with_applying(False).applying
+    start = TEXT.index("Later")
+    span = (start, start + len("Later"))
+    assert state.onto(span) is state  # not in this view: nothing moves
+    added = [corrections.add(TEXT, *span, "PERSON", everywhere=False)]
+    landed = state.with_view(derive(TEXT, MENTIONS, added, state.shown)).onto(span)
+    assert landed.current is not None and (landed.current.start, landed.current.end) == span
+    assert landed.entity is not None and landed.entity.name == "Later"
+    assert landed.sent_to == "current"  # the article brings it into view

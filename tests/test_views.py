@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from reader_support import wait_for
+from reader_support import wait_applied, wait_for
 
 from extract import views
 from extract.corrections import Correction, add, apply, open_for, relabel
@@ -161,6 +161,7 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
             assert screen.model_mentions == []
             deshaisha = next(e for e in screen.entities if e.name == "Deshaisha")
             screen.correct(relabel(deshaisha, "ORG"), "done")
+            await wait_applied(pilot)  # (derived off the UI thread, with the mentions read)
             assert calls == [1] and screen.model_mentions
             assert next(e for e in screen.entities if e.name == "Deshaisha").category == (
                 "organisation"

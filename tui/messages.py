@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.worker import Worker
 
 from extract.model import Mention
 from tui.view import View
+
+if TYPE_CHECKING:
+    from extract.corrections import Correction
 
 
 @dataclass
@@ -39,6 +43,10 @@ class ViewDerived(Message):
     """Seconds it took."""
     complete: bool
     """Whether it holds every mention the model will find."""
+    log: tuple[Correction, ...]
+    """The corrections it was derived with: if they are not the latest, it is out of date."""
+    mentions: list[Mention] | None = None
+    """The model's mentions, when the worker read them from the cache (see `_model_part`)."""
 
 
 class NothingCached(Message):

@@ -87,6 +87,8 @@ class Reading:
     """With --compare: ] and [ stop at every pair, not only at disagreements."""
     hidden: frozenset[str] = frozenset()
     """Categories the reader hid: a section of a label found later is shown unless hidden."""
+    applying: bool = False
+    """A correction is saved and its view is still being derived (the status says so)."""
 
     @property
     def shown(self) -> frozenset[str]:
@@ -134,6 +136,10 @@ class Reading:
         """The model came further (or stopped)."""
         return replace(self, progress=progress, sent_to=None)
 
+    def with_applying(self, applying: bool) -> Reading:
+        """A correction's view is awaited (True), or here."""
+        return replace(self, applying=applying, sent_to=None)
+
     # -- choosing -----------------------------------------------------------------------------
 
     def at(self, mention: Mention | None) -> Reading:
@@ -150,6 +156,11 @@ class Reading:
             spot=None,
             sent_to=sent_to,
         )
+
+    def onto(self, span: Span) -> Reading:
+        """The mention at ``span`` current (one a correction just made), if there is one."""
+        found = self.view.index.find(*span)
+        return self.at(found) if found is not None else self
 
     def choose(self, entity_id: str) -> Reading:
         """An entity becomes current at its first mention."""

@@ -115,7 +115,7 @@ class CorpusData(Screen[None]):
         self._loading = True
         self._load(dict(self._statuses), list(self._gone.values()))
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _load(self, statuses: dict[str, Status], gone: list[DocumentItem]) -> None:
         started = time.monotonic()
         try:
@@ -201,7 +201,7 @@ class CorpusData(Screen[None]):
             remembered = list(reversed(positions.paths()))
         return [*self._recent, *(p for p in remembered if p not in self._recent)]
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="refresh")
     def _refresh(self, cancel: threading.Event, rows: list[DocumentRow] | None) -> None:
         session = self.session
         refresher = CorpusRefresh(

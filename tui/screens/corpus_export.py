@@ -84,7 +84,13 @@ class CorpusExportScreen(FormatDialog[bool]):
         self.busy(True)
         self._export(self.format_name, out)
 
-    @work(thread=True, exclusive=True, group="corpus-export", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="corpus-export",
+        exit_on_error=False,
+        description="export",
+    )
     def _export(self, format_name: str, out: Path, archive: str | None = None) -> None:
         """Export into ``out``; with ``archive`` (in a browser), hand it over as that ZIP and
         remove ``out``."""

@@ -33,6 +33,7 @@ from tui.view import View
 if TYPE_CHECKING:
     from tui.corpus_app import CorpusApp
     from tui.screens.corpus import CorpusScreen
+    from tui.screens.deriving import Landing
 
 Scope = Literal["document", "corpus"]
 
@@ -118,7 +119,7 @@ class CorpusReaderScreen(ReaderScreen):
             self._indexed = reading.view
             self._index(reading.view, self.corrections())
 
-    @work(thread=True, group="corpus-index", exit_on_error=False)
+    @work(thread=True, group="corpus-index", exit_on_error=False, description="index")
     def _index(self, view: View, log: tuple[Correction, ...]) -> None:
         """Keep the index in step with what is shown (unless it already is)."""
         from extract.annotations import Annotations
@@ -206,14 +207,14 @@ class CorpusReaderScreen(ReaderScreen):
 
     # -- corrections: this document, or all --------------------------------------------------
 
-    def correct(self, correction: Correction, done: str) -> None:
+    def correct(self, correction: Correction, done: str, land: Landing | None = None) -> None:
         if correction.op not in RULE_OPS:
-            self._in_document(correction, done)
+            self._in_document(correction, done, land)
             return
 
         def chosen(scope: Scope | None) -> None:
             if scope == "document":
-                self._in_document(correction, done)
+                self._in_document(correction, done, land)
             elif scope == "corpus":
                 self._in_corpus(correction, done)
 
@@ -222,9 +223,9 @@ class CorpusReaderScreen(ReaderScreen):
         )
         self.app.push_screen(ScopeQuestion(question), chosen)
 
-    def _in_document(self, correction: Correction, done: str) -> None:
+    def _in_document(self, correction: Correction, done: str, land: Landing | None = None) -> None:
         before = len(self.store.log) if self.store is not None else 0
-        super().correct(correction, done)
+        super().correct(correction, done, land)
         if self.store is not None and len(self.store.log) > before:
             self._history.append(self.store)
             self._undone.clear()
@@ -255,7 +256,7 @@ class CorpusReaderScreen(ReaderScreen):
             return
         self._history.append(rules)
         self._undone.clear()
-        self.derive_now()
+        self.derive_edited()
         self.corpus.refresh_index()
         self.notify(f"{_what(correction, self.current_entity)}: done in every document. u undoes.", timeout=4)  # fmt: skip
 
@@ -272,7 +273,7 @@ class CorpusReaderScreen(ReaderScreen):
         changed = step(store, way, self, f"Nothing to {way}.")
         if changed is not None:
             given.append(taken.pop())
-            self.derive_now()
+            self.derive_edited()
             self.corpus.refresh_index()
             self.notify(stepped(changed, way, " in every document"), timeout=3)
 

@@ -121,10 +121,9 @@ class CorrectingScreen(DocumentScreen):
         text = self.document.text
         where = " everywhere" if everywhere else ""
         edit = _edits().add(text, start, end, label, everywhere=bool(everywhere))
-        self.correct(edit, f"Added {text[start:end]!r} as {label}{where}.")
-        reading = self.reading.leave_search()
-        found = reading.view.index.find(start, end)
-        self.reading = reading.at(found) if found is not None else reading
+        self.reading = self.reading.leave_search()
+        said = f"Added {text[start:end]!r} as {label}{where}."
+        self.correct(edit, said, land=lambda reading: reading.onto((start, end)))
 
     def action_merge(self) -> None:
         """Merge the current entity into another one."""
@@ -198,10 +197,8 @@ class CorrectingScreen(DocumentScreen):
         text = self.document.text
         start, end = plan.span
         edit = _edits().resize(text, plan.mention, start, end)
-        self.correct(edit, f"Now {text[start:end]!r} ({plan.mention.label}). u undoes.")
-        found = self.reading.view.index.find(start, end)
-        if found is not None:
-            self.reading = self.reading.at(found)
+        said = f"Now {text[start:end]!r} ({plan.mention.label}). u undoes."
+        self.correct(edit, said, land=lambda reading: reading.onto((start, end)))
 
     def action_take_gold(self) -> None:
         """With --compare: make what is shown here agree with gold."""
@@ -218,5 +215,5 @@ class CorrectingScreen(DocumentScreen):
         if notice is not None:
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
         if plan is not None:
-            self.correct(plan.correction, plan.said)
-            self.reading = landed(self.reading, plan.span)
+            span = plan.span
+            self.correct(plan.correction, plan.said, land=lambda reading: landed(reading, span))

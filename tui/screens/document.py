@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.reactive import var
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from extract.annotator import Annotator, Focus
 from extract.document import Document
@@ -24,15 +22,11 @@ from extract.model import Entity, Mention
 from tui.frames import uncollected
 from tui.messages import AnnotationFailed, MentionsFound, NothingCached, ViewDerived
 from tui.reading import Notice, Progress, Reading, Span
-from tui.view import View, derive, stop_passes, warm_passes
+from tui.screens.deriving import DerivingScreen, Landing
+from tui.view import View, stop_passes, warm_passes
 
 if TYPE_CHECKING:
     from extract.corrections import Correction, CorrectionStore
-    from tui.comparing import Gold
-
-
-DERIVE_PAUSE = 0.25
-"""Least seconds between two derivations while the model streams."""
 
 SHOWN_UNPLACED = 5
 """How many unplaced corrections a notification lists by name."""
@@ -41,51 +35,31 @@ AHEAD = 2000
 """Characters past the end of the view the model reads with it (the next page or two)."""
 
 
-class DocumentScreen(Screen[None]):
+class DocumentScreen(DerivingScreen):
     """Holds the `Reading` of a document and keeps it derived from the model's mentions and
     the user's corrections. Widgets bind to ``reading`` (and ``in_view``) and show their part.
 
-    The annotation worker only streams the model's mentions. Deriving the view runs in one
-    exclusive worker, at most every `DERIVE_PAUSE` seconds (longer when it takes longer); a
-    correction derives at once on this thread and cancels it, so its older view is dropped.
+    The annotation worker only streams the model's mentions; the view is derived off this
+    thread (`DerivingScreen`), after a correction too.
     """
 
-    reading: var[Reading] = var(Reading(""), init=False, always_update=True)
-    """The state of the reading: every change replaces it."""
     in_view: var[Span] = var((0, 0), init=False)
     """The offsets on screen in the article."""
 
-    gold: Gold | None = None  # with --compare, what every view is compared with
     kept_opening = False  # whether a view kept from before is read (not derived) on opening
 
     def __init__(
         self, document: Document, annotator: Annotator | None, store: CorrectionStore | None
     ) -> None:
-        super().__init__()
-        self.document = document
-        self.annotator = annotator
-        self.store = store
-        self.model_mentions: list[Mention] = []
-        """Every mention the model has found so far, in the order found."""
+        super().__init__(document, annotator, store)
         progress = Progress("off" if annotator is None else "running", 0, len(document.text))
         self.set_reactive(DocumentScreen.reading, Reading(document.text, progress=progress))
         self._cancel = threading.Event()
-        self._all_found = False
-        self._derive_timer: Timer | None = None
-        self._deriving = False
-        self._stale = False
-        self._next_derive = 0.0
-        self._derive_worker: Worker[None] | None = None
-        self._document_pass: bool = getattr(annotator, "document_pass", True)
-        """Whether the mentions go through the document-level pass (not imported ones)."""
-        self._lang: str = annotator.info.lang if annotator is not None else "en"
-        """The model's language: the pass's English cues fire only for English."""
         from extract.views import views_for
 
         self._views = views_for(annotator, document.sha256, self._document_pass)
         """Where derived views of this document are kept (None without a cache)."""
         self._kept_key = ""
-        self._mentions_read = True
         self._told: dict[int, int] = {}
         self._told_unplaced: set[str] = set()
         """Ids of the corrections the user was told could not be placed (told once each)."""
@@ -134,11 +108,6 @@ class DocumentScreen(Screen[None]):
         """Whether every mention is in (or there is no model)."""
         return self.reading.progress.finished
 
-    def corrections(self) -> tuple[Correction, ...]:
-        """The edits the view is derived with: the corpus rules that apply, then the
-        document's own (see `CorrectionStore.effective`)."""
-        return tuple(self.store.effective) if self.store is not None else ()
-
     # -- the model ----------------------------------------------------------------------------
 
     def read_cached(self) -> bool:
@@ -151,7 +120,7 @@ class DocumentScreen(Screen[None]):
             if self.gold is not None or (self.store is not None and self.store.log):
                 # What is shown is only the user's: the entities they added, compared with
                 # gold if given.
-                self.call_after_refresh(self.derive_now)
+                self.call_after_refresh(self._derive_soon, at_once=True)
             return True
         log = self.corrections()
         self.kept_opening = kept = self._views is not None and self._views.exists(log)
@@ -174,7 +143,7 @@ class DocumentScreen(Screen[None]):
         """Run the model on the text, from its start (the reader starts from what is shown)."""
         self.annotate((0, 4000))
 
-    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="derive", exit_on_error=False, description="open")
     def _open_cached(self, log: tuple[Correction, ...], shown: frozenset[str]) -> None:
         """The view of a text read before, off the UI thread: kept, or derived from the
         model's cached mentions; if neither can be read after all, the model runs."""
@@ -197,7 +166,7 @@ class DocumentScreen(Screen[None]):
                 self.model_mentions = cached
                 view = self._view_of(cached, log, shown)
         if not worker.is_cancelled:
-            self.post_message(ViewDerived(view, worker, time.monotonic() - started, True))
+            self.post_message(ViewDerived(view, worker, time.monotonic() - started, True, log))
 
     @on(NothingCached)
     def _nothing_cached(self) -> None:
@@ -219,7 +188,9 @@ class DocumentScreen(Screen[None]):
     def watch_in_view(self, view: Span) -> None:
         self.model_focus.move((view[0], view[1] + AHEAD))  # wherever it is, read that next
 
-    @work(thread=True, exclusive=True, group="annotation", exit_on_error=False)
+    @work(
+        thread=True, exclusive=True, group="annotation", exit_on_error=False, description="annotate"
+    )
     def annotate(self, first: Span) -> None:
         """Run the model in the background, on ``first`` (the part on screen) before the
         rest (then wherever the reader goes), posting the mentions of each batch."""
@@ -273,98 +244,7 @@ class DocumentScreen(Screen[None]):
         self.notify(message.reason, title="Model", severity="error", timeout=10)
         self._tell_unplaced(self._lost_anchors())
 
-    # -- deriving the view --------------------------------------------------------------------
-
-    def _derive_soon(self) -> None:
-        """Derive the view again in the background, once the last derivation has settled."""
-        if self._deriving:
-            self._stale = True
-        elif self._derive_timer is None:
-            wait = max(0.01, self._next_derive - time.monotonic())  # a timer of 0 never fires
-            self._derive_timer = self.set_timer(wait, self._derive_later)
-
-    def _derive_later(self) -> None:
-        self._derive_timer = None
-        self._deriving, self._stale = True, False
-        log = self.corrections()
-        mentions = tuple(self.model_mentions)
-        self._derive_worker = self._derive(mentions, log, self.shown, self._all_found)
-
-    @work(thread=True, exclusive=True, group="derive", exit_on_error=False)
-    def _derive(
-        self,
-        mentions: tuple[Mention, ...],
-        log: tuple[Correction, ...],
-        shown: frozenset[str],
-        complete: bool,
-    ) -> None:
-        """Group the model's mentions with the corrections, off the UI thread."""
-        worker = get_current_worker()
-        started = time.monotonic()
-        try:
-            with uncollected():
-                view = self._view_of(mentions, log, shown)
-        except Exception as error:  # a bug must not pass silently in a background thread
-            self.post_message(
-                AnnotationFailed(f"grouping stopped: {type(error).__name__}: {error}")
-            )
-            raise
-        if not worker.is_cancelled:
-            self.post_message(ViewDerived(view, worker, time.monotonic() - started, complete))
-
-    def _view_of(
-        self, mentions: Sequence[Mention], log: Sequence[Correction], shown: frozenset[str]
-    ) -> View:
-        text, document_pass = self.document.text, self._document_pass
-        return derive(
-            text, mentions, log, shown, document_pass=document_pass, gold=self.gold, lang=self._lang
-        )
-
-    @on(ViewDerived)
-    def _derived(self, message: ViewDerived) -> None:
-        # A correction made since cancelled the worker (see derive_now): its view is older.
-        if message.worker.is_cancelled:
-            return
-        self._deriving = False
-        # Grouping holds the interpreter: keep it a small share of the time.
-        self._next_derive = time.monotonic() + max(DERIVE_PAUSE, message.spent * 4)
-        self._take(message.view, complete=message.complete)
-        self._cache_problems()
-        if self._stale:
-            self._derive_soon()
-
-    def derive_now(self) -> None:
-        """Derive the view at once, on this thread (after a correction, or from the cache)."""
-        # Also cancels a worker that has finished but whose view is still on its way here.
-        if self._derive_worker is not None:
-            self._derive_worker.cancel()
-        self.workers.cancel_group(self, "derive")
-        if self._derive_timer is not None:
-            self._derive_timer.stop()
-            self._derive_timer = None
-        self._deriving = self._stale = False
-        self._read_mentions()
-        self._take(
-            self._view_of(self.model_mentions, self.corrections(), self.shown),
-            complete=self._all_found,
-        )
-
-    def _read_mentions(self) -> None:
-        """The model's mentions, read from the cache when a kept view was shown instead."""
-        if self._mentions_read or self.annotator is None:
-            return
-        self._mentions_read = True
-        cached = self.annotator.cached(self.document.text, self.document.sha256)
-        if cached is None:  # the view outlived its mentions: take the model's part of it
-            cached = [
-                Mention(m.start, m.end, m.model_label, m.text)
-                for e in self.entities
-                for m in e.mentions
-                if m.source == "model" and m.model_label
-            ]
-        self.model_mentions = cached
-
-    @work(thread=True, group="keep-view", exit_on_error=False)
+    @work(thread=True, group="keep-view", exit_on_error=False, description="keep view")
     def _keep_view(self, view: View, log: tuple[Correction, ...]) -> None:
         """Keep a complete view for the next time this document is opened (best effort)."""
         if self._views is not None:
@@ -377,7 +257,7 @@ class DocumentScreen(Screen[None]):
             if key != self._kept_key:
                 self._kept_key = key
                 self._keep_view(view, log)
-        reading = self.reading.with_view(view)
+        reading = self._landed(self.reading.with_view(view))
         if complete and reading.progress.state == "running":
             reading = reading.with_progress(replace(reading.progress, state="done"))
         self.reading = reading
@@ -386,6 +266,7 @@ class DocumentScreen(Screen[None]):
         gc.freeze()
         if complete:
             self._tell_unplaced(view.unplaced)
+        self._cache_problems()
 
     # -- corrections that name nothing --------------------------------------------------------
 
@@ -423,8 +304,9 @@ class DocumentScreen(Screen[None]):
         if notice is not None:
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
 
-    def correct(self, correction: Correction, done: str) -> None:
-        """Record an edit (saved at once), then show its effect everywhere."""
+    def correct(self, correction: Correction, done: str, land: Landing | None = None) -> None:
+        """Record an edit (saved at once); its effect shows everywhere once the view is
+        derived with it (``land``: where the reader goes then, see `derive_edited`)."""
         if self.store is None:
             self.notify("Corrections are off for this file.", severity="warning")
             return
@@ -433,7 +315,7 @@ class DocumentScreen(Screen[None]):
         except (OSError, EntityReaderError) as error:
             self.notify(f"Could not save the correction: {error}", severity="error", timeout=8)
             return
-        self.derive_now()
+        self.derive_edited(land)
         self.notify(done, timeout=3)
 
     def step_history(self, way: Literal["undo", "redo"]) -> None:
@@ -445,5 +327,5 @@ class DocumentScreen(Screen[None]):
             return
         changed = step(self.store, way, self, f"Nothing to {way}.")
         if changed is not None:
-            self.derive_now()
+            self.derive_edited()
             self.notify(stepped(changed, way), timeout=3)

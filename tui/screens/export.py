@@ -262,7 +262,7 @@ class ExportScreen(FormatDialog[Path | None]):
         self.busy(True)
         self._export(name, annotations, target)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export")
     def _export(self, name: str, annotations: Annotations, target: Path) -> None:
         """Render and write in this thread, telling the dialog how far it has come."""
         done = 0

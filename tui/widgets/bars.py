@@ -65,7 +65,7 @@ class TopBar(Horizontal):
 class StatusBar(Horizontal):
     """``<name> · <Category> · mention <i>/<N> · <LABEL>`` for the current mention while it is
     on screen, else the position; on the right, the search that n and N repeat, at which
-    match of how many."""
+    match of how many, and "applying…" while a correction's view is being derived."""
 
     reading: var[Reading | None] = var(None, init=False)
     """What is read: the current mention and the search."""
@@ -97,6 +97,8 @@ class StatusBar(Horizontal):
             place = reading.match_place
             found = f"match {place[0]}/{place[1]}" if place else "no match"
             side = f"search: {plain(query)} · {found}  (n/N)"
+        if reading.applying:  # a correction's view is still being derived
+            side = f"applying…  {side}" if side else "applying…"
         for label, text in (("#status", self._where(reading)), ("#status-side", side)):
             shown = self.query_one(label, Label)
             if str(shown.content) != text:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +21,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets.tree import TreeNode, UnknownNodeID
 
 from extract.categories import CATEGORIES, Category
 from extract.colours import Pair
@@ -45,6 +47,8 @@ _source = attrgetter("source")
 NodeData = tuple[str, str]
 """("section", category key) or ("entity", entity id)."""
 
+T = TypeVar("T")
+
 
 class EntityTree(Tree[NodeData]):
     """The tree of sections and entities; letters typed here go to the filter."""
@@ -52,6 +56,7 @@ class EntityTree(Tree[NodeData]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("EntityTree")
 
     _batched = False
+    _changed = False
 
     def process_label(self, label: TextType) -> Text:
         # Labels here are one line already (`plain` folds whitespace): not split into lines
@@ -60,20 +65,49 @@ class EntityTree(Tree[NodeData]):
             return label
         return super().process_label(label)
 
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        # What `Tree` would measure, without drawing each label: the tree measures every line
+        # whenever a node is added or removed.
+        if not node.allow_expand:
+            return node.label.cell_len  # type: ignore[union-attr]
+        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        return cell_len(icon) + node.label.cell_len  # type: ignore[union-attr]
+
+    def set_open(self, node: TreeNode[NodeData], expanded: bool, expandable: bool) -> None:
+        """Open or close ``node`` as the sidebar lists it, telling no one: `expand` and
+        `collapse` post the messages a reader's own click does, and the sidebar remembers
+        those as the reader's choice."""
+        if node.is_expanded != expanded or node.allow_expand != expandable:
+            node._expanded = expanded
+            node.allow_expand = expandable
+            self._invalidate()
+
+    def holds(self, node: TreeNode[NodeData]) -> bool:
+        """Whether ``node`` is still in the tree."""
+        try:
+            return self.get_node_by_id(node.id) is node
+        except UnknownNodeID:
+            return False
+
     def _invalidate(self) -> None:
-        if not self._batched:  # else once, when the batch is done
+        if self._batched:
+            self._changed = True  # once, when the batch is done
+        else:
             super()._invalidate()
 
     @contextmanager
     def many_changes(self) -> Iterator[None]:
-        """Nodes added and removed together, with the tree's caches cleared and the tree
-        redrawn once at the end, not after each of the hundreds a rebuild adds."""
-        self._batched = True
+        """Nodes added and removed together: the tree's caches cleared and its lines made
+        again once at the end (if anything changed), not after each of the hundreds a long
+        book's list may add; every node then has its line, so the cursor can go to it."""
+        self._batched, self._changed = True, False
         try:
             yield
         finally:
             self._batched = False
-            self._invalidate()
+            if self._changed:
+                self._invalidate()
+                self._build()
 
     def on_key(self, event: Key) -> None:
         if event.character and event.character.isalpha() and len(event.character) == 1:
@@ -122,6 +156,8 @@ class Sidebar(Vertical):
         self._expanded: dict[str, bool] = {}
         self._filter = ""
         self._unfilled: dict[str, list[Entity]] = {}
+        self._said: dict[NodeData, Said] = {}
+        """What each node's label says (see `Said`)."""
 
     def compose(self) -> ComposeResult:
         # Letters typed in the tree start the filter: selecting them on focus would lose them.
@@ -228,7 +264,8 @@ class Sidebar(Vertical):
             self._expanded[data[1]] = event.node.is_expanded
             members = self._unfilled.pop(data[1], None)
             if members is not None and event.node.is_expanded:
-                self._fill(event.node, members)
+                with self.entity_tree.many_changes():
+                    self._fill(event.node, members)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -238,85 +275,176 @@ class Sidebar(Vertical):
             self.post_message(self.EntityChosen(data[1]))
 
     def _rebuild(self) -> None:
+        """Bring the tree in step with what is to be listed. Only the sections and entries
+        that changed are touched: expansion, cursor and scroll stay as they are, and a new
+        view with a few entities changed costs little on a book of thousands."""
         if not self.query(EntityTree):
             return  # a timer or the theme after the reader began closing
         tree = self.entity_tree
-        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        cursor = tree.cursor_node if tree.cursor_line >= 0 else None
         with tree.many_changes():
-            restore = self._refill(tree, cursor)
-        if restore is not None:
-            tree.move_cursor(restore)
+            self._sync(tree)
+        if cursor is not None and not tree.holds(cursor):
+            # Its entry went: onto the entity's new one (it moved), else nowhere, as a sidebar
+            # made afresh has no cursor until an entity listed becomes current.
+            again = self._node_of(cursor.data)
+            if again is not None:
+                tree.move_cursor(again)
+            else:
+                tree.unselect()
 
-    def _refill(self, tree: EntityTree, cursor: NodeData | None) -> TreeNode[NodeData] | None:
-        """The tree's sections and entries made again; the node to put the cursor back on."""
+    def _sync(self, tree: EntityTree) -> None:
         dark = self.app.current_theme.dark
         wanted = self._filter
-        tree.clear()
+        members_of: dict[str, list[Entity]] = {}
+        for entity in self._entities:
+            members_of.setdefault(entity.category, []).append(entity)
+        listed = [c for c in self._sections if c.key in self._shown]
+        keys = {c.key for c in listed}
+        for node in list(tree.root.children):
+            if node.data is None or node.data[1] not in keys:
+                self._drop(node)
         self._unfilled.clear()
-        restore: TreeNode[NodeData] | None = None
-        for category in self._sections:
-            if category.key not in self._shown:
-                continue
-            members = [e for e in self._entities if e.category == category.key]
+        for position, category in enumerate(listed):
+            members = members_of.get(category.key, [])
             if wanted:
                 members = [e for e in members if wanted in fold(e.name)]
-            if self.by_first:
-                members.sort(key=lambda e: e.first)
-            else:
-                members.sort(key=lambda e: (-len(e.mentions), e.first))
-            label = Text.assemble(
-                (f" {plain(category.title)} ", self._section_style(category.key, dark)),
-                (f" {len(members)}", "dim"),
-            )
+            members.sort(key=_first if self.by_first else _most_mentioned)
+            data = ("section", category.key)
+            said: Said = (plain(category.title), len(members), self._section_style(category.key, dark))  # fmt: skip
+            section = self._node_of(data)
+            if section is not None and tree.root.children[position] is not section:
+                self._drop(section)  # (sections keep their order: not expected)
+                section = None
+            if section is None:
+                section = tree.root.add(_section_label(said), data=data, before=position)
+            elif self._said.get(data) != said:
+                section.set_label(_section_label(said))
+            self._said[data] = said
             opened = self._expanded.get(category.key, category.key not in COLLAPSED_BY_DEFAULT)
-            expand = opened or bool(wanted)
-            section = tree.root.add(
-                label, data=("section", category.key), expand=expand, allow_expand=bool(members)
-            )
-            if expand:
-                found = self._fill(section, members, cursor)
-                restore = found or restore
+            tree.set_open(section, opened or bool(wanted), bool(members))
+            if section.is_expanded:
+                self._fill(section, members)
             else:
                 # Collapsed sections get their entries when opened: cheaper on big books.
+                for node in list(section.children):
+                    self._drop(node)
                 self._unfilled[category.key] = members
-            if cursor == ("section", category.key):
-                restore = section
-        return restore
 
-    def _fill(
-        self, section: TreeNode[NodeData], members: list[Entity], cursor: NodeData | None = None
-    ) -> TreeNode[NodeData] | None:
-        found = None
-        for entity in members[:SECTION_LIMIT]:
-            node = section.add_leaf(self._entity_label(entity), data=("entity", entity.id))
-            if cursor == ("entity", entity.id):
-                found = node
-        if len(members) > SECTION_LIMIT:
-            more = len(members) - SECTION_LIMIT
-            section.add_leaf(Text(f"… {more} more: type to filter", style="dim italic"))
-        return found
+    def _fill(self, section: TreeNode[NodeData], members: list[Entity]) -> None:
+        """A section's entries made to list ``members``: those of entities no longer listed
+        removed, the fewest moved (taken out and added again where they go), the others
+        kept, their labels made again only where the name, the count or the ✎ changed."""
+        listed = members[:SECTION_LIMIT]
+        place = {entity.id: n for n, entity in enumerate(listed)}
+        entries = [n for n in section.children if n.data is not None and n.data[1] in place]
+        kept = set(map(id, _in_order(entries, [place[n.data[1]] for n in entries])))  # type: ignore[index]
+        more = len(members) - SECTION_LIMIT
+        if more > 0 and section.children and section.children[-1].data is None:
+            kept.add(id(section.children[-1]))  # the "… more" line, last
+        for node in list(section.children):
+            if id(node) not in kept:
+                self._drop(node)
+        children = section.children
+        for n, entity in enumerate(listed):
+            data = ("entity", entity.id)
+            said: Said = (entity.name, len(entity.mentions), "user" in map(_source, entity.mentions))  # fmt: skip
+            entry = children[n] if n < len(children) else None
+            if entry is None or entry.data != data:
+                section.add_leaf(_entity_label(said), data=data, before=n)
+                children = section.children
+            elif self._said.get(data) != said:
+                entry.set_label(_entity_label(said))
+            self._said[data] = said
+        if more > 0:
+            line = Text(f"… {more} more: type to filter", style="dim italic")
+            last = children[-1]
+            if last.data is not None:
+                section.add_leaf(line)
+            elif last.label != line:
+                last.set_label(line)
+
+    def _drop(self, node: TreeNode[NodeData]) -> None:
+        """Take a node (with its entries) out of the tree, and what their labels said."""
+        for child in node.children:
+            self._said.pop(child.data, None)  # type: ignore[arg-type]
+        self._said.pop(node.data, None)  # type: ignore[arg-type]
+        node.remove()
+
+    def _node_of(self, data: NodeData | None) -> TreeNode[NodeData] | None:
+        """The node of ``data``: a section, or an entity listed in an open section."""
+        if data is None:
+            return None
+        for section in self.entity_tree.root.children:
+            if section.data == data:
+                return section
+            if data[0] == "entity" and section.is_expanded:
+                for node in section.children:
+                    if node.data == data:
+                        return node
+        return None
 
     def _section_style(self, category: str, dark: bool) -> str:
         if no_color():
             return "bold underline"
         return f"bold on {category_colour(category, dark, generated=self._colours)}"
 
-    @staticmethod
-    def _entity_label(entity: Entity) -> Text:
-        label = Text(plain(entity.name), overflow="ellipsis", no_wrap=True)
-        label.append(f"  {len(entity.mentions)}", style="dim")
-        if "user" in map(_source, entity.mentions):  # (not `sources`: a set of every one)
-            label.append(" ✎", style="italic")
-        return label
-
     def select_entity(self, entity_id: str) -> None:
-        """Move the tree cursor onto an entity, when it is listed in an open section."""
+        """Move the tree cursor onto an entity when it is listed in an open section; else
+        the cursor leaves the entity it was on."""
         tree = self.entity_tree
-        for section in tree.root.children:
-            if not section.is_expanded:
-                continue
-            for node in section.children:
-                if node.data == ("entity", entity_id):
-                    if tree.cursor_node is not node:
-                        tree.move_cursor(node)
-                    return
+        node = self._node_of(("entity", entity_id))
+        if node is None:
+            tree.unselect()
+        elif tree.cursor_node is not node or tree.cursor_line < 0:
+            tree.move_cursor(node)
+
+
+Said = tuple[str, int, str | bool]
+"""What a node's label says: a section's title, count and style, or an entity's name, count
+and whether the user made any of its mentions. A label is made again only when this changes."""
+
+
+def _first(entity: Entity) -> int:
+    return entity.mentions[0].start
+
+
+def _most_mentioned(entity: Entity) -> tuple[int, int]:
+    return -len(entity.mentions), entity.mentions[0].start
+
+
+def _section_label(said: Said) -> Text:
+    title, count, style = said
+    return Text.assemble((f" {title} ", str(style)), (f" {count}", "dim"))
+
+
+def _entity_label(said: Said) -> Text:
+    name, count, mine = said
+    label = Text(plain(name), overflow="ellipsis", no_wrap=True)
+    label.append(f"  {count}", style="dim")
+    if mine:
+        label.append(" ✎", style="italic")
+    return label
+
+
+def _in_order(items: list[T], places: list[int]) -> list[T]:
+    """The longest run of ``items`` whose ``places`` increase (patience sorting): the entries
+    that can stay where they are while the others move around them."""
+    tails: list[int] = []  # for each length of run, the item that ends the best one so far
+    ends: list[int] = []  # and its place
+    before = [-1] * len(items)
+    for i, place in enumerate(places):
+        length = bisect_left(ends, place)
+        if length:
+            before[i] = tails[length - 1]
+        if length == len(tails):
+            tails.append(i)
+            ends.append(place)
+        else:
+            tails[length], ends[length] = i, place
+    run: list[T] = []
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        run.append(items[i])
+        i = before[i]
+    return run[::-1]

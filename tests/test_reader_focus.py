@@ -29,11 +29,14 @@ async def test_the_footer_offers_the_keys_that_work_where_the_focus_is(
     make_reader: MakeReader,
 ) -> None:
     async with make_reader() as (app, pilot, screen, _told):
+        # The footer is composed again after each change of focus: on a loaded machine it
+        # may take a while, so each check waits for the footer to settle on its keys.
+        in_text_keys = {"next", "same", "search", "export", "help", "quit", "list"}
+        await wait_for(pilot, lambda: in_text_keys <= footer(app), "the text's keys")
         in_text = footer(app)
-        assert {"next", "same", "search", "export", "help", "quit", "list"} <= in_text
 
         screen.sidebar.entity_tree.focus()
-        await pilot.pause()
+        await wait_for(pilot, lambda: "back" in footer(app), "the list's keys")
         in_list = footer(app)
         assert {"next", "prev", "search", "help", "back"} <= in_list  # these still work there
         assert not {"same", "export", "quit", "list"} & in_list  # letters go to the filter
@@ -41,15 +44,14 @@ async def test_the_footer_offers_the_keys_that_work_where_the_focus_is(
         await pilot.press("q", "e")
         box = screen.query_one("#entity-filter", Input)
         assert box.value == "qe" and app.is_running and app.screen is screen
-        await pilot.pause()
+        await wait_for(pilot, lambda: "next" not in footer(app), "the filter's keys")
         in_filter = footer(app)
         assert "back" in in_filter
         assert not {"next", "prev", "same", "search", "help", "quit", "export"} & in_filter
 
         await pilot.press("escape", "escape")
         assert screen.article.has_focus
-        await pilot.pause()
-        assert footer(app) == in_text
+        await wait_for(pilot, lambda: footer(app) == in_text, "the text's keys again")
 
 
 async def test_the_palette_runs_a_command_whatever_has_the_focus(make_reader: MakeReader) -> None:

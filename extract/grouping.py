@@ -24,7 +24,7 @@ from extract.linking import (
     link_to_people,
     namesakes,
 )
-from extract.model import Entity, Mention, counts_of, document_order
+from extract.model import Entity, Mention, counts_of, document_order, labelling
 from extract.names import acronym_of, as_acronym, display_name, fold, name_tokens
 from extract.spans import NAME_CATEGORIES
 from extract.votes import Node, decide, nodes_of, seen_category
@@ -33,7 +33,6 @@ __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen
 
 NOT_PEOPLE = ("organisation", "other", "place")
 DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
-_KIND = attrgetter("model_label", "label", "source")
 _LABEL_TEXT = attrgetter("label", "text")
 
 
@@ -116,7 +115,7 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
     stay."""
     # Counted by (model label, label, source) first: a name's mentions share a few.
-    kinds = counts_of(map(_KIND, mentions))
+    kinds = counts_of(map(labelling, mentions))
     own: dict[str, int] = {}
     kept = True  # whether every mention keeps its label as it is
     for (model_label, label, source), count in kinds.items():

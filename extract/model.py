@@ -30,6 +30,9 @@ class Mention:
 document_order: Callable[[Mention], tuple[int, int]] = attrgetter("start", "end")
 """A mention's place, ``(start, end)``: the sort key of document order (faster than a lambda
 or comparing whole mentions, and the pass sorts tens of thousands)."""
+labelling: Callable[[Mention], tuple[str, str, str]] = attrgetter("model_label", "label", "source")
+"""Who labelled a mention how, ``(model_label, label, source)``: what the pass counts of a
+name's mentions (a few kinds, for hundreds of mentions)."""
 
 
 @dataclass(slots=True)

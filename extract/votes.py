@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 
 from extract.categories import category_of
 from extract.evidence import Evidence, evidence, inside, title_before
-from extract.model import Mention, counts_of
+from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
     SURNAME_TITLES,
@@ -32,7 +31,6 @@ ORG_PLACE_SHARE = 0.25
 SAMPLE = 48
 """Mentions of a name whose surroundings are read: a big name's are sampled evenly."""
 VOTED = ("person", "place", "organisation")
-_KIND = attrgetter("model_label", "label", "source")
 
 
 class Node:
@@ -98,7 +96,7 @@ class Node:
         if self.first < 0:
             self.first = self.mentions[0].start
         # By (model label, label, source): a name's mentions share a few.
-        for (model_label, label, source), count in counts_of(map(_KIND, mentions)).items():
+        for (model_label, label, source), count in counts_of(map(labelling, mentions)).items():
             label = model_label or label
             # The small model calls unknown names works or products at random: half a vote.
             self.votes[category_of(label)] += (0.5 if label in TITLE_LABELS else 1) * count

@@ -4,7 +4,7 @@ A book's pass takes most of a second of pure Python. Run on a thread of the read
 the interpreter's lock while the screen waits for it: every key and frame in that time
 takes twice as long or more. Run here, in one worker process kept for the reader's life, it
 takes a core of its own and the reader's thread stays free. Mentions go over as columns of
-numbers and a table of labels, and the entities come back the same way (`extract.views.pack`),
+numbers and a table of labels, and the entities come back the same way (`extract.packed.pack`),
 so neither side spends long turning them into bytes and back.
 
 Used for long texts (`APART_TEXT`) and texts with many mentions (`APART_FROM`): for a short
@@ -26,7 +26,7 @@ from typing import Any
 from extract.categories import configure, label_mapping
 from extract.edits import Correction
 from extract.model import Mention, MentionSource, many_mentions
-from extract.views import KeptView, pack, unpack
+from extract.packed import KeptView, pack, unpack
 
 APART_FROM = 4000
 """Model mentions from which the pass runs in its own process."""
@@ -100,7 +100,7 @@ def apply_apart(
     lang: str,
 ) -> tuple[KeptView, list[Correction]]:
     """`extract.corrections.apply` run in the worker process: the entities (with their
-    mentions in text order, see `extract.views.unpack`) and the corrections that could not be
+    mentions in text order, see `extract.packed.unpack`) and the corrections that could not be
     placed. Raises `Unavailable` when there is no worker (the caller runs the pass itself);
     an error of the pass itself is raised as it is."""
     columns = _columns(mentions)

@@ -15,6 +15,9 @@ from extract.model import Mention
 CACHE_FORMAT = 1
 T = TypeVar("T")
 
+DAMAGED = (ValueError, KeyError, TypeError, IndexError)
+"""What reading an entry that is not as written raises (it is then set aside)."""
+
 
 def default_cache_dir() -> Path:
     """``$ENTITY_READER_CACHE_DIR``, else the platform's user cache folder."""
@@ -81,22 +84,31 @@ class JsonStore:
             return None
         try:
             return parse(raw)
-        except (ValueError, KeyError, TypeError, IndexError) as error:
-            aside = aside_path(path.with_suffix(""))
-            try:
-                os.replace(path, aside)
-                self.problems.append(f"corrupt {self.what} entry moved to {aside} ({error})")
-            except OSError:
-                self.problems.append(f"corrupt {self.what} entry {path} ignored ({error})")
+        except DAMAGED as error:
+            self._set_aside(key, error)
             return None
+
+    def _set_aside(self, key: str, error: Exception) -> None:
+        """Move a corrupt entry aside (kept for inspection) and note it."""
+        path = self._path(key)
+        aside = aside_path(path.with_suffix(""))
+        try:
+            os.replace(path, aside)
+            self.problems.append(f"corrupt {self.what} entry moved to {aside} ({error})")
+        except OSError:
+            self.problems.append(f"corrupt {self.what} entry {path} ignored ({error})")
 
     def _write(self, key: str, payload: dict[str, Any]) -> None:
         """Store an entry; a failure to write only loses the cache."""
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         try:
-            write_atomic(self._path(key), data.encode("utf-8", "surrogatepass"))
+            write_atomic(self._path(key), self._encode(payload))
         except OSError as error:
             self.problems.append(f"could not write the {self.what}: {error}")
+
+    def _encode(self, payload: dict[str, Any]) -> bytes:
+        """An entry's bytes: compact JSON."""
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return data.encode("utf-8", "surrogatepass")
 
 
 class MentionCache(JsonStore):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 MentionSource = Literal["model", "user"]
 _T = TypeVar("_T")
@@ -103,3 +103,31 @@ class Entity:
     def sources(self) -> frozenset[str]:
         """Where its mentions came from: the model, the user, or both."""
         return frozenset(mention.source for mention in self.mentions)
+
+
+class Listed(NamedTuple):
+    """An entity as a list shows it (the reader's sidebar): its name, its category and how
+    many mentions it has, not the mentions themselves, so that a kept view's list can be
+    shown before its tens of thousands of mentions are read."""
+
+    id: str
+    name: str
+    category: str
+    mention_count: int
+    """How many mentions it has."""
+    first: int
+    """Offset of its first mention."""
+    edited: bool
+    """Whether a mention of it is the user's."""
+
+    @classmethod
+    def of(cls, entity: Entity) -> Listed:
+        """The entry of an entity."""
+        mentions = entity.mentions
+        edited = "user" in map(_source, mentions)  # (not `sources`: a set of every one)
+        return cls(
+            entity.id, entity.name, entity.category, len(mentions), mentions[0].start, edited
+        )
+
+
+_source = attrgetter("source")

@@ -3,41 +3,34 @@ corrections made them, so a book opened again shows them at once instead of deri
 
 The key covers everything the entities depend on: the model's mentions (text, model, version,
 settings: the mention cache's key), the pass's version, whether the pass runs at all, the
-settings' label → section mapping, and the corrections. An entry is compact JSON: a table of
-labels, one row per entity, and the mentions as columns of numbers (each entity's in turn,
-sorted by position), each column packed as little-endian integers in base64 so that reading a
-book's tens of thousands of mentions parses a few strings, not a number at a time; with them
-the order of every mention in the text, so the reader's index need not sort them again. A
-corrupt or stale entry is set aside and rebuilt.
+settings' label → section mapping, and the corrections. An entry is a line of compact JSON
+that opens with a CRC-32 of the rest of the entry (so that damage anywhere is found before any
+of it is shown), then `extract.packed`'s columns of numbers as they are: read back without
+parsing a number at a time.
+
+It is read in two steps: `ViewCache.open` reads and checks an entry (a few milliseconds for a
+book), which gives its `Head` at once (every entity as a list shows it, the mentions of the
+stretch of text on screen); `ViewCache.rest` then makes every entity with its mentions (tens
+of milliseconds), once. A corrupt or stale entry is set aside and rebuilt.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import sys
-from array import array
+import zlib
 from collections.abc import Sequence
-from fractions import Fraction
-from operator import le
-from typing import Any, NamedTuple
+from typing import Any
 
-from extract.cache import JsonStore
+from extract.cache import DAMAGED, JsonStore
 from extract.categories import mapping_fingerprint
-from extract.model import Entity, Mention, MentionSource, many_mentions
+from extract.model import Entity
+from extract.packed import VIEW_FORMAT, Head, KeptEntry, KeptView, pack
 from extract.versions import PASS_VERSION
 
-VIEW_FORMAT = 4
-
-
-class KeptView(NamedTuple):
-    """A view read back: its entities, the ids of the corrections it could not place, and
-    every mention in text order (by start, then end; as `extract.index.MentionIndex` sorts)."""
-
-    entities: list[Entity]
-    unplaced: list[str]
-    in_order: list[Mention]
+SEAL = b'{"crc32":"%08x",'
+"""How an entry starts: the CRC-32 of the rest of it (from the next field on), in hex."""
+SEALED = len(SEAL % 0)
 
 
 def view_key(mentions_key: str, corrections: Sequence[Any], *, document_pass: bool) -> str:
@@ -77,7 +70,35 @@ class ViewCache(JsonStore):
     def get(self, key: str, text: str) -> KeptView | None:
         """The stored entities and the ids of the corrections that could not be placed, or
         None when missing, corrupt or not of ``text``."""
-        return self._read(key, lambda raw: _parse(raw, key, text))
+        entry = self.open(key, text)
+        return None if entry is None else self.rest(entry)
+
+    def open(self, key: str, text: str) -> KeptEntry | None:
+        """The entry stored under ``key``, read and checked (its `KeptEntry.head` can be had
+        at once, its entities from `rest`), or None when missing, corrupt or not of
+        ``text``."""
+        return self._read(key, lambda raw: KeptEntry(_decoded(raw), key, text))
+
+    def head(self, entry: KeptEntry, region: tuple[int, int]) -> Head | None:
+        """An entry's `Head` for the mentions overlapping ``region`` (None when that part of
+        it turns out corrupt: then it is set aside)."""
+        try:
+            return entry.head(region)
+        except DAMAGED as error:
+            self._set_aside(entry.key, error)
+            return None
+
+    def rest(self, entry: KeptEntry) -> KeptView | None:
+        """Every entity of an entry `open` read, with its mentions: made once (a caller on
+        another thread meanwhile waits for it); None when corrupt (then set aside)."""
+        with entry.lock:
+            if not entry.tried:
+                entry.tried = True
+                try:
+                    entry.kept = entry.whole()
+                except DAMAGED as error:
+                    self._set_aside(entry.key, error)
+            return entry.kept
 
     def put(
         self,
@@ -90,143 +111,36 @@ class ViewCache(JsonStore):
         write only loses the cache."""
         self._write(key, pack(entities, key, text_length, unplaced))
 
-
-def pack(
-    entities: Sequence[Entity], key: str, text_length: int, unplaced: Sequence[str] = ()
-) -> dict[str, Any]:
-    """Entities as columns of numbers and a table of labels (what `unpack` reads): compact to
-    store, and quick to send to another process and back."""
-    labels = sorted(
-        {m.label for e in entities for m in e.mentions}
-        | {m.model_label for e in entities for m in e.mentions}
-    )
-    number = {label: position for position, label in enumerate(labels)}
-    categories = sorted({e.category for e in entities})
-    kind = {category: position for position, category in enumerate(categories)}
-    rows = [
-        [e.id, e.name, kind[e.category], None if e.value is None else str(e.value)]
-        for e in entities
-    ]
-    mentions = [m for e in entities for m in e.mentions]
-    starts = [m.start for m in mentions]
-    ends = [m.end for m in mentions]
-    spans = list(zip(starts, ends, strict=True))
-    return {
-        "format": VIEW_FORMAT,
-        "key": key,
-        "length": text_length,
-        "labels": labels,
-        "categories": categories,
-        "entities": rows,
-        "counts": [len(e.mentions) for e in entities],
-        "starts": _packed("q", starts),
-        "ends": _packed("q", ends),
-        "label": _packed("i", [number[m.label] for m in mentions]),
-        "model_label": _packed("i", [number[m.model_label] for m in mentions]),
-        # A stable sort, as the index's: mentions of the same span keep the entities' order.
-        "order": _packed("i", sorted(range(len(mentions)), key=spans.__getitem__)),
-        "user": [i for i, m in enumerate(mentions) if m.source == "user"],
-        "unplaced": list(unplaced),
-    }
+    def _encode(self, payload: dict[str, Any]) -> bytes:
+        """A line of compact JSON that opens with the CRC-32 of the rest (`SEAL`), then the
+        columns of numbers as they are (`pack`'s bytes), as the line's "binary" lists them."""
+        columns = {name: value for name, value in payload.items() if isinstance(value, bytes)}
+        fields = {name: value for name, value in payload.items() if name not in columns}
+        fields["binary"] = [[name, len(value)] for name, value in columns.items()]
+        rest = super()._encode(fields)[1:] + b"\n" + b"".join(columns.values())
+        return SEAL % zlib.crc32(rest) + rest
 
 
-def _packed(kind: str, numbers: Sequence[int]) -> str:
-    """A column of whole numbers as base64 of little-endian integers (``kind``: array's "i",
-    four bytes, or "q", eight)."""
-    column = array(kind, numbers)
-    if sys.byteorder == "big":
-        column.byteswap()
-    return base64.b64encode(column.tobytes()).decode("ascii")
-
-
-def _unpacked(kind: str, packed: object) -> array[int]:
-    """A column `_packed` wrote; anything else raises ValueError."""
-    if not isinstance(packed, str):
-        raise ValueError("a column is not packed numbers")
-    column = array(kind)
-    column.frombytes(base64.b64decode(packed, validate=True))
-    if sys.byteorder == "big":
-        column.byteswap()
-    return column
-
-
-def _parse(raw: bytes, key: str, text: str) -> KeptView:
-    return unpack(json.loads(raw), key, text)
-
-
-def unpack(data: Any, key: str, text: str) -> KeptView:
-    """Entities from what `pack` made (and the ids of the corrections not placed, and every
-    mention in text order); anything not exactly so raises. Built column by column (no Python
-    loop per mention, `many_mentions`): a book's 27,000 mentions come back in a few tens of
-    milliseconds."""
-    if not isinstance(data, dict) or data.get("format") != VIEW_FORMAT:
+def _decoded(raw: bytes) -> dict[str, Any]:
+    """What `ViewCache._encode` wrote: its fields, the columns among them, once its CRC-32 is
+    found to match (ValueError otherwise: damaged, cut short, or of another format)."""
+    prefix = SEAL.split(b"%")[0]
+    if not raw.startswith(prefix) or raw[SEALED - 2 : SEALED] != b'",':
         raise ValueError(f"not a format {VIEW_FORMAT} entry")
-    if data["key"] != key or data["length"] != len(text):
-        raise ValueError("stored for another text or settings")
-    labels: list[str] = data["labels"]
-    categories: list[str] = data["categories"]
-    rows: list[list[Any]] = data["entities"]
-    counts: list[int] = data["counts"]
-    starts = _unpacked("q", data["starts"])
-    ends = _unpacked("q", data["ends"])
-    label = _unpacked("i", data["label"])
-    model_label = _unpacked("i", data["model_label"])
-    order = _unpacked("i", data["order"])
-    user: list[int] = data["user"]
-    size = len(starts)
-    columns = (ends, label, model_label, order)
-    if any(len(column) != size for column in columns) or sum(counts) != size:
-        raise ValueError("columns of different lengths")
-    if len(rows) != len(counts) or not all(isinstance(label, str) for label in labels):
-        raise ValueError("entities or labels malformed")
-    if not all(isinstance(category, str) for category in categories):
-        raise ValueError("categories malformed")
-    if size:
-        if min(starts) < 0 or max(ends) > len(text) or not all(map(int.__lt__, starts, ends)):
-            raise ValueError("offsets outside the text")
-        for column in (label, model_label):
-            if min(column) < 0 or max(column) >= len(labels):
-                raise ValueError("a label number unknown")
-        if min(counts) < 1:
-            raise ValueError("an entity without mentions")
-        if min(order) < 0 or max(order) >= size or len(set(order)) != size:
-            raise ValueError("the text order is not one of the mentions")
-    sources: list[MentionSource] = ["model"] * size
-    for position in user:
-        sources[position] = "user"
-    built = many_mentions(
-        starts,
-        ends,
-        map(labels.__getitem__, label),
-        map(text.__getitem__, map(slice, starts, ends)),
-        sources,
-        map(labels.__getitem__, model_label),
-    )
-    in_order = list(map(built.__getitem__, order))
-    ordered_starts = list(map(starts.__getitem__, order))
-    if not all(map(le, ordered_starts, ordered_starts[1:])):
-        raise ValueError("the text order is not sorted")
-    entities = []
-    position = 0
-    for (entity_id, name, category, value), count in zip(rows, counts, strict=True):
-        if not isinstance(entity_id, str) or not isinstance(name, str):
-            raise ValueError(f"entity {entity_id!r} malformed")
-        if type(category) is not int or not 0 <= category < len(categories):
-            raise ValueError(f"entity {entity_id!r} has no category")
-        entities.append(
-            Entity(
-                entity_id,
-                name,
-                categories[category],
-                tuple(built[position : position + count]),
-                None if value is None else Fraction(value),
-            )
-        )
-        position += count
-    unplaced = data["unplaced"]
-    if not isinstance(unplaced, list) or not all(isinstance(i, str) for i in unplaced):
-        raise ValueError("unplaced is not a list of ids")
-    return KeptView(entities, unplaced, in_order)
+    whole = memoryview(raw)
+    if zlib.crc32(whole[SEALED:]) != int(raw[len(prefix) : SEALED - 2], 16):
+        raise ValueError("damaged: its CRC-32 does not match")
+    line = raw.index(b"\n")
+    data = json.loads(raw[:line])
+    if not isinstance(data, dict):
+        raise ValueError("not an entry")
+    position = line + 1
+    for name, length in data.pop("binary"):
+        data[name] = whole[position : position + length]
+        position += length
+    if position != len(raw):
+        raise ValueError("the columns do not fill the entry")
+    return data
 
 
 class DocumentViews:
@@ -237,6 +151,8 @@ class DocumentViews:
         self.cache = cache
         self.mentions_key = mentions_key
         self.document_pass = document_pass
+        self._open: KeptEntry | None = None
+        """The entry `head` read, until `get` makes its whole view."""
 
     def key(self, corrections: Sequence[Any]) -> str:
         return view_key(self.mentions_key, corrections, document_pass=self.document_pass)
@@ -245,9 +161,30 @@ class DocumentViews:
         """Whether a view derived with these corrections is kept (not whether it is sound)."""
         return self.cache.has(self.key(corrections))
 
+    def head(
+        self, text: str, corrections: Sequence[Any], region: tuple[int, int]
+    ) -> tuple[KeptEntry, Head] | None:
+        """The view kept for these corrections, read and checked, and its `Head` for the
+        mentions overlapping ``region`` (None when nothing sound is kept). `get` (or
+        `ViewCache.rest`) then makes the whole of that entry, without reading it again."""
+        entry = self.cache.open(self.key(corrections), text)
+        head = None if entry is None else self.cache.head(entry, region)
+        self._open = entry if head is not None else None
+        return None if entry is None or head is None else (entry, head)
+
     def get(self, text: str, corrections: Sequence[Any]) -> KeptView | None:
         """The entities derived before with these corrections, if kept."""
-        return self.cache.get(self.key(corrections), text)
+        key = self.key(corrections)
+        entry = self._open
+        if entry is not None and entry.key == key:
+            return self.rest(entry)
+        return self.cache.get(key, text)
+
+    def rest(self, entry: KeptEntry) -> KeptView | None:
+        """The whole of an entry `head` read (see `ViewCache.rest`)."""
+        if self._open is entry:
+            self._open = None
+        return self.cache.rest(entry)
 
     def put(
         self,

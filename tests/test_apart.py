@@ -20,7 +20,7 @@ from extract.corrections import Correction, apply, relabel, remove_mention
 from extract.document import text_document
 from extract.model import Mention, document_order
 from extract.ner import Annotator
-from extract.views import KeptView
+from extract.packed import KeptView
 from tui.view import ALL_CATEGORIES, View, derive, stop_passes
 
 NAMES = {

@@ -3,8 +3,11 @@ they depend on, set aside when corrupt, and what the reader shows when it opens 
 
 from __future__ import annotations
 
-import json
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reader_support import wait_applied, wait_for
@@ -12,9 +15,10 @@ from reader_support import wait_applied, wait_for
 from extract import views
 from extract.corrections import Correction, add, apply, open_for, relabel
 from extract.document import Document
-from extract.model import Entity, Mention
+from extract.model import Entity, Listed, Mention
 from extract.ner import Annotator
-from extract.views import DocumentViews, KeptView, ViewCache, view_key
+from extract.packed import KeptEntry, KeptView
+from extract.views import DocumentViews, ViewCache, view_key
 
 TEXT = "Ms Okafor met Pierre in Paris. Pierre smiled. Okafor said 42 ships sailed from Paris."
 
@@ -77,31 +81,182 @@ def test_a_new_pass_version_keys_views_anew(monkeypatch: pytest.MonkeyPatch) -> 
     assert view_key("m", [], document_pass=True) != before
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda d: b"{not json", id="not-json"),
-        pytest.param(lambda d: d.replace(b'"format":4', b'"format":9'), id="format"),
-        pytest.param(lambda d: d.replace(b'"length":85', b'"length":84'), id="length"),
-        pytest.param(lambda d: d.replace(b'"starts":"AAAA', b'"starts":"////'), id="offset"),
-        pytest.param(lambda d: d.replace(b'"starts":"', b'"starts":"AA'), id="column"),
-        pytest.param(lambda d: d.replace(b'"order":"AAAA', b'"order":"AQAA'), id="order"),
-        pytest.param(lambda d: d.replace(b'"unplaced":[]', b'"unplaced":3'), id="unplaced"),
-    ],
+def spoiled_so(change: Callable[[dict[str, Any]], object]) -> Callable[[bytes], bytes]:
+    """Damage that keeps its CRC-32 right: only the checks of what an entry holds find it."""
+
+    def spoil(raw: bytes) -> bytes:
+        data = {k: bytes(v) if isinstance(v, memoryview) else v for k, v in decoded(raw).items()}
+        change(data)
+        return ViewCache(Path())._encode({k: v for k, v in data.items() if k != "crc32"})
+
+    return spoil
+
+
+def decoded(raw: bytes) -> dict[str, Any]:
+    from extract.views import _decoded
+
+    return _decoded(raw)
+
+
+OLD_FORMAT = (
+    b'{"format":4,"key":"k","length":85,"labels":[],"categories":[],"entities":[],'
+    b'"counts":[],"starts":"","ends":"","label":"","model_label":"","order":"","user":[],'
+    b'"unplaced":[]}'
 )
-def test_a_corrupt_view_is_set_aside_and_rebuilt(tmp_path: Path, damage: object) -> None:
+"""An entry as the previous format wrote it (no CRC-32, the entities as rows)."""
+
+
+@pytest.mark.parametrize(
+    ("damage", "found_by"),
+    [
+        pytest.param(lambda d: b"{not json", "open", id="not-json"),
+        pytest.param(lambda d: d[: len(d) // 2], "open", id="cut-short"),
+        pytest.param(lambda d: d.replace(b'"names":["', b'"names":["X'), "open", id="crc"),
+        pytest.param(lambda d: d[:-1] + bytes([d[-1] ^ 1]), "open", id="crc-columns"),
+        pytest.param(lambda d: OLD_FORMAT, "open", id="older-format"),
+        pytest.param(spoiled_so(lambda d: d.update(format=4)), "open", id="format"),
+        pytest.param(spoiled_so(lambda d: d.update(length=84)), "open", id="length"),
+        pytest.param(spoiled_so(lambda d: d["ids"].__setitem__(0, 7)), "open", id="id"),
+        pytest.param(spoiled_so(lambda d: d["names"].pop()), "open", id="names"),
+        pytest.param(spoiled_so(lambda d: d.update(category=packed([9] * 4))), "open", id="category"),
+        pytest.param(spoiled_so(lambda d: d.update(counts=packed([0, 3, 2, 2]))), "open", id="count"),
+        pytest.param(spoiled_so(lambda d: d.update(values=[[9, "1"]])), "open", id="value"),
+        pytest.param(spoiled_so(lambda d: d.update(longest="far")), "open", id="longest"),
+        pytest.param(spoiled_so(lambda d: d.update(user=[99])), "open", id="user"),
+        pytest.param(spoiled_so(lambda d: d.update(unplaced=3)), "open", id="unplaced"),
+        pytest.param(spoiled_so(lambda d: d.update(starts=d["starts"][1:])), "open", id="column"),
+        pytest.param(spoiled_so(lambda d: d.update(ends=d["ends"][8:])), "open", id="columns"),
+        pytest.param(spoiled_so(lambda d: d.update(starts=packed([-1] * 7, "q"))), "head", id="offset"),
+        pytest.param(spoiled_so(lambda d: d.update(order=packed([0] * 7))), "rest", id="order"),
+    ],
+)  # fmt: skip
+def test_a_corrupt_view_is_set_aside_and_rebuilt(
+    tmp_path: Path, damage: Callable[[bytes], bytes], found_by: str
+) -> None:
     entities = apply(TEXT, mentions(), []).entities
+    assert (len(entities), sum(len(e.mentions) for e in entities)) == (4, 7)
     cache = ViewCache(tmp_path)
     cache.put("k", entities, len(TEXT))
     path = tmp_path / "views" / "k.json"
-    spoiled = damage(path.read_bytes())  # type: ignore[operator]
+    spoiled = damage(path.read_bytes())
     assert spoiled != path.read_bytes()
     path.write_bytes(spoiled)
-    assert cache.get("k", TEXT) is None
+    entry = cache.open("k", TEXT)
+    assert (entry is None) == (found_by == "open")
+    head = None if entry is None else cache.head(entry, (0, len(TEXT)))
+    assert (head is None) == (found_by in ("open", "head"))
+    assert entry is None or head is None or cache.rest(entry) is None
     assert len(cache.problems) == 1 and "corrupt view cache entry" in cache.problems[0]
     assert not path.exists() and list((tmp_path / "views").glob("k.corrupt*"))
+    assert cache.get("k", TEXT) is None
     cache.put("k", entities, len(TEXT))
     assert back(cache.get("k", TEXT)) == (entities, [])
+    assert len(cache.problems) == 1
+
+
+def packed(numbers: list[int], kind: str = "i") -> str:
+    from extract.packed import _packed
+
+    return _packed(kind, numbers)
+
+
+def test_a_head_lists_every_entity_and_holds_the_mentions_around_its_place(
+    tmp_path: Path,
+) -> None:
+    edit = add(TEXT, TEXT.index("ships"), TEXT.index("ships") + 5, "PRODUCT", everywhere=False)
+    entities = apply(TEXT, mentions(), [edit]).entities
+    cache = ViewCache(tmp_path)
+    cache.put("k", entities, len(TEXT), ["gone"])
+    entry = cache.open("k", TEXT)
+    assert entry is not None
+    low = TEXT.index("Okafor met")  # inside "Ms Okafor": a mention that starts before it
+    region = (low, TEXT.index("Okafor said"))
+    head = cache.head(entry, region)
+    assert head is not None and head.region == region and head.unplaced == ["gone"]
+    assert head.listing == [Listed.of(e) for e in entities]
+    assert [e.edited for e in head.listing] == [e.sources == {"user"} for e in entities]
+    inside = [[m for m in e.mentions if m.start < region[1] and m.end > low] for e in entities]
+    assert [(e.id, e.mentions) for e in head.entities] == [
+        (e.id, tuple(held)) for e, held in zip(entities, inside, strict=True) if held
+    ]
+    assert [m.text for m in head.in_order] == ["Ms Okafor", "Pierre", "Paris", "Pierre"]
+    assert head.in_order == sorted(m for held in inside for m in held)
+    kept = cache.rest(entry)
+    assert back(kept) == (entities, ["gone"])
+    assert cache.rest(entry) is kept  # made once
+
+
+def test_the_rest_of_an_entry_is_made_once_whoever_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ViewCache(tmp_path)
+    cache.put("k", apply(TEXT, mentions(), []).entities, len(TEXT))
+    entry = cache.open("k", TEXT)
+    assert entry is not None
+    made: list[int] = []
+    whole = KeptEntry.whole
+
+    def slowly(self: KeptEntry) -> KeptView:
+        made.append(1)
+        time.sleep(0.2)  # the other thread asks meanwhile, and waits
+        return whole(self)
+
+    monkeypatch.setattr(KeptEntry, "whole", slowly)
+    got: list[KeptView | None] = []
+    other = threading.Thread(target=lambda: got.append(cache.rest(entry)))
+    other.start()
+    time.sleep(0.05)
+    got.append(cache.rest(entry))
+    other.join()
+    assert made == [1] and got[0] is got[1] is not None
+
+
+def test_a_documents_views_make_the_whole_of_the_entry_whose_head_they_read(
+    tmp_path: Path,
+) -> None:
+    kept = DocumentViews(ViewCache(tmp_path), "mentions", document_pass=True)
+    entities = apply(TEXT, mentions(), []).entities
+    kept.put(entities, TEXT, [])
+    opened = kept.head(TEXT, [], (0, 20))
+    assert opened is not None
+    for path in (tmp_path / "views").glob("*.json"):
+        path.unlink()  # not read again
+    assert back(kept.get(TEXT, [])) == (entities, [])
+    assert kept.get(TEXT, []) is None  # (only once: then from the cache, where it is gone)
+
+
+def test_the_head_of_a_view_shows_what_the_whole_view_shows_around_it(tmp_path: Path) -> None:
+    from tui.view import ALL_CATEGORIES, View
+
+    log = [
+        relabel(next(e for e in apply(TEXT, mentions(), []).entities if e.name == "Paris"), "LOC")
+    ]
+    entities = apply(TEXT, mentions(), log).entities
+    cache = ViewCache(tmp_path)
+    cache.put("k", entities, len(TEXT))
+    entry = cache.open("k", TEXT)
+    assert entry is not None
+    head = cache.head(entry, (0, 40))
+    kept = cache.rest(entry)
+    assert head is not None and kept is not None
+    for shown in (ALL_CATEGORIES, ALL_CATEGORIES - {"place"}):
+        early, whole = (
+            View.of_head(head, log, ALL_CATEGORIES).showing(shown),
+            View.kept(kept, log, shown, None),
+        )
+        assert not early.whole and whole.whole and early.entities == []
+        assert (early.listing, early.categories, early.mention_count) == (
+            whole.listing,
+            whole.categories,
+            whole.mention_count,
+        )
+        marks = [(m, early.index.entity_of(m)) for m in early.index.overlapping(0, 40)]
+        assert [(m, e.id if e else None) for m, e in marks] == [
+            (m, e.id if e else None)
+            for m in whole.index.overlapping(0, 40)
+            for e in [whole.index.entity_of(m)]
+        ]
+        assert early.index.overlapping(0, 40)
 
 
 def test_a_view_of_another_text_is_not_used(tmp_path: Path) -> None:
@@ -168,7 +323,7 @@ async def test_the_reader_opens_a_book_again_from_its_kept_view(
             )
     finally:
         extract.corrections.apply = original  # type: ignore[assignment]
-    kept = json.loads(next((cache_dir / "views").glob("*.json")).read_text(encoding="utf-8"))
+    kept = decoded(next((cache_dir / "views").glob("*.json")).read_bytes())
     assert kept["format"] == views.VIEW_FORMAT
 
 

@@ -17,10 +17,11 @@ from extract.categories import CATEGORIES, Category, sections_in
 from extract.colours import Pair as Shades
 from extract.colours import palette
 from extract.index import MentionIndex
-from extract.model import Entity, Mention
+from extract.model import Entity, Listed, Mention
 
 if TYPE_CHECKING:
     from extract.corrections import Correction
+    from extract.packed import Head, KeptView
     from tui.comparing import Compared, Gold
 
 ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
@@ -29,7 +30,11 @@ ALL_CATEGORIES = frozenset(category.key for category in CATEGORIES)
 @dataclass(frozen=True, slots=True, eq=False)
 class View:
     """The entities of a text (the model's mentions with the user's corrections) and the
-    index of those in the shown categories. Never changed once made: a new one replaces it."""
+    index of those in the shown categories. Never changed once made: a new one replaces it.
+
+    A kept view is first shown by its head (`of_head`): every entity listed, but only the
+    mentions of the screens around the reader's place indexed, and no entity whole; the
+    whole view follows within a few tens of milliseconds (see `whole`)."""
 
     entities: list[Entity]
     index: MentionIndex
@@ -38,13 +43,20 @@ class View:
     """Corrections that could not be placed in this text."""
     compared: Compared | None = None
     """With --compare: these entities against the gold."""
+    head: Head | None = None
+    """A kept view's head, while the rest of it is read: ``entities`` is empty then, and
+    ``index`` holds only the mentions of the head's region."""
+    listing: list[Listed] = field(init=False)
+    """Every entity as a list shows it (the sidebar), in the view's order."""
     categories: frozenset[str] = field(init=False)
     """The categories its entities are in."""
     colours: dict[str, Shades] = field(init=False)
     """Generated colours of the sections that are not built in (`extract.colours.palette`)."""
 
     def __post_init__(self) -> None:
-        categories = frozenset(entity.category for entity in self.entities)
+        listing = self.head.listing if self.head else list(map(Listed.of, self.entities))
+        categories = frozenset(entity.category for entity in listing)
+        object.__setattr__(self, "listing", listing)
         object.__setattr__(self, "categories", categories)
         object.__setattr__(self, "colours", palette(categories))
 
@@ -64,6 +76,25 @@ class View:
         index = MentionIndex(entities, shown, in_order=in_order)
         return cls(entities, index, shown, unplaced, compared)
 
+    @classmethod
+    def kept(
+        cls, kept: KeptView, log: Sequence[Correction], shown: frozenset[str], gold: Gold | None
+    ) -> View:
+        """A view kept from before (derived with the corrections ``log``)."""
+        unplaced = _named(log, kept.unplaced)
+        return cls.of(kept.entities, shown, unplaced, gold, in_order=kept.in_order)
+
+    @classmethod
+    def of_head(cls, head: Head, log: Sequence[Correction], shown: frozenset[str]) -> View:
+        """The head of a kept view (derived with ``log``), shown while the rest is read."""
+        index = MentionIndex(head.entities, shown, in_order=head.in_order)
+        return cls([], index, shown, _named(log, head.unplaced), None, head)
+
+    @property
+    def whole(self) -> bool:
+        """Whether every entity is in, with its mentions (not a kept view's head)."""
+        return self.head is None
+
     @property
     def sections(self) -> list[Category]:
         """The built-in categories and the sections of its other labels, in display order."""
@@ -72,17 +103,23 @@ class View:
     @property
     def mention_count(self) -> int:
         """Mentions of every entity, shown or not."""
-        return sum(len(entity.mentions) for entity in self.entities)
+        return sum(entity.mention_count for entity in self.listing)
 
     def showing(self, shown: frozenset[str]) -> View:
         """The same entities, indexed for other shown categories (no regrouping)."""
         if shown == self.shown:
             return self
-        index = MentionIndex(self.entities, shown)
-        return View(self.entities, index, shown, self.unplaced, self.compared)
+        index = MentionIndex(self.head.entities if self.head else self.entities, shown)
+        return View(self.entities, index, shown, self.unplaced, self.compared, self.head)
 
 
 EMPTY_VIEW = View([], MentionIndex([]), ALL_CATEGORIES)
+
+
+def _named(log: Sequence[Correction], ids: Sequence[str]) -> tuple[Correction, ...]:
+    """The corrections of ``log`` with these ids, in its order."""
+    wanted = set(ids)
+    return tuple(c for c in log if c.id in wanted)
 
 
 def derive(

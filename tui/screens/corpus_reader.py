@@ -115,7 +115,11 @@ class CorpusReaderScreen(ReaderScreen):
     def watch_reading(self) -> None:
         super().watch_reading()
         reading = self.reading
-        if reading.progress.state == "done" and reading.view is not self._indexed:
+        if (
+            reading.progress.state == "done"
+            and reading.view.whole
+            and reading.view is not self._indexed
+        ):
             self._indexed = reading.view
             self._index(reading.view, self.corrections())
 

@@ -153,9 +153,7 @@ class DocumentScreen(DerivingScreen):
         with uncollected():
             kept = self._views.get(self.document.text, log) if self._views is not None else None
             if kept is not None and self._views is not None:
-                missing = set(kept.unplaced)
-                unplaced = tuple(c for c in log if c.id in missing)
-                view = View.of(kept.entities, shown, unplaced, self.gold, in_order=kept.in_order)
+                view = View.kept(kept, log, shown, self.gold)
                 self._mentions_read = False
                 self._kept_key = self._views.key(log)
             else:

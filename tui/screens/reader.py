@@ -174,19 +174,19 @@ class ReaderScreen(StagedScreen):
 
     def action_next_mention(self) -> None:
         """Next mention of any entity in the shown categories."""
-        self.move(self.reading.step(forward=True, visible=self.article.visible_range()))
+        self.move(self.settled().step(forward=True, visible=self.article.visible_range()))
 
     def action_previous_mention(self) -> None:
         """Previous mention of any entity in the shown categories."""
-        self.move(self.reading.step(forward=False, visible=self.article.visible_range()))
+        self.move(self.settled().step(forward=False, visible=self.article.visible_range()))
 
     def action_next_same(self) -> None:
         """Next mention of the current entity, or the next search match after a search."""
-        self.move(self.reading.step_same(forward=True, visible=self.article.visible_range()))
+        self.move(self.settled().step_same(forward=True, visible=self.article.visible_range()))
 
     def action_previous_same(self) -> None:
         """Previous mention of the current entity, or the previous search match."""
-        self.move(self.reading.step_same(forward=False, visible=self.article.visible_range()))
+        self.move(self.settled().step_same(forward=False, visible=self.article.visible_range()))
 
     async def _prompt(self, name: str, value: str = "") -> None:
         await self._mount_chrome()
@@ -244,7 +244,7 @@ class ReaderScreen(StagedScreen):
     def toggle_section(self, key: str) -> None:
         """Show or hide a section by its category key (those past the six built in have no
         key: the command palette offers them)."""
-        self.move(self.reading.toggle(key))
+        self.move(self.settled().toggle(key))
 
     def action_toggle_disagreements(self) -> None:
         """With --compare: ] and [ stop at disagreements only, or at every pair."""
@@ -291,7 +291,7 @@ class ReaderScreen(StagedScreen):
 
     def choose_entity(self, entity_id: str) -> None:
         """Make an entity current at its first mention."""
-        self.reading = self.reading.choose(entity_id)
+        self.reading = self.settled().choose(entity_id)
 
     # Handlers named after the messages (not @on, which would import the panels' modules).
 
@@ -303,7 +303,7 @@ class ReaderScreen(StagedScreen):
         self.article.focus()
 
     def on_mentions_panel_mention_chosen(self, message: MentionsPanel.MentionChosen) -> None:
-        self.reading = self.reading.at(message.mention)
+        self.reading = self.settled().at(message.mention)
 
     @on(DensityStrip.Jump)
     def _density_jump(self, message: DensityStrip.Jump) -> None:
@@ -314,7 +314,7 @@ class ReaderScreen(StagedScreen):
         from tui.screens.help import HelpScreen
 
         self.app.push_screen(
-            HelpScreen(self.keys, self.reading.view, comparing=self.gold is not None)
+            HelpScreen(self.keys, self.settled().view, comparing=self.gold is not None)
         )
 
     def action_export(self) -> None:

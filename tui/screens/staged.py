@@ -1,19 +1,34 @@
 """`StagedScreen`: a reader's screen shown in stages, so that its text comes first, as fast
 as a bare viewer's: the sidebar and the mentions panel just after the first frame (for a book
-read before, with its kept view, filled at once), then the footer and the (hidden) prompts once
-the first screen is all there."""
+read before, with its kept view's head, filled at once), then the footer and the (hidden)
+prompts once the first screen is all there.
+
+A book read before is shown from the head of its kept view (`extract.views.Head`: every entity
+listed, the mentions of the screens around the reader's place), read on this thread just after
+the first frame; the whole view is made in the background once the head is drawn. Until it is
+in, anything that reads the view (a mention key, a correction, the palette, an export) first
+waits for it (`settled`): tens of milliseconds at most, once. Scrolling never waits.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.widgets import Footer, Input
 
-from tui.frames import stamp
+from tui.frames import stamp, uncollected
+from tui.reading import Progress, Reading
 from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import DocumentScreen
+from tui.view import EMPTY_VIEW, View
 
 if TYPE_CHECKING:
+    from extract.corrections import Correction
+    from extract.index import MentionIndex
+    from extract.model import Entity
+    from extract.packed import KeptEntry
+    from tui.screens.deriving import Landing
     from tui.widgets.sidebar import Sidebar
 
 PROMPTS = {
@@ -26,6 +41,11 @@ PANELS_LATEST = 0.5
 """Seconds after the first frame by which the panels are mounted even if a book's kept view
 has not come in yet (it takes a few tens of milliseconds)."""
 
+HEAD_BEFORE = 20_000
+"""Characters before the screen whose mentions a kept view's head holds (a few screens)."""
+HEAD_AFTER = 60_000
+"""Characters after the top of the screen whose mentions a kept view's head holds."""
+
 
 class StagedScreen(CorrectingScreen):
     """The panels and the chrome of a reader, mounted after its first frame."""
@@ -36,6 +56,86 @@ class StagedScreen(CorrectingScreen):
     """The first frame is drawn: the panels are mounted once nothing kept is awaited."""
     _stamps: frozenset[str] = frozenset()
     """The benchmark's events stamped so far."""
+    _entry: KeptEntry | None = None
+    """The kept view whose head is shown, until its whole view is taken or asked for."""
+    _opened_with: tuple[Correction, ...] = ()
+    """The corrections that kept view was derived with."""
+
+    # -- a book read before: its kept view's head first ---------------------------------------
+
+    def _begin_open(self, log: tuple[Correction, ...]) -> None:
+        """A kept view's head at once (read here, a few milliseconds), the rest once it is
+        drawn; anything else (no head, a view compared with gold) as `DocumentScreen` does."""
+        views, text = self._views, self.document.text
+        opened = None
+        if views is not None and self.kept_opening and self.gold is None:
+            top, bottom = self.in_view
+            with uncollected():
+                opened = views.head(text, log, (max(0, top - HEAD_BEFORE), bottom + HEAD_AFTER))
+        if opened is None:
+            super()._begin_open(log)
+            return
+        self._entry, head = opened
+        self._opened_with = log
+        view = View.of_head(head, log, self.shown)
+        done = replace(self.reading.progress, state="done")
+        self.reading = self.reading.with_view(view).with_progress(done)
+        if self._panels_ready:
+            self.call_after_refresh(self._read_rest)
+
+    def _read_rest(self) -> None:
+        """The whole of the kept view whose head is drawn, made in the background."""
+        if self._entry is not None and self._derive_worker is None:
+            super()._begin_open(self._opened_with)
+
+    def settle(self) -> None:
+        """While a kept view's head is shown, make its whole view (or wait for the background
+        to) and take it: whatever reads the view then sees every entity."""
+        entry, self._entry = self._entry, None
+        views, log = self._views, self._opened_with
+        if entry is None or views is None or self.reading.view.whole:
+            return
+        if self._derive_worker is not None:
+            self._derive_worker.cancel()  # (its view, the same, is not taken twice)
+        with uncollected():
+            kept = views.rest(entry)
+            view = None if kept is None else View.kept(kept, log, self.shown, self.gold)
+        if view is None:  # corrupt after all: as if nothing was read yet, then derived
+            self._cache_problems()
+            total = len(self.document.text)
+            opening = self.reading.with_view(EMPTY_VIEW)
+            self.reading = opening.with_progress(Progress("running", 0, total, True))
+            super()._begin_open(log)
+            return
+        self._deriving, self._mentions_read = False, False
+        self._kept_key = views.key(log)
+        self._take(view, complete=True)
+
+    def settled(self) -> Reading:
+        """The reading, with its whole view (see `settle`)."""
+        self.settle()
+        return self.reading
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Every entity, with the user's corrections."""
+        return self.settled().view.entities
+
+    @property
+    def index(self) -> MentionIndex:
+        """The mentions of the shown categories."""
+        return self.settled().view.index
+
+    def derive_edited(self, land: Landing | None = None) -> None:
+        self.settle()  # (the derivation starts from every entity: the model's part of them)
+        super().derive_edited(land)
+
+    def _take(self, view: View, *, complete: bool) -> None:
+        if view.whole:
+            self._entry = None  # (its whole view is in, or a newer one)
+        super()._take(view, complete=complete)
+
+    # -- the panels and the chrome ------------------------------------------------------------
 
     async def _mount_panels(self) -> None:
         # Imported here, as the dialogs are where they are asked for: the first frame has
@@ -59,6 +159,7 @@ class StagedScreen(CorrectingScreen):
         )
         self._stamp_drawn()
         self._chrome_soon()
+        self.call_after_refresh(self._read_rest)
 
     def _opening_kept(self) -> bool:
         """Whether the view kept from the last time is being read (see `read_cached`)."""
@@ -93,7 +194,7 @@ class StagedScreen(CorrectingScreen):
 
     def _stamp_drawn(self) -> None:
         """For the first-paint benchmark: entities (with the sidebar) and the end, once drawn."""
-        if "entities" not in self._stamps and self._panels_ready and self.reading.view.entities:
+        if "entities" not in self._stamps and self._panels_ready and self.reading.view.listing:
             self._stamps |= {"entities"}
             self.call_after_refresh(stamp, "entities")
         if "done" not in self._stamps and self.reading.progress.finished:

@@ -53,10 +53,10 @@ class TopBar(Horizontal):
             text = "no entities: the model failed"
         elif progress.state == "running":
             bar.update(total=max(1, progress.total), progress=progress.done)
-            text = f"annotating… {len(view.entities)} entities"
+            text = f"annotating… {len(view.listing)} entities"
         else:
             cached = " (cached)" if progress.cached else ""
-            text = f"{len(view.entities)} entities · {view.mention_count} mentions{cached}"
+            text = f"{len(view.listing)} entities · {view.mention_count} mentions{cached}"
         state = self.query_one("#ner-state", Label)
         # It is as wide as its words: the screen is laid out again only when their width changes.
         state.update(text, layout=cell_len(text) != cell_len(str(state.content)))

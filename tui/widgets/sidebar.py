@@ -7,7 +7,6 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import ClassVar, TypeVar
 
 from rich.cells import cell_len
@@ -25,7 +24,7 @@ from textual.widgets.tree import TreeNode, UnknownNodeID
 
 from extract.categories import CATEGORIES, Category
 from extract.colours import Pair
-from extract.model import Entity
+from extract.model import Listed
 from extract.names import fold
 from tui.bindings import bindings_for
 from tui.layout import plain
@@ -41,8 +40,6 @@ SECTION_LIMIT = 100
 
 COLLAPSED_BY_DEFAULT = frozenset({"date", "other"})
 """Dates and Other start collapsed; the sections of a model's other labels start open."""
-
-_source = attrgetter("source")
 
 NodeData = tuple[str, str]
 """("section", category key) or ("entity", entity id)."""
@@ -145,7 +142,7 @@ class Sidebar(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._entities: list[Entity] = []
+        self._entities: list[Listed] = []
         self._shown: frozenset[str] = frozenset(c.key for c in CATEGORIES)
         self._sections: list[Category] = list(CATEGORIES)
         self._colours: dict[str, Pair] = {}
@@ -155,7 +152,7 @@ class Sidebar(Vertical):
         self._timer: Timer | None = None
         self._expanded: dict[str, bool] = {}
         self._filter = ""
-        self._unfilled: dict[str, list[Entity]] = {}
+        self._unfilled: dict[str, list[Listed]] = {}
         self._said: dict[NodeData, Said] = {}
         """What each node's label says (see `Said`)."""
 
@@ -200,7 +197,7 @@ class Sidebar(Vertical):
         if reading is None:
             return
         self._listed = (reading.view, reading.by_first)
-        self._entities = reading.view.entities
+        self._entities = reading.view.listing
         self._shown = reading.shown
         self._sections = reading.view.sections
         self._colours = reading.view.colours
@@ -296,7 +293,7 @@ class Sidebar(Vertical):
     def _sync(self, tree: EntityTree) -> None:
         dark = self.app.current_theme.dark
         wanted = self._filter
-        members_of: dict[str, list[Entity]] = {}
+        members_of: dict[str, list[Listed]] = {}
         for entity in self._entities:
             members_of.setdefault(entity.category, []).append(entity)
         listed = [c for c in self._sections if c.key in self._shown]
@@ -331,7 +328,7 @@ class Sidebar(Vertical):
                     self._drop(node)
                 self._unfilled[category.key] = members
 
-    def _fill(self, section: TreeNode[NodeData], members: list[Entity]) -> None:
+    def _fill(self, section: TreeNode[NodeData], members: list[Listed]) -> None:
         """A section's entries made to list ``members``: those of entities no longer listed
         removed, the fewest moved (taken out and added again where they go), the others
         kept, their labels made again only where the name, the count or the ✎ changed."""
@@ -348,7 +345,7 @@ class Sidebar(Vertical):
         children = section.children
         for n, entity in enumerate(listed):
             data = ("entity", entity.id)
-            said: Said = (entity.name, len(entity.mentions), "user" in map(_source, entity.mentions))  # fmt: skip
+            said: Said = (entity.name, entity.mention_count, entity.edited)
             entry = children[n] if n < len(children) else None
             if entry is None or entry.data != data:
                 section.add_leaf(_entity_label(said), data=data, before=n)
@@ -405,12 +402,12 @@ Said = tuple[str, int, str | bool]
 and whether the user made any of its mentions. A label is made again only when this changes."""
 
 
-def _first(entity: Entity) -> int:
-    return entity.mentions[0].start
+def _first(entity: Listed) -> int:
+    return entity.first
 
 
-def _most_mentioned(entity: Entity) -> tuple[int, int]:
-    return -len(entity.mentions), entity.mentions[0].start
+def _most_mentioned(entity: Listed) -> tuple[int, int]:
+    return -entity.mention_count, entity.first
 
 
 def _section_label(said: Said) -> Text:

@@ -25,7 +25,7 @@ from extract.linking import (
     namesakes,
 )
 from extract.model import Entity, Mention, counts_of, document_order, labelling
-from extract.names import acronym_of, as_acronym, display_name, fold, name_tokens
+from extract.names import acronym_of, as_acronym, display_name, fold, leading_title, name_tokens
 from extract.spans import NAME_CATEGORIES
 from extract.votes import Node, decide, nodes_of, seen_category
 
@@ -82,10 +82,12 @@ def group(
     trees: dict[int, list[Node]] = defaultdict(list)
     for node in nodes.values():
         trees[id(node.root())].append(node)
+    roots = [members[0].root() for members in trees.values()]
     entities = [
-        _entity(members[0].root(), members, vote=vote, english=english)
-        for members in trees.values()
+        _entity(root, members, vote=vote, english=english)
+        for root, members in zip(roots, trees.values(), strict=True)
     ]
+    _titled_apart(entities, roots)
     entities.extend(_plain_groups(others))
     entities.sort(key=lambda e: (e.first, e.mentions[0].end, e.category))
     return _unique_ids(entities)
@@ -187,6 +189,23 @@ def _name(root: Node, members: list[Node], category: str) -> str:
         return (acronym, -min(words, 2), -counts[form], -words, first_seen[form])
 
     return min(counts, key=rank)
+
+
+def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:
+    """Two people listed under one name ("Colonel Forster", shown as Forster, and a Forster
+    the text leaves open): a titled surname keeps its title, so the list tells them apart."""
+    names = Counter((e.category, e.name) for e in entities)
+    for index, (entity, root) in enumerate(zip(entities, roots, strict=True)):
+        if names[entity.category, entity.name] < 2 or root.cls is None or len(root.tokens) > 1:
+            continue
+        if root.titles:
+            entities[index] = replace(
+                entity, name=f"{root.titles.most_common(1)[0][0]} {entity.name}"
+            )
+            continue
+        titled = Counter(" ".join(m.text.split()) for m in root.mentions if leading_title(m.text))
+        if titled:
+            entities[index] = replace(entity, name=_without_possessive(titled.most_common(1)[0][0]))
 
 
 def _without_possessive(form: str) -> str:

@@ -51,7 +51,12 @@ def _may_be(node: Node, target: Node) -> bool:
     if not classes_agree(node.cls, target.cls):
         return False
     mine, theirs = node.gender, target.gender
-    return mine is None or theirs is None or mine == theirs
+    if mine is None or theirs is None or mine == theirs:
+        return True
+    # One full name, titled and not: the title says more than the pronouns read nearby (the
+    # son she talks to is "he").
+    titled = (node.cls is None) != (target.cls is None)
+    return titled and len(node.tokens) > 1 and node.tokens == target.tokens
 
 
 def _female_candidates(node: Node, candidates: list[Node]) -> list[Node]:
@@ -145,9 +150,20 @@ def link_people(people: list[Node]) -> None:
             candidates = [
                 c for c in candidates if c.cls == node.cls or c.tokens[-1] == node.tokens[0]
             ]
+            alone = [c for c in candidates if c.cls is None and c.tokens == node.tokens]
+            if node.cls == "r" and alone:
+                # "Major Denísov" is whoever "Denísov", written more often, turns out to be.
+                targets[id(node)] = alone[0]
+                continue
         elif node.cls is not None and not node.surnamed:
-            # "Prince Harry" is not Harry Kane: such a title joins only names titled alike.
-            candidates = [c for c in candidates if c.cls == node.cls]
+            # "Prince Harry" is not Harry Kane: such a title joins only names titled alike, or
+            # the same full name written without it more often ("Prince Anatole Kurágin").
+            whole = len(node.tokens) > 1
+            candidates = [
+                c
+                for c in candidates
+                if c.cls == node.cls or (whole and c.cls is None and c.tokens == node.tokens)
+            ]
         if len(node.tokens) > 1:
             # "John Adams" is not "John Quincy Adams" unless the fuller name is the usual one
             # (or both are written once: a middle name added in passing).

@@ -229,6 +229,43 @@ class TestNews:
             "Prince Harry",
         ]
 
+    def test_a_full_name_with_and_without_its_rank_is_one_person(self) -> None:
+        # The pronouns after her name are her son's: the title still says who she is.
+        text = (
+            "Anatole Kurágin laughed. Anatole Kurágin drank. Anatole Kurágin left. Then Prince "
+            "Anatole Kurágin bowed. Anna Mikháylovna looked at Borís; he smiled. Anna "
+            "Mikháylovna wrote to Borís; he came. Anna Mikháylovna kissed Borís; he left. Then "
+            "Princess Anna Mikháylovna came in."
+        )
+        mentions = labelled(text, ("Anatole Kurágin", "PERSON"), ("Anna Mikháylovna", "PERSON"))
+        entities = entities_of(text, mentions)
+        assert len(named(entities, "Anatole Kurágin").mentions) == 4
+        assert len(named(entities, "Anna Mikháylovna").mentions) == 4
+
+    def test_a_rank_before_a_surname_goes_with_the_surname_alone(self) -> None:
+        text = (
+            "Denísov rode. Denísov sang. Denísov drank. Denísov slept. Denísov woke. Vaska "
+            "Denísov laughed. Vaska Denísov cried. Orlov Denísov shouted. Orlov Denísov rode. "
+            "Then Major Denísov saluted. Later Major Denísov left."
+        )
+        alone = [(f"Denísov@{n}", "PERSON") for n in (1, 2, 3, 4, 5, 10, 11)]
+        mentions = labelled(text, ("Vaska Denísov", "PERSON"), ("Orlov Denísov", "PERSON"), *alone)
+        entities = entities_of(text, mentions)
+        assert len(named(entities, "Denísov").mentions) == 7
+
+    def test_people_of_one_surname_are_listed_apart(self) -> None:
+        text = (
+            "Colonel Forster came. Colonel Forster danced. Colonel Forster left. Mrs. Forster "
+            "sang. Mrs. Forster laughed. The letter was from Forster to Lydia."
+        )
+        mentions = labelled(text, ("Forster", "PERSON"))
+        entities = entities_of(text, mentions)
+        assert sorted((e.name, len(e.mentions)) for e in entities) == [
+            ("Colonel Forster", 3),
+            ("Forster", 1),
+            ("Mrs. Forster", 2),
+        ]
+
     def test_a_dateline_agency_is_not_the_city(self) -> None:
         text = "WASHINGTON (AP) — Talks began. AP reported it. Washington agreed."
         mentions = labelled(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,12 +63,22 @@ async def test_typing_in_the_path_adds_to_it_instead_of_replacing_it(
         assert not (tmp_path / "e").exists()
 
 
+HALFWAY = threading.Event()
+"""While set, the slow export waits halfway (telling it is still there) until it is stopped, so a
+test that stops it never finds it finished on a machine too busy to press a key in time."""
+
+
 def slow_render(annotations: Annotations, options: ExportOptions) -> dict[str, bytes]:
     """An export that takes five seconds, telling how far it has come as the real ones do."""
     text = annotations.document.text
-    for _ in range(100):
+    for step in range(100):
         time.sleep(0.05)
         advance(len(text) // 100)
+        deadline, more = time.monotonic() + 120, len(text) // 4
+        while step == 49 and HALFWAY.is_set() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            advance(1 if more > 0 else 0)  # on, never to the end; stopping it raises here
+            more -= 1
     return {"": text.encode("utf-8")}
 
 
@@ -80,8 +91,16 @@ def slow_format(monkeypatch: pytest.MonkeyPatch) -> str:
     return "slow"
 
 
+@pytest.fixture
+def held() -> Iterator[None]:
+    """The slow export waits halfway until it is stopped."""
+    HALFWAY.set()
+    yield
+    HALFWAY.clear()
+
+
 async def test_a_long_export_shows_progress_keeps_the_reader_live_and_can_be_stopped(
-    slow_format: str, copied_sample: Document, tmp_path: Path, make_reader: MakeReader
+    slow_format: str, held: None, copied_sample: Document, tmp_path: Path, make_reader: MakeReader
 ) -> None:
     target = tmp_path / "article.slow"
     threads = threading.active_count()

@@ -227,6 +227,10 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
             found.place += 0.5
     elif last == "of" and previous in PLACE_OF:
         found.place += 2
+    elif last == "the" and previous in STRONG_PLACE_BEFORE:
+        found.place += 1  # "across the Dnieper", "in the Crimea": no one's name takes "the"
+    elif last == "the" and previous in WEAK_PLACE_BEFORE:
+        found.place += 0.5
     elif last in ("st", "saint", "san", "santa", "sao", "fort", "port", "mount"):
         found.place += 1  # "St. Louis" where the model took only "Louis"
 

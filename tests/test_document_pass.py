@@ -169,6 +169,15 @@ class TestVote:
         assert {e.category for e in entities} == {"place"}
         assert {m.label for e in entities for m in e.mentions} == {"GPE"}
 
+    def test_a_river_the_model_calls_a_person_is_a_place(self) -> None:
+        # No one's name takes "the": "across the Dnieper" is a place.
+        text = (
+            "They fled beyond the Dnieper. The enemy was at the Dnieper. Cossacks swam across "
+            "the Dnieper. The bridge over the Dnieper burned."
+        )
+        [dnieper] = entities_of(text, labelled(text, ("Dnieper", "PERSON")))
+        assert dnieper.category == "place"
+
     def test_a_country_that_speaks_in_the_news_stays_a_country(self) -> None:
         text = "Beijing said on Monday it would respond. Beijing says the talks failed."
         [beijing] = entities_of(text, labelled(text, ("Beijing", "GPE")))

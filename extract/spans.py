@@ -238,7 +238,10 @@ def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tup
         return start + spans[1][0], end
     if _is_lower_word(first) and _has_upper(piece[spans[1][0] :]):
         return start + spans[1][0], end
-    if _is_lower_word(last) and fold(last) not in KIND_NOUNS and _has_upper(piece[: spans[-1][0]]):
+    ends_badly = _is_lower_word(last) and fold(last) not in KIND_NOUNS
+    # A word that joins the parts of a name never ends one ("Duke of", "the Emperor of").
+    ends_badly = ends_badly or (last.islower() and last in CONNECTORS)
+    if ends_badly and _has_upper(piece[: spans[-1][0]]):
         return start, start + len(piece[: spans[-1][0]].rstrip())
     return start, end
 
@@ -257,6 +260,8 @@ def _has_upper(piece: str) -> bool:
     return any(c.isupper() for c in piece)
 
 
+_JOINING_ONLY = frozenset("the of and for upon".split())
+"""Words that join the parts of a name and are never one ("Do", "An" and "Le" may be)."""
 _FIRST_TWO = itemgetter(slice(0, 2))
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt jr sr prof gen col capt lt sgt rev messrs".split())
 _QUOTES_AND_DASHES = frozenset("\"'“‘«([{—–-_*")
@@ -314,8 +319,8 @@ def names_nobody(
         return True
     words = words_of(stripped)
     characters = sum(1 for c in stripped if c.isalnum())
-    if characters < 2:
-        return True
+    if characters < 2 or all(word in _JOINING_ONLY for word in words):
+        return True  # "The", "Of the": words that join names are none
     if not english or not cased or (stripped.isupper() and len(words) == 1):
         return False  # "US" is not "us"; in a text without case, nothing tells them apart
     if len(words) == 1 and words[0] in PERSONAL_TITLES and label in PLACE_LABELS:

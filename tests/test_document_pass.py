@@ -78,6 +78,21 @@ class TestSpans:
         assert [e.name for e in entities] == ["Dólokhov", "Prince Andrew"]
         assert [m.text for m in holding(entities, "Prince Andrew").mentions] == ["Prince Andrew"]
 
+    def test_a_name_does_not_end_in_a_joining_word(self) -> None:
+        text = (
+            "There was no Duke of Oldenburg then. The council of war sat. The Bank of England "
+            "and Leonardo da Vinci."
+        )
+        mentions = labelled(
+            text,
+            ("Duke of", "PERSON"),
+            ("The council of", "ORG"),
+            ("Bank of England", "ORG"),
+            ("Leonardo da Vinci", "PERSON"),
+        )
+        found = sorted(m.text for e in entities_of(text, mentions) for m in e.mentions)
+        assert found == ["Bank of England", "Duke", "Leonardo da Vinci"]
+
     def test_a_leading_preposition_and_a_heading_are_not_the_name(self) -> None:
         text = "CHAPTER IX\nIn Kiev the snow fell. CHAPTER X\n\nHaving dined, they left Kiev."
         mentions = labelled(text, ("In Kiev", "GPE"), ("CHAPTER X\n\nHaving", "ORG")) + labelled(

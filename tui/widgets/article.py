@@ -98,9 +98,10 @@ class ArticleView(ScrollView, can_focus=True):
         if top and (not self.size.height or not settled):
             # Not laid out yet: scroll once the real size is known (`on_resize`).
             self._pending_top = top
-        elif top:
-            self._pending_top = None
-            self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
+        else:
+            self._pending_top = None  # (the start of the text: where a new layout is anyway)
+            if top:
+                self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
         if not self._layout.complete and not self._wrapping:  # the rest once this screen is drawn
             self._wrapping = True  # one chain of steps, whatever the relayouts meanwhile
             self.call_after_refresh(self.set_timer, WRAP_DELAY, self._wrap_more)
@@ -127,10 +128,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.set_timer(0.01, self._wrap_more)
 
     def on_resize(self) -> None:
-        layout = self._layout
-        if layout is None or layout.width != self._wrap_width() or self._pending_top is not None:
+        layout, top = self._layout, self._pending_top
+        if layout is None or layout.width != self._wrap_width():
             self._relayout(settled=True)
             self.refresh()
+        elif top is not None:  # wrapped at this width already: only the remembered place
+            self._pending_top = None
+            self.scroll_to_offset(top, top=True)
 
     # -- moving (instant, like less: a long book must not animate across thousands of rows)
 

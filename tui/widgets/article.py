@@ -21,6 +21,7 @@ from tui.layout import Layout, char_width, display_text, line_starts
 from tui.reading import Reading
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 from tui.view import View
+from tui.widgets.styled import FrameStyled
 
 if TYPE_CHECKING:
     from extract.colours import Pair as Shades
@@ -33,7 +34,7 @@ WRAP_DELAY = 0.2
 and the highlights of the first screen come first."""
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(FrameStyled, ScrollView, can_focus=True):
     """The text with its mentions marked; the current mention and search match stand out."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("ArticleView")

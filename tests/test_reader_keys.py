@@ -99,6 +99,24 @@ async def test_q_quits_and_remembers_the_position(
     assert Positions().get(long_document.source, long_document.sha256) == top
 
 
+@pytest.mark.parametrize("share", [0, 0.5])
+async def test_a_remembered_place_opens_at_the_top_and_stays_there(
+    long_document: Document, make_reader: MakeReader, share: float
+) -> None:
+    text = long_document.text
+    offset = text.index("\n", int(len(text) * share)) + 1 if share else 0
+    Positions().put(long_document.source, long_document.sha256, offset)
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        await wait_chrome(pilot)
+        article = reader(app).article
+        assert article.top_offset == offset
+        wrapped = article.wrapped
+        await pilot.resize_terminal(100, 24)  # the same width: the rows stay as they were
+        await pilot.pause()
+        assert article.wrapped is wrapped
+        assert article.top_offset == offset
+
+
 # -- mentions -------------------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,13 @@ from reader_support import (
     wait_panels,
 )
 from sample import ReplayRecognizer
-from textual.widgets import Label
+from textual.widgets import Label, ProgressBar
 
 from extract.cache import MentionCache
 from extract.corrections import apply
 from extract.document import Document, load, text_document
 from extract.ner import Annotator
+from extract.recognizer import Found
 from tui.layout import Layout, LineStarts
 
 pytestmark = pytest.mark.asyncio
@@ -148,6 +151,7 @@ async def test_a_kept_view_comes_with_the_panels_in_one_go(
         await wait_panels(pilot)
         assert at_mount and at_mount[0] == len(screen.entities) > 0
         assert "Haider al-Abadi" in sidebar_names(app, "person")
+        assert not screen.query(ProgressBar)  # no model ran: no progress bar was ever made
 
 
 def replayed(document: Document, cache_dir: Path) -> Annotator:
@@ -183,3 +187,34 @@ async def test_the_model_runs_in_the_background_when_nothing_is_cached(
     )
     assert expected is not None
     assert screen.entities == apply(sample_document.text, expected, []).entities
+
+
+class HeldRecognizer(ReplayRecognizer):
+    """The sample's recorded entities, given only once released."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.release = threading.Event()
+
+    def recognise(self, texts: Sequence[str]) -> list[list[Found]]:
+        assert self.release.wait(60), "never released"
+        return super().recognise(texts)
+
+
+async def test_the_progress_bar_shows_while_the_model_runs_and_goes_when_it_is_done(
+    sample_document: Document, make_reader: MakeReader
+) -> None:
+    held = HeldRecognizer(sample_document.text)
+    annotator = Annotator(recognizer=held, jobs=0, cache=None)
+    async with make_reader(sample_document, annotator, wait=False) as (_, pilot, screen, _):
+        await wait_panels(pilot)
+        await wait_for(pilot, lambda: bool(screen.query(ProgressBar)), "the progress bar")
+        bar = screen.query_one("#progress", ProgressBar)
+        assert bar.display and bar.total == len(sample_document.text) and bar.progress == 0
+        state = str(screen.query_one("#ner-state", Label).content)
+        assert state == "annotating… 0 entities"
+        held.release.set()
+        await wait_annotated(pilot)
+        await pilot.pause()
+        assert not bar.display
+        assert str(screen.query_one("#ner-state", Label).content).endswith(" mentions")

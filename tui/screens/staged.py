@@ -22,6 +22,7 @@ from tui.reading import Progress, Reading
 from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import DocumentScreen
 from tui.view import EMPTY_VIEW, View
+from tui.widgets.bars import TopBar
 
 if TYPE_CHECKING:
     from extract.corrections import Correction
@@ -153,6 +154,8 @@ class StagedScreen(CorrectingScreen):
             self.set_timer(PANELS_LATEST, self._mount_panels)
             return
         self._panels_ready = True
+        for bar in self.query(TopBar):
+            bar.allow_bar()
         await side.mount(
             Sidebar(id="sidebar").data_bind(DocumentScreen.reading),
             MentionsPanel(id="mentions").data_bind(DocumentScreen.reading),

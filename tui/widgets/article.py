@@ -21,6 +21,7 @@ from tui.layout import Layout, char_width, display_text, line_starts
 from tui.reading import Reading
 from tui.theme import CURRENT_STYLE, SEARCH_STYLE, compare_style, mention_style
 from tui.view import View
+from tui.widgets.styled import FrameStyled
 
 if TYPE_CHECKING:
     from extract.colours import Pair as Shades
@@ -33,7 +34,7 @@ WRAP_DELAY = 0.2
 and the highlights of the first screen come first."""
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(FrameStyled, ScrollView, can_focus=True):
     """The text with its mentions marked; the current mention and search match stand out."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("ArticleView")
@@ -98,9 +99,10 @@ class ArticleView(ScrollView, can_focus=True):
         if top and (not self.size.height or not settled):
             # Not laid out yet: scroll once the real size is known (`on_resize`).
             self._pending_top = top
-        elif top:
-            self._pending_top = None
-            self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
+        else:
+            self._pending_top = None  # (the start of the text: where a new layout is anyway)
+            if top:
+                self.scroll_to(y=self._layout.row_of(top), animate=False, immediate=True)
         if not self._layout.complete and not self._wrapping:  # the rest once this screen is drawn
             self._wrapping = True  # one chain of steps, whatever the relayouts meanwhile
             self.call_after_refresh(self.set_timer, WRAP_DELAY, self._wrap_more)
@@ -127,10 +129,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.set_timer(0.01, self._wrap_more)
 
     def on_resize(self) -> None:
-        layout = self._layout
-        if layout is None or layout.width != self._wrap_width() or self._pending_top is not None:
+        layout, top = self._layout, self._pending_top
+        if layout is None or layout.width != self._wrap_width():
             self._relayout(settled=True)
             self.refresh()
+        elif top is not None:  # wrapped at this width already: only the remembered place
+            self._pending_top = None
+            self.scroll_to_offset(top, top=True)
 
     # -- moving (instant, like less: a long book must not animate across thousands of rows)
 

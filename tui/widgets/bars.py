@@ -32,11 +32,32 @@ class TopBar(Horizontal):
         super().__init__(id=id)
         self.title_text = title
         self._said: tuple[Progress, View] | None = None
+        self._bar_allowed = False
 
     def compose(self) -> ComposeResult:
+        # The progress bar (a few widgets of its own) is mounted after the first frame, when
+        # the model runs (`allow_bar`): a book read before never needs it.
         yield Label(plain(self.title_text), id="title", markup=False)
-        yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Label("", id="ner-state", markup=False)
+
+    def allow_bar(self) -> None:
+        """The first frame is drawn: the progress bar shows from now on while the model runs."""
+        self._bar_allowed = True
+        if self.reading is not None:
+            self._show_progress(self.reading.progress)
+
+    def _show_progress(self, progress: Progress) -> None:
+        running = progress.state == "running"
+        total, done = max(1, progress.total), progress.done
+        bars = self.query(ProgressBar)
+        if bars:
+            bars.first().display = running
+            if running:
+                bars.first().update(total=total, progress=done)
+        elif running and self._bar_allowed:
+            bar = ProgressBar(total=total, show_eta=False, id="progress")
+            bar.progress = done
+            self.mount(bar, before="#ner-state")
 
     def watch_reading(self, new: Reading | None) -> None:
         if new is None:
@@ -45,14 +66,12 @@ class TopBar(Horizontal):
         if self._said is not None and self._said[0] == progress and self._said[1] is view:
             return
         self._said = (progress, view)
-        bar = self.query_one(ProgressBar)
-        bar.display = progress.state == "running"
+        self._show_progress(progress)
         if progress.state == "off":
             text = "no entities: started with --no-ner"
         elif progress.state == "failed":
             text = "no entities: the model failed"
         elif progress.state == "running":
-            bar.update(total=max(1, progress.total), progress=progress.done)
             text = f"annotating… {len(view.listing)} entities"
         else:
             cached = " (cached)" if progress.cached else ""

@@ -23,6 +23,7 @@ from tui.bindings import bindings_for
 from tui.layout import display_text, plain
 from tui.reading import Reading
 from tui.theme import mention_style
+from tui.widgets.styled import FrameStyled
 
 
 def context_line(text: str, mention: Mention, width: int) -> tuple[str, str, str]:
@@ -58,7 +59,7 @@ def _first_cells(piece: str, cells: int) -> str:
     return piece
 
 
-class MentionsPanel(ScrollView, can_focus=True):
+class MentionsPanel(FrameStyled, ScrollView, can_focus=True):
     """Keyword-in-context lines for one entity; Enter jumps to the mention.
 
     A Line-API widget: only the visible lines are made, so an entity with thousands of

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from tui.bindings import bindings_for
+from tui.widgets.styled import FrameStyled
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ KEPT = 400
 """Rows kept drawn; more are made again when they come back into view."""
 
 
-class RowList(ScrollView, Generic[T], can_focus=True):
+class RowList(FrameStyled, ScrollView, Generic[T], can_focus=True):
     """Rows with a cursor; see the module's description."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("RowList")

@@ -31,6 +31,7 @@ from tui.layout import plain
 from tui.reading import Reading
 from tui.theme import category_colour, no_color
 from tui.view import View
+from tui.widgets.styled import FrameStyled
 
 REBUILD_PERIOD = 2.0
 """Seconds between rebuilds while the model streams (each costs tens of ms on a long book)."""
@@ -47,7 +48,7 @@ NodeData = tuple[str, str]
 T = TypeVar("T")
 
 
-class EntityTree(Tree[NodeData]):
+class EntityTree(FrameStyled, Tree[NodeData]):
     """The tree of sections and entities; letters typed here go to the filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("EntityTree")

@@ -150,11 +150,13 @@ def link_people(people: list[Node]) -> None:
             candidates = [
                 c for c in candidates if c.cls == node.cls or c.tokens[-1] == node.tokens[0]
             ]
-            alone = [c for c in candidates if c.cls is None and c.tokens == node.tokens]
-            if node.cls == "r" and alone:
+            if node.cls == "r":
                 # "Major Denísov" is whoever "Denísov", written more often, turns out to be.
-                targets[id(node)] = alone[0]
-                continue
+                alone = (c for c in candidates if c.cls is None and c.tokens == node.tokens)
+                target = next(alone, None)
+                if target is not None:
+                    targets[id(node)] = target
+                    continue
         elif node.cls is not None and not node.surnamed:
             # "Prince Harry" is not Harry Kane: such a title joins only names titled alike, or
             # the same full name written without it more often ("Prince Anatole Kurágin").

@@ -3,7 +3,7 @@ as a bare viewer's: the sidebar and the mentions panel just after the first fram
 read before, with its kept view's head, filled at once), then the footer and the (hidden)
 prompts once the first screen is all there.
 
-A book read before is shown from the head of its kept view (`extract.views.Head`: every entity
+A book read before is shown from the head of its kept view (`extract.packed.Head`: every entity
 listed, the mentions of the screens around the reader's place), read on this thread just after
 the first frame; the whole view is made in the background once the head is drawn. Until it is
 in, anything that reads the view (a mention key, a correction, the palette, an export) first

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from extract.categories import category_of
+from extract.evidence import STRONG_PLACE_BEFORE
 from extract.model import Mention, document_order, many_mentions
 from extract.names import fold
 from extract.propagate import propagate
@@ -23,6 +24,7 @@ _TEXT_LABEL = attrgetter("text", "label")
 _PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 """Where two names run together may be cut: a comma, "and", a dash, or a space."""
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
 _MARK_JOINS = re.compile(r"\s*(?:,|&|-|–|—)\s*|\s+")
 """The same without the English word, for texts in other languages."""
 
@@ -111,6 +113,15 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     return result
 
 
+def _place_first(text: str, start: int, left_kinds: Counter[str]) -> bool:
+    """Whether a span after "in" or "near" starts with a name the model called a place at
+    least twice, though more often a person ("In Kiev Pierre found…"): a place, then a name."""
+    word = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if word is None or word.group(1).lower() not in STRONG_PLACE_BEFORE:
+        return False
+    return sum(n for label, n in left_kinds.items() if category_of(label) == "place") >= 2
+
+
 def _split(
     text: str,
     mention: Mention,
@@ -131,7 +142,11 @@ def _split(
             continue
         left_label = kinds[fold(left)].most_common(1)[0][0]
         right_label = kinds[fold(right)].most_common(1)[0][0]
-        if cut.group().isspace() and category_of(left_label) == category_of(right_label):
+        if (
+            cut.group().isspace()
+            and category_of(left_label) == category_of(right_label)
+            and not _place_first(text, mention.start, kinds[fold(left)])
+        ):
             continue
         start, middle = mention.start, mention.start + cut.end()
         return [

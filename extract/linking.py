@@ -77,10 +77,13 @@ def _best(node: Node, candidates: list[Node], by_word: dict[str, list[Node]]) ->
     name, the mentions of the names inside it (see `_support`)."""
     if not candidates:
         return None
-    if node.size >= ONE_OFF_LIMIT or any(c.size > 1 for c in candidates):
+    if node.size >= ONE_OFF_LIMIT:
+        # A name written twice is no odd span, though once with a title and once without.
+        candidates = [c for c in candidates if _written(c, by_word) > 1]
+    elif any(c.size > 1 for c in candidates):
         candidates = [c for c in candidates if c.size > 1]
-        if not candidates:
-            return None
+    if not candidates:
+        return None
     # Names that nest ("Haider Abadi" in "Haider Jawad Abadi") are one person's: a family.
     names = {frozenset(c.tokens) for c in candidates}
     fullest = [name for name in names if not any(name < other for other in names)]
@@ -114,6 +117,13 @@ def _by_word(nodes: Iterable[Node]) -> dict[str, list[Node]]:
         for word in set(node.tokens):
             found[word].append(node)
     return found
+
+
+def _written(node: Node, by_word: dict[str, list[Node]]) -> int:
+    """How often a name's very words are written, with a title or without: "Hélène Bezúkhova"
+    once and "Countess Hélène Bezúkhova" once is a name written twice, not an odd span."""
+    words = set(node.tokens)
+    return sum(n.size for n in by_word.get(node.tokens[0], []) if set(n.tokens) == words)
 
 
 def _support(node: Node, candidate: Node, by_word: dict[str, list[Node]]) -> int:

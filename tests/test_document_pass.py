@@ -129,6 +129,26 @@ class TestSpans:
             "Denísov": ("person", 3),
         }
 
+    @pytest.mark.parametrize(("word", "cut"), [("In", True), ("Near", True), ("Of", False)])
+    def test_a_place_the_model_mostly_calls_a_person_is_cut_off_after_in(
+        self, word: str, cut: bool
+    ) -> None:
+        text = (
+            "Pierre came. Pierre sat. Kiev wept. Kiev rose. Kiev slept. Kiev was cold. Kiev "
+            f"was far. {word} Kiev Pierre found friends."
+        )
+        mentions = labelled(
+            text,
+            *((f"Kiev@{n}", "PERSON") for n in (1, 2, 3)),
+            *((f"Kiev@{n}", "GPE") for n in (4, 5)),
+            ("Kiev Pierre", "PERSON"),
+            ("Pierre@1", "PERSON"),
+            ("Pierre@2", "PERSON"),
+        )
+        written = [m.text for m in prepare(text, mentions)]
+        # "In" before it: a place, then a name; "Of" says nothing, and the span stays whole.
+        assert ("Kiev Pierre" not in written, written.count("Pierre")) == (cut, 2 + cut)
+
     @pytest.mark.parametrize(
         ("piece", "label"),
         [("Mamma", "PERSON"), ("Uncle", "PERSON"), ("CHAPTER IX", "ORG"), ("china", "GPE")],
@@ -281,6 +301,16 @@ class TestPeople:
         mentions = [m for m in mentions if not text.startswith(" Golítsyn", m.end)]
         entities = entities_of(text, mentions)
         assert len(named(entities, "Alexander").mentions) == 12
+
+    def test_a_full_name_written_with_a_title_and_without_is_no_odd_span(self) -> None:
+        text = (
+            " ".join(["Hélène smiled."] * 12)
+            + " Countess Hélène Bezúkhova came. Hélène Bezúkhova left."
+        )
+        mentions = labelled(text, ("Hélène", "PERSON"), ("Hélène Bezúkhova", "PERSON"))
+        mentions = [m for m in mentions if not text.startswith(" Bezúkhova", m.end)]
+        [helene] = entities_of(text, mentions)
+        assert (helene.name, len(helene.mentions)) == ("Hélène Bezúkhova", 14)
 
     def test_a_colonel_is_not_the_man_whose_given_name_he_bears(self) -> None:
         text = (

@@ -1,6 +1,7 @@
 """The document-level pass over the model's mentions, before grouping: spans mended, mentions
-that name nobody dropped, two names run together split, and names spread to the occurrences
-the model missed. Grouping then votes each name's category over the whole document."""
+that name nobody dropped, two names run together split, words capitalised only where sentences
+start dropped, and names spread to the occurrences the model missed. Grouping then votes each
+name's category over the whole document."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from extract.evidence import STRONG_PLACE_BEFORE
 from extract.model import Mention, document_order, many_mentions
 from extract.names import fold
 from extract.propagate import propagate
-from extract.spans import is_cased, is_name_label, names_nobody, repair
+from extract.spans import is_cased, is_name_label, names_nobody, repair, starts_sentence
 from extract.versions import PASS_VERSION
 
 __all__ = ["PASS_VERSION", "english", "prepare", "split_joined"]
 
 
 _TEXT_LABEL = attrgetter("text", "label")
+_TEXT = attrgetter("text")
+SMALL_REACH = 40_000
+"""Characters read on each side of a name for the same word in small letters."""
 _PLAIN = re.compile(r"\w+")
 _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 """Where two names run together may be cut: a comma, "and", a dash, or a space."""
@@ -60,9 +64,49 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
             if not drop:
                 kept.append(piece)
     kept = split_joined(text, kept, english=cues)
+    if cased:
+        kept = _without_sentence_capitals(text, kept)
     kept.extend(propagate(text, kept, english=cues))
     kept.sort(key=document_order)
     return kept
+
+
+def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions less those of a word capitalised only where a sentence starts and written
+    in small letters elsewhere in the text ("Sorrow, it seems…", "Glad to see you"): a word
+    that names something keeps its capital inside a sentence too."""
+    texts = set(map(_TEXT, mentions))
+    initial = {w for w in texts if w[:1].isupper() and w[1:].islower() and _PLAIN.fullmatch(w)}
+    first: dict[str, int] = {}
+    for m in mentions:
+        if m.text in initial:
+            if starts_sentence(text, m.start):
+                first.setdefault(m.text, m.start)
+            else:
+                initial.discard(m.text)  # inside a sentence too: the capital is the name's
+    common = {word for word in initial if _in_small(text, word, first[word])}
+    if not common:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if m.text not in common or m.source == "user" or not is_name_label(m.label)
+    ]
+
+
+def _in_small(text: str, word: str, near: int, least: int = 2) -> bool:
+    """Whether ``word`` is written in small letters, as a whole word, at least ``least`` times
+    within `SMALL_REACH` characters of ``near`` (a book is not read whole for each word)."""
+    small, found = word.lower(), 0
+    position, stop = max(0, near - SMALL_REACH), near + SMALL_REACH
+    while (position := text.find(small, position, stop)) >= 0:
+        end = position + len(small)
+        if not (position and text[position - 1].isalnum()) and not text[end : end + 1].isalnum():
+            found += 1
+            if found >= least:
+                return True
+        position = end
+    return False
 
 
 def _with_model_labels(mentions: Iterable[Mention]) -> list[Mention]:

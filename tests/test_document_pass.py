@@ -149,6 +149,41 @@ class TestSpans:
         # "In" before it: a place, then a name; "Of" says nothing, and the span stays whole.
         assert ("Kiev Pierre" not in written, written.count("Pierre")) == (cut, 2 + cut)
 
+    def test_a_word_capitalised_only_where_sentences_start_names_nobody(self) -> None:
+        text = (
+            "Sorrow, it seems, is our lot. He knew sorrow. “Glad to see you,” said Pierre. "
+            "Pierre was glad. Their sorrow was glad news to none. Will came. He saw Will. "
+            "His will was strong; the will held. One man left. One more came. One of them. "
+            "Not one wept, not one."
+        )
+        mentions = labelled(
+            text,
+            ("Sorrow", "PERSON"),
+            ("Glad", "PERSON"),
+            ("Pierre", "PERSON"),
+            ("Will", "PERSON"),
+            ("One@1", "CARDINAL"),
+            ("One@2", "ORG"),
+        )
+        [third] = labelled(text, ("One@3", "ORG"))
+        mentions.append(Mention(third.start, third.end, "ORG", "One", "user"))
+        kept = [(m.text, m.label) for m in prepare(text, mentions)]
+        # "Will" is capitalised inside a sentence too; "One" as a figure stays a figure, and
+        # what the user marked stays whatever it is.
+        assert kept == [
+            ("Pierre", "PERSON"),
+            ("Pierre", "PERSON"),
+            ("Will", "PERSON"),
+            ("Will", "PERSON"),
+            ("One", "CARDINAL"),
+            ("One", "ORG"),
+        ]
+
+    def test_without_small_letters_a_capital_at_the_start_is_kept(self) -> None:
+        text = "Sorrow came. Sorrow left. Nobody wept."
+        mentions = labelled(text, ("Sorrow", "PERSON"))
+        assert [m.text for m in prepare(text, mentions)] == ["Sorrow", "Sorrow"]
+
     @pytest.mark.parametrize(
         ("piece", "label"),
         [("Mamma", "PERSON"), ("Uncle", "PERSON"), ("CHAPTER IX", "ORG"), ("china", "GPE")],

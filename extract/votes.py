@@ -11,6 +11,7 @@ from extract.evidence import Evidence, evidence, inside, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
+    PERSONAL_TITLES,
     SURNAME_TITLES,
     fold,
     gender_of,
@@ -37,6 +38,7 @@ class Node:
     """The mentions of one name (its words and title class): the unit of votes and links."""
 
     __slots__ = (
+        "articled",
         "building",
         "category",
         "cls",
@@ -83,6 +85,8 @@ class Node:
         self.inherited: str | None = None
         self.users = 0
         """Mentions the user made or labelled."""
+        self.articled = 0.0
+        """Mentions right after "the" ("the Synod", "the Gazette")."""
 
     def add(self, mention: Mention, title: str | None, title_text: str | None) -> None:
         """One more mention, with the title written before it or in it, if any."""
@@ -135,6 +139,8 @@ class Node:
             self.building += found.building * scale
             self.cues["organisation"] += found.organisation * scale
             self.strict += found.strict * scale
+            if text is not None and text[max(0, m.start - 4) : m.start].lower() == "the ":
+                self.articled += scale
             if found.pronoun:
                 self.pronouns[found.pronoun] += 1
 
@@ -222,6 +228,27 @@ def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
     """A name's category: the user's labels if any; else the model's majority unless the
     words around its mentions clearly say otherwise (weak evidence stays with the model).
     ``person_words`` are the one-word names the model mostly calls people (surnames)."""
+    category = _decide(node, person_words)
+    if (
+        category == "person"
+        and not node.users
+        and node.size > 1
+        and 2 * node.articled > node.size
+        and node.titled == 0
+        and node.strict == 0
+        and node.gender is None
+        and not (len(node.tokens) == 1 and node.tokens[0] in PERSONAL_TITLES)
+    ):
+        # "the Tugendbund", "the Rotunda": no one's name takes "the", but a title ("the
+        # Tsar") or someone "he" or "she" follows ("the Rhetor") may, and a family ("the
+        # Gardiners", see `collectives`); the model's next kind for it, if it has one.
+        others = {c: v for c, v in node.votes.items() if c != "person" and v > 0}
+        if others:
+            return max(others, key=lambda c: (others[c], c))
+    return category
+
+
+def _decide(node: Node, person_words: frozenset[str]) -> str:
     if node.users:
         users = Counter(category_of(m.label) for m in node.mentions if m.source == "user")
         return users.most_common(1)[0][0]

@@ -221,6 +221,36 @@ class TestVote:
         assert borodino.category == "place"
         assert [m.label for m in borodino.mentions] == ["GPE"] * 5
 
+    def test_a_name_mostly_after_the_takes_the_models_next_kind(self) -> None:
+        text = (
+            "The Rhetor came in; he sat. The Rhetor spoke and he left. Then the Rhetor rose, "
+            "and he bowed. Mr. Gardiner sat. The Gardiners came. Mr. Gardiner left. We saw the "
+            "Gardiners, the Gardiners. Did the Tugendbund save Europe? The Tugendbund met. Tugendbund is old. "
+            "Join the Tugendbund now."
+        )
+        mentions = labelled(
+            text,
+            ("Tugendbund@1", "PERSON"),
+            ("Tugendbund@2", "PERSON"),
+            ("Tugendbund@3", "ORG"),
+            ("Tugendbund@4", "PERSON"),
+            ("Rhetor@1", "PERSON"),
+            ("Rhetor@2", "ORG"),
+            ("Rhetor@3", "PERSON"),
+            ("Gardiner", "PERSON"),
+            ("Gardiners@1", "ORG"),
+            ("Gardiners@2", "PERSON"),
+            ("Gardiners@3", "PERSON"),
+        )
+        entities = entities_of(text, mentions)
+        # A name takes "the" for a title, a family, or someone "he" follows.
+        assert {e.name: e.category for e in entities} == {
+            "Tugendbund": "organisation",
+            "Rhetor": "person",
+            "Mr. Gardiner": "person",
+            "Gardiners": "person",
+        }
+
     def test_weak_evidence_stays_with_the_model(self) -> None:
         text = (
             "Jarndyce drones on. Nobody in Jarndyce knows. Jarndyce and Jarndyce goes on. "

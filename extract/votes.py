@@ -278,6 +278,16 @@ def _decide(node: Node, person_words: frozenset[str]) -> str:
         and cues["organisation"] < 1
     ):
         return "person"  # the model is split, and "he" or "she" keeps following the name
+    if (
+        base == "person"
+        and 2 * votes[base] <= node.size + 1
+        and votes["place"] > 0
+        and cues["place"] >= 1
+        and node.strict == 0
+        and node.cls is None
+        and votes["place"] + cues["place"] > votes["person"] + cues["person"]
+    ):
+        return "place"  # the model is split, and the words around it say place
     best = max(VOTED, key=lambda c: cues[c])
     strength, against = cues[best], cues.get(base, 0.0)
     if best == base or strength < 2 or strength < STRICT_SHARE * node.size:

@@ -251,6 +251,18 @@ class TestVote:
             "Gardiners": "person",
         }
 
+    def test_a_split_model_and_place_words_make_a_place(self) -> None:
+        text = "They lived in Clapham. Clapham was green. We stopped at Clapham. Clapham grew."
+        mentions = labelled(
+            text,
+            ("Clapham@1", "PERSON"),
+            ("Clapham@2", "GPE"),
+            ("Clapham@3", "PERSON"),
+            ("Clapham@4", "ORG"),
+        )
+        [clapham] = entities_of(text, mentions)
+        assert (clapham.category, {m.label for m in clapham.mentions}) == ("place", {"GPE"})
+
     def test_weak_evidence_stays_with_the_model(self) -> None:
         text = (
             "Jarndyce drones on. Nobody in Jarndyce knows. Jarndyce and Jarndyce goes on. "

@@ -11,6 +11,7 @@ from extract.model import Mention
 from extract.names import (
     FEMALE_CLASSES,
     PERSONAL_TITLES,
+    TITLES,
     acronym_of,
     as_acronym,
     classes_agree,
@@ -147,6 +148,8 @@ def link_people(people: list[Node]) -> None:
             node.inherited = genders.get(node.tokens[0])
     targets: dict[int, Node] = {}
     for node in people:
+        if TITLES.issuperset(node.tokens):
+            continue  # "the King" alone is not the "King of Naples", nor any other king
         # Candidates hold every word of the name: look among those of its rarest word.
         rarest = min(set(node.tokens), key=lambda word: len(by_word[word]))
         candidates = [
@@ -214,7 +217,7 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2 or 2 * node.groups > node.size:
             continue
-        if any(m.source == "user" for m in node.mentions):
+        if any(m.source == "user" for m in node.mentions) or TITLES.issuperset(node.tokens):
             continue
         words = set(node.tokens)
         holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]

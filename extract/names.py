@@ -111,8 +111,8 @@ def name_tokens(text: str, titles: bool = True) -> tuple[str, ...]:
         named = [w for w in words if w not in PARTICLES]
         return tuple(named or words)
     core = list(words)
-    while len(core) > 1 and core[0] in TITLES:
-        core = core[1:]
+    while len(core) > 1 and core[0] in TITLES and core[1] != "of":
+        core = core[1:]  # "King of Naples" keeps its title: without it, no name is left
     # "Prime Minister" alone keeps its words: a bare title is still the text it is.
     if words and TITLES.issuperset(words):
         core = words
@@ -126,8 +126,8 @@ def leading_title(text: str) -> str | None:
     words = words_of(text)
     while words and words[0] in ARTICLES:
         words = words[1:]
-    if len(words) >= 2 and words[0] in PERSONAL_TITLES:
-        return words[0]
+    if len(words) >= 2 and words[0] in PERSONAL_TITLES and words[1] != "of":
+        return words[0]  # "King of Naples" is a title for a name: the whole is the name
     return None
 
 
@@ -174,7 +174,7 @@ def display_name(text: str, titles: bool = True) -> str:
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1]) or words[-1]
     dropped = TITLES | ARTICLES if titles else ARTICLES
-    while len(words) > 1 and fold(words[0]).rstrip(".") in dropped:
+    while len(words) > 1 and fold(words[0]).rstrip(".") in dropped and words[1] != "of":
         words = words[1:]
     if len(words) > 1 and words[0] == ".":
         words = words[1:]  # tokenised text: "Mr . Bennet"

@@ -389,6 +389,24 @@ class TestPeople:
         [helene] = entities_of(text, mentions)
         assert (helene.name, len(helene.mentions)) == ("Hélène Bezúkhova", 14)
 
+    def test_a_title_of_a_place_is_a_name_whole(self) -> None:
+        text = (
+            "The King of Naples rode in. The King smiled. Naples was far. The King of Naples "
+            "bowed, and the King left. In Naples it rained."
+        )
+        mentions = labelled(
+            text, ("King of Naples", "PERSON"), ("King", "PERSON"), ("Naples", "GPE")
+        )
+        mentions = [m for m in mentions if not text.startswith(" of", m.end)]
+        mentions = [m for m in mentions if not text.startswith("King of ", m.start - 8)]
+        entities = entities_of(text, mentions)
+        # The King alone may be any king: it joins no fuller name.
+        assert {e.name: len(e.mentions) for e in entities} == {
+            "King of Naples": 2,
+            "King": 2,
+            "Naples": 2,
+        }
+
     def test_a_colonel_is_not_the_man_whose_given_name_he_bears(self) -> None:
         text = (
             "Colonel Fitzwilliam came. Mr. Fitzwilliam Darcy wrote. Colonel Fitzwilliam left. "

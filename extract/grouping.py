@@ -27,7 +27,7 @@ from extract.linking import (
 from extract.model import Entity, Mention, counts_of, document_order, labelling
 from extract.names import acronym_of, as_acronym, display_name, fold, leading_title, name_tokens
 from extract.spans import NAME_CATEGORIES
-from extract.votes import Node, decide, nodes_of, seen_category
+from extract.votes import Node, decide, listed_places, nodes_of, seen_category
 
 __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen_category"]
 
@@ -72,6 +72,8 @@ def group(
         node.category = decide(node, person_words) if vote else category_of(node.mentions[0].label)
     if vote and english:
         collectives(nodes.values(), text)
+        if text is not None:
+            listed_places(list(nodes.values()), names, text)
     people = [n for n in nodes.values() if n.category == "person" and n.tokens]
     link_people(people)
     link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)

@@ -3,8 +3,10 @@ words around them can outvote the model when they clearly agree."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from extract.categories import category_of
 from extract.evidence import Evidence, evidence, inside, title_before
@@ -318,3 +320,49 @@ def seen_category(label: str, text: str) -> str:
     node.add(Mention(0, len(text), label, text), title, None)
     node.weigh(None)
     return decide(node)
+
+
+_LISTED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
+"""What joins the names of a list: "Jena, Austerlitz, and Wagram", "Kolochá and Vóyna"."""
+
+
+def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) -> None:
+    """A name the model calls a person that a list joins to places and to no person ("Arcola,
+    Jena, Austerlitz, Wagram") is a place, when nothing marks it as a person and its own
+    words lean that way too (a list holds names of one kind), and no person's fuller name
+    holds its words. ``names`` are the nodes' mentions in document order."""
+    # Words of people's fuller names: "Richard" of "Richard III" is a person's name anywhere.
+    named = {w for n in nodes if n.category == "person" and len(n.tokens) > 1 for w in n.tokens}
+    candidates = {
+        id(n)
+        for n in nodes
+        if n.category == "person"
+        and n.cls is None
+        and n.strict == 0
+        and n.users == 0
+        and named.isdisjoint(n.tokens)
+    }
+    if not candidates:
+        return
+    owner = {id(m): node for node in nodes for m in node.mentions}
+    mates: dict[int, Counter[str]] = defaultdict(Counter)
+    for before, after in pairwise(names):
+        if after.start - before.end > 8 or not _LISTED.fullmatch(text, before.end, after.start):
+            continue
+        left, right = owner[id(before)], owner[id(after)]
+        if left is right:
+            continue
+        # A name written once says little of its mates.
+        if id(left) in candidates and right.size > 1:
+            mates[id(left)][right.category] += 1
+        if id(right) in candidates and left.size > 1:
+            mates[id(right)][left.category] += 1
+    for node in nodes:
+        counts = mates.get(id(node))
+        if (
+            counts is not None
+            and counts["place"] >= 1
+            and counts["person"] == 0
+            and counts["place"] + node.cues["place"] >= 2
+        ):
+            node.category = "place"

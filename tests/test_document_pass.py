@@ -263,6 +263,28 @@ class TestVote:
         [clapham] = entities_of(text, mentions)
         assert (clapham.category, {m.label for m in clapham.mentions}) == ("place", {"GPE"})
 
+    def test_a_list_of_places_holds_places(self) -> None:
+        text = (
+            "Jena fell. Austerlitz burned. Think of Arcola, Jena, Austerlitz, Wagram. After "
+            "Jena and Wagram came peace. Wagram was won. Richard and Jena; Richard III reigned. "
+            "Richard, Austerlitz."
+        )
+        mentions = labelled(
+            text,
+            ("Jena", "GPE"),
+            ("Austerlitz", "GPE"),
+            ("Arcola", "GPE"),
+            ("Wagram", "PERSON"),
+            ("Richard", "PERSON"),
+            ("Richard III", "PERSON"),
+        )
+        mentions = [m for m in mentions if not text.startswith(" III", m.end)]
+        entities = entities_of(text, mentions)
+        # "Richard" is the given name of a fuller name: a person's, whatever list holds it.
+        richard = named(entities, "Richard III")
+        assert (named(entities, "Wagram").category, richard.category) == ("place", "person")
+        assert len(richard.mentions) == 3
+
     def test_weak_evidence_stays_with_the_model(self) -> None:
         text = (
             "Jarndyce drones on. Nobody in Jarndyce knows. Jarndyce and Jarndyce goes on. "

@@ -74,17 +74,23 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
 def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions less those of a word capitalised only where a sentence starts and written
     in small letters elsewhere in the text ("Sorrow, it seems…", "Glad to see you"): a word
-    that names something keeps its capital inside a sentence too."""
+    that names something keeps its capital inside a sentence too, or ends a person's name."""
     texts = set(map(_TEXT, mentions))
     initial = {w for w in texts if w[:1].isupper() and w[1:].islower() and _PLAIN.fullmatch(w)}
-    first: dict[str, int] = {}
+    # The last word of a person's longer name is a name ("Pat" of "Bald Pat").
+    initial.difference_update(
+        written.rsplit(None, 1)[-1]
+        for written, label in set(map(_TEXT_LABEL, mentions))
+        if label == "PERSON" and " " in written
+    )
+    places: dict[str, list[int]] = defaultdict(list)
     for m in mentions:
         if m.text in initial:
             if starts_sentence(text, m.start):
-                first.setdefault(m.text, m.start)
+                places[m.text].append(m.start)
             else:
                 initial.discard(m.text)  # inside a sentence too: the capital is the name's
-    common = {word for word in initial if _in_small(text, word, first[word])}
+    common = {word for word in initial if _in_small(text, word, places[word])}
     if not common:
         return mentions
     return [
@@ -94,18 +100,24 @@ def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Menti
     ]
 
 
-def _in_small(text: str, word: str, near: int, least: int = 2) -> bool:
+def _in_small(text: str, word: str, near: list[int], least: int = 2) -> bool:
     """Whether ``word`` is written in small letters, as a whole word, at least ``least`` times
-    within `SMALL_REACH` characters of ``near`` (a book is not read whole for each word)."""
-    small, found = word.lower(), 0
-    position, stop = max(0, near - SMALL_REACH), near + SMALL_REACH
-    while (position := text.find(small, position, stop)) >= 0:
-        end = position + len(small)
-        if not (position and text[position - 1].isalnum()) and not text[end : end + 1].isalnum():
-            found += 1
-            if found >= least:
-                return True
-        position = end
+    within `SMALL_REACH` characters of the places in ``near`` (in order; a book is not read
+    whole for each word)."""
+    small, found, done = word.lower(), 0, 0
+    for place in near:
+        position, stop = max(done, place - SMALL_REACH), place + SMALL_REACH
+        while (position := text.find(small, position, stop)) >= 0:
+            end = position + len(small)
+            if (
+                not (position and text[position - 1].isalnum())
+                and not text[end : end + 1].isalnum()
+            ):
+                found += 1
+                if found >= least:
+                    return True
+            position = end
+        done = max(done, stop)
     return False
 
 

@@ -179,6 +179,18 @@ class TestSpans:
             ("One", "ORG"),
         ]
 
+    def test_small_letters_are_looked_for_near_every_capital(self) -> None:
+        far = " Nothing happened." * 5000  # farther than a word is looked for
+        text = f"Kiss me. Bald Pat came.{far} Kiss me. One kiss, one more kiss. Pat bowed."
+        mentions = labelled(text, ("Kiss", "PERSON"), ("Bald Pat", "PERSON"), ("Pat@2", "PERSON"))
+        # "pat" is no word here, but "Pat" ends a person's name anyway.
+        assert [m.text for m in prepare(text, mentions)] == ["Bald Pat", "Pat"]
+
+    def test_a_capital_that_ends_a_persons_name_is_kept(self) -> None:
+        text = "Bald Pat came. Pat bowed. He gave the dog a pat, and another pat."
+        mentions = labelled(text, ("Bald Pat", "PERSON"), ("Pat@2", "PERSON"))
+        assert [m.text for m in prepare(text, mentions)] == ["Bald Pat", "Pat"]
+
     def test_without_small_letters_a_capital_at_the_start_is_kept(self) -> None:
         text = "Sorrow came. Sorrow left. Nobody wept."
         mentions = labelled(text, ("Sorrow", "PERSON"))

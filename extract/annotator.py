@@ -379,5 +379,6 @@ def _own(
         for start, end, label in entities:
             absolute = base + start
             if chunk.start <= absolute < chunk.end:
-                found.append(Mention(absolute, base + end, label, text[absolute : base + end]))
+                written = text[absolute : base + end]
+                found.append(Mention(absolute, base + end, label, written, "model", label))
     return tuple(found)

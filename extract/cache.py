@@ -52,7 +52,8 @@ def _parse(raw: bytes, text: str) -> list[Mention]:
             raise ValueError(f"offsets {start}-{end} outside the text")
         if not 0 <= label_index < len(labels):
             raise ValueError(f"label number {label_index} unknown")
-        mentions.append(Mention(start, end, labels[label_index], text[start:end]))
+        label = labels[label_index]
+        mentions.append(Mention(start, end, label, text[start:end], "model", label))
     return mentions
 
 

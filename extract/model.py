@@ -22,9 +22,9 @@ class Mention:
     text: str
     source: MentionSource = "model"
     model_label: str = ""
-    """The label the model gave this span when the document-level pass changed or kept it;
-    empty when the model gave none (a user's mention, or a name spread from its other
-    occurrences) or when no pass has run."""
+    """The label the model gave this span, kept when the document-level pass changes
+    ``label`` (the recogniser and the cache set it from the start); empty when the model gave
+    none (a user's mention, or a name spread from its other occurrences)."""
 
 
 document_order: Callable[[Mention], tuple[int, int]] = attrgetter("start", "end")

@@ -34,7 +34,9 @@ def recorded() -> tuple[ModelInfo, list[tuple[int, int, str]]]:
 def sample_mentions(text: str) -> list[Mention]:
     """The recorded mentions as `Mention`s of the sample's text."""
     _, found = recorded()
-    return [Mention(start, end, label, text[start:end]) for start, end, label in found]
+    return [
+        Mention(start, end, label, text[start:end], "model", label) for start, end, label in found
+    ]
 
 
 class ReplayRecognizer:

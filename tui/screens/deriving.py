@@ -173,7 +173,7 @@ class DerivingScreen(Screen[None]):
         if cached is not None:
             return cached
         return [
-            Mention(m.start, m.end, m.model_label, m.text)
+            Mention(m.start, m.end, m.model_label, m.text, "model", m.model_label)
             for e in entities
             for m in e.mentions
             if m.source == "model" and m.model_label

@@ -177,7 +177,7 @@ class Sidebar(Vertical):
         return self.query_one(EntityTree)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._rebuild, init=False)
+        self.watch(self.app, "theme", lambda: self._rebuild(), init=False)
 
     def watch_reading(self, old: Reading | None, new: Reading | None) -> None:
         if new is None or not self.query(EntityTree):

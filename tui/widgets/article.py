@@ -53,6 +53,9 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = text
         self._lines = line_starts(text)
+        # As tall as its lines until it is wrapped (each wraps to a row or more): the first
+        # layout then has the scroll bar a long text needs, not a second one to add it.
+        self.virtual_size = Size(0, len(self._lines))
         self._layout: Layout | None = None
         self.index = MentionIndex([])
         self.current: Mention | None = None

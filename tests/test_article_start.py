@@ -1,6 +1,7 @@
 """The article's first layout is its last before the first frame: before the text is
 wrapped, the article is as tall as its lines (each wraps to one row or more), so a long text
-has its scroll bar from the start and a short one never gets one."""
+has its scroll bar from the start and a short one never gets one. As the wrapping goes on,
+the scroll bar follows it."""
 
 from __future__ import annotations
 
@@ -37,6 +38,18 @@ async def test_a_long_text_has_its_scroll_bar_and_rows_once_laid_out() -> None:
         assert article.show_vertical_scrollbar
         assert article.virtual_size.height >= len(lines)
         assert article.virtual_size.width <= article.scrollable_content_region.width
+        # Wrapped to the end (in steps, after the first screen): the scroll bar follows.
+        for _ in range(100):
+            if article.wrapped.complete:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert article.wrapped.complete
+        assert article.virtual_size.height == article.wrapped.row_count > len(lines)
+        assert article.vertical_scrollbar.window_virtual_size == article.virtual_size.height
+        await pilot.press("end")
+        await pilot.pause()
+        assert article.scroll_y == article.max_scroll_y == article.virtual_size.height - 20
 
 
 @pytest.mark.asyncio

@@ -116,7 +116,15 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
             return
         remaining = len(self._lines) - layout.line_of_row(layout.row_count) - 1
         rows = layout.row_count + (0 if layout.complete else max(0, remaining))
-        self.virtual_size = Size(layout.width, max(rows, 1))
+        size = Size(layout.width, max(rows, 1))
+        if size == self.virtual_size:
+            return
+        # Only its scroll bars follow it (the article's own size is the screen layout's): the
+        # screen is laid out again only if a scroll bar comes or goes (`_scroll_update`), not
+        # each time the wrapping goes further.
+        self.set_reactive(ArticleView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _wrap_more(self) -> None:
         layout = self._layout

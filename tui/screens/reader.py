@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.events import Key as KeyEvent
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from extract.annotator import Annotator
 from extract.categories import CATEGORIES
@@ -22,7 +22,7 @@ from tui.frames import first_frame
 from tui.layout import line_starts
 from tui.reading import END, go_to
 from tui.screens.document import AHEAD
-from tui.screens.staged import StagedScreen
+from tui.screens.staged import StagedScreen, compact_footer
 from tui.widgets.article import ArticleView
 from tui.widgets.bars import CompareBar, StatusBar, TopBar
 from tui.widgets.density import DensityStrip
@@ -119,8 +119,7 @@ class ReaderScreen(StagedScreen):
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW
         self.set_class(narrow, "narrow")
-        for footer in self.query(Footer):
-            footer.compact = narrow
+        compact_footer(self, narrow)
         self.call_after_refresh(self._scrolled)
 
     def action_toggle_sidebar(self) -> None:

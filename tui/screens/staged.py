@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual.widgets import Footer, Input
-
 from tui.frames import stamp, uncollected
 from tui.reading import Progress, Reading
 from tui.screens.correcting import CorrectingScreen
@@ -25,6 +23,8 @@ from tui.view import EMPTY_VIEW, View
 from tui.widgets.bars import TopBar
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from extract.corrections import Correction
     from extract.index import MentionIndex
     from extract.model import Entity
@@ -37,6 +37,16 @@ PROMPTS = {
     "goto": "go to: a line number, or a share of the text like 50% (Enter to go, escape to cancel)",
 }
 """The one-line prompts at the bottom of the screen."""
+
+
+def compact_footer(screen: Screen[None], compact: bool) -> None:
+    """The footer's keys in their short form (a narrow screen) or not, once it is mounted."""
+    if screen.query("Footer"):
+        from textual.widgets import Footer
+
+        for footer in screen.query(Footer):
+            footer.compact = compact
+
 
 PANELS_LATEST = 0.5
 """Seconds after the first frame by which the panels are mounted even if a book's kept view
@@ -181,8 +191,11 @@ class StagedScreen(CorrectingScreen):
     async def _mount_chrome(self) -> None:
         """The footer and the (hidden) prompts, once: after the panels (`_chrome_soon`), or at
         once when a prompt is asked for before."""
-        if self.query(Footer):
+        if self.query("Footer"):
             return
+        # Imported here: the first frame has neither (Textual's modules of their own).
+        from textual.widgets import Footer, Input
+
         prompts = [Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()]  # fmt: skip
         footer = Footer()
         footer.compact = self.has_class("narrow")

@@ -53,6 +53,7 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = text
         self._lines = line_starts(text)
+        self.virtual_size = Size(0, len(self._lines))  # unwrapped: its scroll bar from the start
         self._layout: Layout | None = None
         self.index = MentionIndex([])
         self.current: Mention | None = None
@@ -108,12 +109,17 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
             self.call_after_refresh(self.set_timer, WRAP_DELAY, self._wrap_more)
 
     def _update_virtual_size(self) -> None:
+        """Rows so far, without laying the whole screen out again (as a reactive's change would)."""
         layout = self._layout
         if layout is None:
             return
         remaining = len(self._lines) - layout.line_of_row(layout.row_count) - 1
         rows = layout.row_count + (0 if layout.complete else max(0, remaining))
-        self.virtual_size = Size(layout.width, max(rows, 1))
+        size = Size(layout.width, max(rows, 1))
+        if size != self.virtual_size:  # only the scroll bars follow, laid out if one comes/goes
+            self.set_reactive(ArticleView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     def _wrap_more(self) -> None:
         layout = self._layout
@@ -179,7 +185,8 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
             return
         drawn = (new.view.index, new.current, new.match)
         compared = (new.view if new.view.compared is not None else None, new.item)
-        moved = [_span(s) for s in (self.current, self.match, new.current, new.match) if s]
+        spans = (self.current, self.match, new.current, new.match)
+        moved = [(s.start, s.end) if isinstance(s, Mention) else s for s in spans if s]
         same_kind = compared == (None, None) == (self.view, self.item)
         if same_kind and new.view.colours == self._colours:
             # Marks of the same kind (not compared with gold): only the rows whose marks
@@ -430,11 +437,6 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
         if shown:
             segments.append(Segment(shown, style))
         return column + Segment(shown).cell_length
-
-
-def _span(marked: Mention | tuple[int, int]) -> tuple[int, int]:
-    """The stretch of text of a mention or a match."""
-    return (marked.start, marked.end) if isinstance(marked, Mention) else marked
 
 
 def _marks(index: MentionIndex, start: int, end: int) -> list[tuple[int, int, str, str]]:

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 from extract.categories import section
 from extract.document import Document
@@ -49,12 +49,17 @@ class TopBar(Horizontal):
     def _show_progress(self, progress: Progress) -> None:
         running = progress.state == "running"
         total, done = max(1, progress.total), progress.done
+        if not (running and self._bar_allowed) and not self.query("#progress"):
+            return
+        # Imported once a bar is wanted: the first frame never has one.
+        from textual.widgets import ProgressBar
+
         bars = self.query(ProgressBar)
         if bars:
             bars.first().display = running
             if running:
                 bars.first().update(total=total, progress=done)
-        elif running and self._bar_allowed:
+        else:
             bar = ProgressBar(total=total, show_eta=False, id="progress")
             bar.progress = done
             self.mount(bar, before="#ner-state")

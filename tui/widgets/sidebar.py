@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text, TextType
@@ -32,6 +31,14 @@ from tui.reading import Reading
 from tui.theme import category_colour, no_color
 from tui.view import View
 from tui.widgets.styled import FrameStyled
+from tui.widgets.tree_labels import (
+    Said,
+    by_first_mention,
+    by_mentions,
+    entity_label,
+    in_order,
+    section_label,
+)
 
 REBUILD_PERIOD = 2.0
 """Seconds between rebuilds while the model streams (each costs tens of ms on a long book)."""
@@ -44,8 +51,6 @@ COLLAPSED_BY_DEFAULT = frozenset({"date", "other"})
 
 NodeData = tuple[str, str]
 """("section", category key) or ("entity", entity id)."""
-
-T = TypeVar("T")
 
 
 class EntityTree(FrameStyled, Tree[NodeData]):
@@ -156,6 +161,8 @@ class Sidebar(Vertical):
         self._unfilled: dict[str, list[Listed]] = {}
         self._said: dict[NodeData, Said] = {}
         """What each node's label says (see `Said`)."""
+        self._partial = False
+        """Only the entries on screen are listed yet: the rest follow the next frame."""
 
     def compose(self) -> ComposeResult:
         # Letters typed in the tree start the filter: selecting them on focus would lose them.
@@ -170,7 +177,7 @@ class Sidebar(Vertical):
         return self.query_one(EntityTree)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._rebuild, init=False)
+        self.watch(self.app, "theme", lambda: self._rebuild(), init=False)
 
     def watch_reading(self, old: Reading | None, new: Reading | None) -> None:
         if new is None or not self.query(EntityTree):
@@ -204,7 +211,9 @@ class Sidebar(Vertical):
         self._colours = reading.view.colours
         self.by_first = reading.by_first
         self._built = time.monotonic()
-        self._rebuild()
+        # A first listing lists only what shows (a screenful): a long book's hundreds of
+        # entries follow just after that frame, in place (`_complete`).
+        self._rebuild(staged=not self.entity_tree.root.children)
 
     def type_into_filter(self, character: str) -> None:
         box = self.query_one(Input)
@@ -263,7 +272,7 @@ class Sidebar(Vertical):
             members = self._unfilled.pop(data[1], None)
             if members is not None and event.node.is_expanded:
                 with self.entity_tree.many_changes():
-                    self._fill(event.node, members)
+                    self._fill(event.node, members, None)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -272,16 +281,22 @@ class Sidebar(Vertical):
             event.stop()
             self.post_message(self.EntityChosen(data[1]))
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, *, staged: bool = False) -> None:
         """Bring the tree in step with what is to be listed. Only the sections and entries
         that changed are touched: expansion, cursor and scroll stay as they are, and a new
-        view with a few entities changed costs little on a book of thousands."""
+        view with a few entities changed costs little on a book of thousands. ``staged``:
+        list the entries a screen shows now, the others after the next frame."""
         if not self.query(EntityTree):
             return  # a timer or the theme after the reader began closing
         tree = self.entity_tree
         cursor = tree.cursor_node if tree.cursor_line >= 0 else None
+        rows = (tree.size.height or self.app.size.height) if staged else None
         with tree.many_changes():
-            self._sync(tree)
+            partial = self._sync(tree, rows)
+        if partial and not self._partial:
+            # Once the frame with the first entries is drawn (not before its other callbacks).
+            self.call_after_refresh(self.call_later, self._complete)
+        self._partial = partial
         if cursor is not None and not tree.holds(cursor):
             # Its entry went: onto the entity's new one (it moved), else nowhere, as a sidebar
             # made afresh has no cursor until an entity listed becomes current.
@@ -291,7 +306,20 @@ class Sidebar(Vertical):
             else:
                 tree.unselect()
 
-    def _sync(self, tree: EntityTree) -> None:
+    def _complete(self) -> None:
+        """The entries left out of a first listing (`_rebuild`), and the cursor on the current
+        entity if its entry was one of them."""
+        if not self._partial:
+            return  # listed in full since (a new view, the filter)
+        self._rebuild()
+        reading = self.reading
+        if reading is not None and reading.entity is not None:
+            self.select_entity(reading.entity.id)
+
+    def _sync(self, tree: EntityTree, rows: int | None = None) -> bool:
+        """List every section; with ``rows``, only as many lines as that (the sections' own
+        lines, then their entries in order). Whether any entry was left out."""
+        partial = False
         dark = self.app.current_theme.dark
         wanted = self._filter
         members_of: dict[str, list[Listed]] = {}
@@ -307,7 +335,7 @@ class Sidebar(Vertical):
             members = members_of.get(category.key, [])
             if wanted:
                 members = [e for e in members if wanted in fold(e.name)]
-            members.sort(key=_first if self.by_first else _most_mentioned)
+            members.sort(key=by_first_mention if self.by_first else by_mentions)
             data = ("section", category.key)
             said: Said = (plain(category.title), len(members), self._section_style(category.key, dark))  # fmt: skip
             section = self._node_of(data)
@@ -315,29 +343,39 @@ class Sidebar(Vertical):
                 self._drop(section)  # (sections keep their order: not expected)
                 section = None
             if section is None:
-                section = tree.root.add(_section_label(said), data=data, before=position)
+                section = tree.root.add(section_label(said), data=data, before=position)
             elif self._said.get(data) != said:
-                section.set_label(_section_label(said))
+                section.set_label(section_label(said))
             self._said[data] = said
             opened = self._expanded.get(category.key, category.key not in COLLAPSED_BY_DEFAULT)
             tree.set_open(section, opened or bool(wanted), bool(members))
             if section.is_expanded:
-                self._fill(section, members)
+                room = None if rows is None else max(0, rows - position - 1)
+                partial |= self._fill(section, members, room)
+                if rows is not None:
+                    rows -= len(section.children)
             else:
                 # Collapsed sections get their entries when opened: cheaper on big books.
                 for node in list(section.children):
                     self._drop(node)
                 self._unfilled[category.key] = members
+        return partial
 
-    def _fill(self, section: TreeNode[NodeData], members: list[Listed]) -> None:
+    def _fill(self, section: TreeNode[NodeData], members: list[Listed], room: int | None) -> bool:
         """A section's entries made to list ``members``: those of entities no longer listed
         removed, the fewest moved (taken out and added again where they go), the others
-        kept, their labels made again only where the name, the count or the ✎ changed."""
+        kept, their labels made again only where the name, the count or the ✎ changed.
+        With ``room``, only the first entries that fit in so many lines (the rest and the
+        "… more" line are for later): whether any was left out."""
         listed = members[:SECTION_LIMIT]
+        if room is not None and room < len(listed):
+            listed = members[:room]
+        else:
+            room = None
         place = {entity.id: n for n, entity in enumerate(listed)}
         entries = [n for n in section.children if n.data is not None and n.data[1] in place]
-        kept = set(map(id, _in_order(entries, [place[n.data[1]] for n in entries])))  # type: ignore[index]
-        more = len(members) - SECTION_LIMIT
+        kept = set(map(id, in_order(entries, [place[n.data[1]] for n in entries])))  # type: ignore[index]
+        more = len(members) - SECTION_LIMIT if room is None else 0
         if more > 0 and section.children and section.children[-1].data is None:
             kept.add(id(section.children[-1]))  # the "… more" line, last
         for node in list(section.children):
@@ -349,10 +387,10 @@ class Sidebar(Vertical):
             said: Said = (entity.name, entity.mention_count, entity.edited)
             entry = children[n] if n < len(children) else None
             if entry is None or entry.data != data:
-                section.add_leaf(_entity_label(said), data=data, before=n)
+                section.add_leaf(entity_label(said), data=data, before=n)
                 children = section.children
             elif self._said.get(data) != said:
-                entry.set_label(_entity_label(said))
+                entry.set_label(entity_label(said))
             self._said[data] = said
         if more > 0:
             line = Text(f"… {more} more: type to filter", style="dim italic")
@@ -361,6 +399,7 @@ class Sidebar(Vertical):
                 section.add_leaf(line)
             elif last.label != line:
                 last.set_label(line)
+        return room is not None
 
     def _drop(self, node: TreeNode[NodeData]) -> None:
         """Take a node (with its entries) out of the tree, and what their labels said."""
@@ -396,53 +435,3 @@ class Sidebar(Vertical):
             tree.unselect()
         elif tree.cursor_node is not node or tree.cursor_line < 0:
             tree.move_cursor(node)
-
-
-Said = tuple[str, int, str | bool]
-"""What a node's label says: a section's title, count and style, or an entity's name, count
-and whether the user made any of its mentions. A label is made again only when this changes."""
-
-
-def _first(entity: Listed) -> int:
-    return entity.first
-
-
-def _most_mentioned(entity: Listed) -> tuple[int, int]:
-    return -entity.mention_count, entity.first
-
-
-def _section_label(said: Said) -> Text:
-    title, count, style = said
-    return Text.assemble((f" {title} ", str(style)), (f" {count}", "dim"))
-
-
-def _entity_label(said: Said) -> Text:
-    name, count, mine = said
-    label = Text(plain(name), overflow="ellipsis", no_wrap=True)
-    label.append(f"  {count}", style="dim")
-    if mine:
-        label.append(" ✎", style="italic")
-    return label
-
-
-def _in_order(items: list[T], places: list[int]) -> list[T]:
-    """The longest run of ``items`` whose ``places`` increase (patience sorting): the entries
-    that can stay where they are while the others move around them."""
-    tails: list[int] = []  # for each length of run, the item that ends the best one so far
-    ends: list[int] = []  # and its place
-    before = [-1] * len(items)
-    for i, place in enumerate(places):
-        length = bisect_left(ends, place)
-        if length:
-            before[i] = tails[length - 1]
-        if length == len(tails):
-            tails.append(i)
-            ends.append(place)
-        else:
-            tails[length], ends[length] = i, place
-    run: list[T] = []
-    i = tails[-1] if tails else -1
-    while i >= 0:
-        run.append(items[i])
-        i = before[i]
-    return run[::-1]

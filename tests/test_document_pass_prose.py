@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_document_pass import ROOT, entities_of, labelled, named
+from pass_support import ROOT, entities_of, labelled, named
 
 from extract.annotations import Annotations
 from extract.categories import category_of

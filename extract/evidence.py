@@ -61,6 +61,11 @@ PERSON_POSSESSIONS: frozenset[str] = frozenset(
     uncle aunt family children child shoulder shoulders expression look manner tears
     """.split()
 )
+KIN_BEFORE: frozenset[str] = frozenset(
+    "sister brother niece nephew cousin aunt uncle daughter son wife husband".split()
+)
+"""Kin before a name ("my niece Georgiana", "his sister Natásha"): said of people only ("mother"
+and "father" are not: "mother Russia", "Father Christmas")."""
 STRONG_PLACE_BEFORE: frozenset[str] = frozenset(
     "in near into outside inside beyond across throughout within via".split()
 )
@@ -214,7 +219,7 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
         before.pop()  # "said Mr. Bennet": the title is the name's
     last = before[-1] if before else ""
     previous = before[-2] if len(before) > 1 else ""
-    if last in SPEECH_BEFORE:
+    if last in SPEECH_BEFORE or last in KIN_BEFORE:
         found.person += 1
         found.strict += 1
     elif last in STRONG_PLACE_BEFORE:

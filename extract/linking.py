@@ -203,6 +203,20 @@ def link_people(people: list[Node]) -> None:
         target = targets.get(id(node))
         if target is not None and target.root() is not node:
             node.parent = target
+    for node in people:
+        # "Mr. Phillips" joins "Phillips", which joins "Mrs. Phillips": not the same person.
+        if node.cls is not None and node.parent is not None and not _agrees_above(node):
+            node.parent = None
+
+
+def _agrees_above(node: Node) -> bool:
+    """Whether every title of the names ``node`` joins on the way up agrees with its own."""
+    above = node.parent
+    while above is not None:
+        if not classes_agree(node.cls, above.cls):
+            return False
+        above = above.parent
+    return True
 
 
 def link_to_people(nodes: list[Node], people: list[Node]) -> None:

@@ -186,6 +186,11 @@ class TestVote:
         assert {m.label for m in natasha.mentions} == {"PERSON"}
         assert {m.model_label for m in natasha.mentions} == {"GPE"}
 
+    def test_kin_before_a_name_says_person(self) -> None:
+        text = "My niece Georgiana sang. Her cousin Georgiana played. Georgiana read a book."
+        [georgiana] = entities_of(text, labelled(text, ("Georgiana", "GPE")))
+        assert (georgiana.category, georgiana.mentions[0].label) == ("person", "PERSON")
+
     def test_one_stray_label_does_not_decide_a_group(self) -> None:
         text = (
             "The battle of Borodinó began. At Borodinó the guns spoke. Borodinó burned. "

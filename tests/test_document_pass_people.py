@@ -14,6 +14,18 @@ from extract.model import Mention
 
 
 class TestPeople:
+    def test_mr_never_joins_mrs_through_the_bare_surname(self) -> None:
+        text = (
+            "Mrs. Phillips came. Mrs. Phillips sat. Mrs. Phillips talked. Mrs. Phillips left. "
+            "Phillips was a town name. Ask Phillips. Phillips, then. Mr. Phillips bowed. Mr. "
+            "Phillips spoke."
+        )
+        entities = entities_of(text, labelled(text, ("Phillips", "PERSON")))
+        assert {e.name: len(e.mentions) for e in entities} == {
+            "Mrs. Phillips": 7,
+            "Mr. Phillips": 2,
+        }
+
     def test_mr_mrs_and_miss_of_one_surname_stay_apart(self) -> None:
         text = (
             "Mr. Bennet read. Mrs. Bennet talked. Miss Bennet sang. Mr. Bennet sighed. "

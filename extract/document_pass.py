@@ -22,7 +22,6 @@ __all__ = ["PASS_VERSION", "english", "prepare", "split_joined"]
 
 
 _TEXT_LABEL = attrgetter("text", "label")
-_TEXT = attrgetter("text")
 SMALL_REACH = 40_000
 """Characters read on each side of a name for the same word in small letters."""
 _PLAIN = re.compile(r"\w+")
@@ -75,13 +74,13 @@ def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Menti
     """The mentions less those of a word capitalised only where a sentence starts and written
     in small letters elsewhere in the text ("Sorrow, it seems…", "Glad to see you"): a word
     that names something keeps its capital inside a sentence too, or ends a person's name."""
-    texts = set(map(_TEXT, mentions))
-    initial = {w for w in texts if w[:1].isupper() and w[1:].islower() and _PLAIN.fullmatch(w)}
+    written_as = set(map(_TEXT_LABEL, mentions))
+    initial = {
+        w for w, _ in written_as if w[:1].isupper() and w[1:].islower() and _PLAIN.fullmatch(w)
+    }
     # The last word of a person's longer name is a name ("Pat" of "Bald Pat").
     initial.difference_update(
-        written.rsplit(None, 1)[-1]
-        for written, label in set(map(_TEXT_LABEL, mentions))
-        if label == "PERSON" and " " in written
+        w.rsplit(None, 1)[-1] for w, label in written_as if label == "PERSON" and " " in w
     )
     places: dict[str, list[int]] = defaultdict(list)
     for m in mentions:

@@ -166,6 +166,11 @@ class Evidence:
     """"m" or "f": the first personal pronoun after the mention, if near."""
 
 
+def the_before(text: str, start: int) -> bool:
+    """Whether "the" goes right before ``start`` ("the Synod")."""
+    return text[max(0, start - 4) : start].lower() == "the "
+
+
 def title_before(text: str, start: int) -> tuple[str, str] | None:
     """The personal title right before ``start`` ("Mrs. " before "Bennet"): folded, as written."""
     before = text[max(0, start - 16) : start]

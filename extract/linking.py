@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from extract.evidence import the_before
 from extract.model import Mention
 from extract.names import (
     FEMALE_CLASSES,
@@ -303,9 +304,9 @@ def collectives(nodes: Iterable[Node], text: str | None) -> None:
 
 def _after_the(text: str | None, mention: Mention) -> bool:
     """Whether "the" goes before the mention (in its span or just outside it)."""
-    if mention.text[:4].lower() == "the ":
-        return True
-    return text is not None and text[max(0, mention.start - 4) : mention.start].lower() == "the "
+    return mention.text[:4].lower() == "the " or (
+        text is not None and the_before(text, mention.start)
+    )
 
 
 def _initials(node: Node) -> str | None:

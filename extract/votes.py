@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from extract.categories import category_of
-from extract.evidence import Evidence, evidence, inside, title_before
+from extract.evidence import Evidence, evidence, inside, the_before, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
@@ -141,7 +141,7 @@ class Node:
             self.building += found.building * scale
             self.cues["organisation"] += found.organisation * scale
             self.strict += found.strict * scale
-            if text is not None and text[max(0, m.start - 4) : m.start].lower() == "the ":
+            if text is not None and the_before(text, m.start):
                 self.articled += scale
             if found.pronoun:
                 self.pronouns[found.pronoun] += 1
@@ -328,9 +328,10 @@ _LISTED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 
 def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) -> None:
     """A name the model calls a person that a list joins to places and to no person ("Arcola,
-    Jena, Austerlitz, Wagram") is a place, when nothing marks it as a person and its own
-    words lean that way too (a list holds names of one kind), and no person's fuller name
-    holds its words. ``names`` are the nodes' mentions in document order."""
+    Jena, Austerlitz, Wagram") is a place, when nothing marks it as a person, no person's
+    fuller name holds its words, and the places beside it and the place words around it come
+    to two at least (a list holds names of one kind). ``names`` are the nodes' mentions in
+    document order."""
     # Words of people's fuller names: "Richard" of "Richard III" is a person's name anywhere.
     named = {w for n in nodes if n.category == "person" and len(n.tokens) > 1 for w in n.tokens}
     candidates = {

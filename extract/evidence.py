@@ -49,11 +49,12 @@ LIVING_AFTER: frozenset[str] = frozenset(
 they count, but not as `strict` evidence."""
 PERSON_BEFORE_PAIRS: frozenset[str] = frozenset(
     """
-    said spoke turned looked glanced smiled nodded bowed wrote went came married listened
-    whispered replied answered up belonged introduced handed gave
+    said spoke turned looked glanced smiled nodded bowed wrote married listened whispered
+    replied answered up belonged introduced handed gave
     """.split()
 )
-"""Verbs before "to" or "at" that point at a person ("said to X", "looked at X")."""
+"""Verbs before "to" or "at" that point at a person ("said to X", "looked at X"); not "went"
+or "came", said of places more often ("went to Moscow")."""
 PERSON_POSSESSIONS: frozenset[str] = frozenset(
     """
     face eyes eye hand hands voice head heart father mother husband wife brother sister son
@@ -70,6 +71,10 @@ STRONG_PLACE_BEFORE: frozenset[str] = frozenset(
     "in near into outside inside beyond across throughout within via".split()
 )
 WEAK_PLACE_BEFORE: frozenset[str] = frozenset("at from to towards toward".split())
+SETTING_OUT: frozenset[str] = frozenset(
+    "left leave leaves leaving start started starting set sailed departed bound".split()
+)
+"""Verbs before "for" that point at a place ("left for Moscow", "set off for Kent")."""
 PLACE_OF: frozenset[str] = frozenset(
     """
     town city village province district county river battle siege kingdom capital
@@ -87,6 +92,18 @@ PLACE_ENDINGS: frozenset[str] = frozenset(
     """.split()
 )
 """Last words of a place's name ("Bald Hills", "Gracechurch Street", "Sleepy Hollow")."""
+PLACE_AFTER: frozenset[str] = frozenset(
+    """
+    road highroad upland uplands river province district steppe marshes frontier border
+    """.split()
+)
+"""Words after a name, in small letters, that make it a place's ("the Smolénsk road", "the
+Lyádov upland"): a person's name before them would be a possessive."""
+PLACE_WORDS_BEFORE: frozenset[str] = frozenset(
+    "st saint san santa sao fort port mount river rivers".split()
+)
+"""Words right before a name that make it a place's: "St. Louis" where the model took only
+"Louis", "the river Oká"."""
 BUILDING_ENDINGS: frozenset[str] = frozenset(
     """
     hall lodge castle palace abbey cathedral station gardens garden mall manor cottage inn tower
@@ -147,6 +164,9 @@ a word boundary, loses the engine's fast scan for a first letter, and the pass r
 thousands of these)."""
 
 
+_A_BEFORE = re.compile(r"(?:^|\W)[Aa][Nn]? $")
+
+
 @dataclass(slots=True)
 class Evidence:
     """The cues around one mention: weights per category, and a pronoun after it."""
@@ -169,6 +189,11 @@ class Evidence:
 def the_before(text: str, start: int) -> bool:
     """Whether "the" goes right before ``start`` ("the Synod")."""
     return text[max(0, start - 4) : start].lower() == "the "
+
+
+def a_before(text: str, start: int) -> bool:
+    """Whether "a" or "an" goes right before ``start`` ("like a Turk"): one of a kind."""
+    return _A_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
 def title_before(text: str, start: int) -> tuple[str, str] | None:
@@ -241,8 +266,10 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
         found.place += 1  # "across the Dnieper", "in the Crimea": no one's name takes "the"
     elif last == "the" and previous in WEAK_PLACE_BEFORE:
         found.place += 0.5
-    elif last in ("st", "saint", "san", "santa", "sao", "fort", "port", "mount"):
-        found.place += 1  # "St. Louis" where the model took only "Louis"
+    elif last == "for" and (previous in SETTING_OUT or previous == "off"):
+        found.place += 1  # "left for Moscow", "set off for Kent"
+    elif last in PLACE_WORDS_BEFORE:
+        found.place += 1
 
     after = text[end : end + WINDOW].split(None, 4)  # the first four words are read at most
     if after and after[0] in _POSSESSIVE_MARKS and len(after) > 1:
@@ -259,7 +286,9 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
             word = next_word.lower()
             break
     if possessive:
-        if word in PERSON_POSSESSIONS:
+        if word in PERSON_POSSESSIONS or (last in WEAK_PLACE_BEFORE and found.place):
+            # "her face", and "went to Iogel’s": someone's house, not a place's
+            found.place = 0.0
             found.person += 1
             found.strict += 1
     elif word in HUMAN_AFTER:
@@ -267,6 +296,10 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
         found.strict += 1
     elif word in SPEECH_AFTER or word in LIVING_AFTER:
         found.person += 1
+    elif word in PLACE_AFTER and after[0].rstrip(_PUNCTUATION) == word:
+        found.place += 1  # written in small letters, right after the name
+    elif word in ("where", "whither") and after[0].rstrip(_PUNCTUATION) == word:
+        found.place += 0.5  # "went to Dóbroe whither…"; but "showed Natásha where…"
 
     pronoun = _PRONOUN.search(text, end, end + PRONOUN_WINDOW)
     if pronoun is not None:

@@ -60,9 +60,12 @@ ADDRESS_WORDS: frozenset[str] = HONORIFICS | frozenset(
     i you he she it we they me him us them thou thee thy thine ye
     oh ah ay aye nay yes no hush hark lo pray alas hurrah bravo adieu farewell amen hello
     goodbye esq esquire jr sr well why come go look see sing down up
+    bonjour bonsoir merci oui voila voici allons quand qui guten gut schon morgen danke bitte
     """.split()
 )
-"""Words that address or stand for a person without naming them ("Mamma", "Excellency")."""
+"""Words that address or stand for a person without naming them ("Mamma", "Excellency"), and
+the exclamations and small words of the French and German an English novel quotes ("Bonjour",
+"Qui s’excuse…"), capitalised where a quotation starts."""
 
 FILLER_WORDS: frozenset[str] = frozenset(
     "your his her my our their grand serene imperial royal little old young poor dear good the a an".split()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from extract.categories import category_of
-from extract.evidence import Evidence, evidence, inside, the_before, title_before
+from extract.evidence import Evidence, a_before, evidence, inside, the_before, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
@@ -49,6 +49,7 @@ class Node:
         "first",
         "groups",
         "honoured",
+        "indefinite",
         "inherited",
         "mentions",
         "parent",
@@ -88,7 +89,9 @@ class Node:
         self.users = 0
         """Mentions the user made or labelled."""
         self.articled = 0.0
-        """Mentions right after "the" ("the Synod", "the Gazette")."""
+        """Mentions right after an article ("the Synod", "the Gazette", "a Turk")."""
+        self.indefinite = 0.0
+        """Those right after "a" or "an" ("a Turk"): one of a kind, not one thing."""
 
     def add(self, mention: Mention, title: str | None, title_text: str | None) -> None:
         """One more mention, with the title written before it or in it, if any."""
@@ -143,6 +146,9 @@ class Node:
             self.strict += found.strict * scale
             if text is not None and the_before(text, m.start):
                 self.articled += scale
+            elif text is not None and a_before(text, m.start):
+                self.articled += scale
+                self.indefinite += scale
             if found.pronoun:
                 self.pronouns[found.pronoun] += 1
 
@@ -241,12 +247,14 @@ def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
         and node.gender is None
         and not (len(node.tokens) == 1 and node.tokens[0] in PERSONAL_TITLES)
     ):
-        # "the Tugendbund", "the Rotunda": no one's name takes "the", but a title ("the
+        # "the Tugendbund", "a Turk": no one's name takes an article, but a title ("the
         # Tsar") or someone "he" or "she" follows ("the Rhetor") may, and a family ("the
-        # Gardiners", see `collectives`); the model's next kind for it, if it has one.
+        # Gardiners", see `collectives`). The model's next kind for it, if it has one; else
+        # one of a kind ("a Turk") is a group's name, and one thing ("the Synod") a body's.
         others = {c: v for c, v in node.votes.items() if c != "person" and v > 0}
         if others:
             return max(others, key=lambda c: (others[c], c))
+        return "other" if node.indefinite else "organisation"
     return category
 
 

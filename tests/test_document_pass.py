@@ -162,7 +162,14 @@ class TestSpans:
 
     @pytest.mark.parametrize(
         ("piece", "label"),
-        [("Mamma", "PERSON"), ("Uncle", "PERSON"), ("CHAPTER IX", "ORG"), ("china", "GPE")],
+        [
+            ("Mamma", "PERSON"),
+            ("Uncle", "PERSON"),
+            ("CHAPTER IX", "ORG"),
+            ("china", "GPE"),
+            ("Bonjour", "PERSON"),  # French quoted in an English novel
+            ("Schön gut Morgen", "PERSON"),
+        ],
     )
     def test_words_that_name_nobody_are_dropped(self, piece: str, label: str) -> None:
         text = f"Then {piece} came with Pierre."
@@ -231,6 +238,42 @@ class TestVote:
             "Mr. Gardiner": "person",
             "Gardiners": "person",
         }
+
+    def test_a_name_only_after_an_article_with_no_other_label_is_no_one(self) -> None:
+        text = (
+            "They prayed for the Synod. A prayer came from the Synod. The Synod met. Pierre sat "
+            "like a Turk. Give the Turk some jelly."
+        )
+        mentions = labelled(text, ("Synod", "PERSON"), ("Turk", "PERSON"), ("Pierre", "PERSON"))
+        entities = entities_of(text, mentions)
+        # One thing ("the Synod") is a body; one of a kind ("a Turk") a group's name.
+        assert {e.name: e.category for e in entities} == {
+            "Synod": "organisation",
+            "Turk": "other",
+            "Pierre": "person",
+        }
+        assert {m.label for m in named(entities, "Synod").mentions} == {"ORG"}
+
+    def test_words_around_a_name_that_say_place(self) -> None:
+        text = (
+            "Kutúzov went to Dóbroe whither his staff had gone. Near Dóbroe the men rested. "
+            "They rode to the Lyádov upland; the Lyádov road was long. They left for Tsérkov "
+            "where the regiment was. He left for Tsérkov. Stores lay by the river Oká. The "
+            "river Oká froze."
+        )
+        names = ("Dóbroe", "Lyádov", "Tsérkov", "Oká")
+        mentions = labelled(text, ("Kutúzov", "PERSON"), *((n, "PERSON") for n in names))
+        entities = entities_of(text, mentions)
+        assert {n: named(entities, n).category for n in names} == dict.fromkeys(names, "place")
+
+    def test_to_a_persons_house_is_no_place(self) -> None:
+        # "went to Iogel’s": someone's house (or ball), so a person's name.
+        text = (
+            "We drove to Iogel’s ball. They rode to Iogel’s again. The dance at Iogel’s was "
+            "gay. She came home from Iogel’s late."
+        )
+        [iogel] = entities_of(text, labelled(text, ("Iogel", "PERSON")))
+        assert iogel.category == "person"
 
     def test_a_split_model_and_place_words_make_a_place(self) -> None:
         text = "They lived in Clapham. Clapham was green. We stopped at Clapham. Clapham grew."

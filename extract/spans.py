@@ -161,12 +161,19 @@ SPLIT_WORDS: frozenset[str] = (
 """Lower-case words that never stand inside a person's, a place's or a company's name: a span
 holding one holds two names ("Dólokhov to Denísov", "Longbourn if Lydia")."""
 
+_DASHED_WORDS: frozenset[str] = SPLIT_WORDS | frozenset(
+    "why what how where i you he she it we they and".split()
+)
+"""Small words that a dash, written as a hyphen, may join to the end of a name ("Louis
+XV-why", "von Bergs-have")."""
+
 _INSIDE_BREAK = re.compile(
     r"\s+(?:" + "|".join(sorted(SPLIT_WORDS)) + r")(?=\s)"
-    r"|[!?;:]+(?:--|—|\s+(?=[^\W\d_A-Z]))|--+|—"
+    r"|[!?;:]+(?:-+|—|\s+(?=[^\W\d_A-Z]))|--+|—|-+(?=[\"“‘])|(?<=[\"”])-+"
 )
 """Where a name's span holds two names: a plain lower-case word between them ("Dólokhov to
-Denísov"), or punctuation that ends a sentence or a clause ("Darcy!--and")."""
+Denísov"), or punctuation that ends a sentence or a clause ("Darcy!--and"), or a dash beside
+a quotation mark ("Natásha-\"It…")."""
 
 
 def _trim(text: str, start: int, end: int, *, name: bool, person: bool = False) -> tuple[int, int]:
@@ -219,9 +226,15 @@ def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tup
     last = piece[spans[-1][0] : spans[-1][1]]
     if "-" in last and not last.startswith("-"):
         head, _, tail = last.rpartition("-")
-        # "Dimmler-isn’t" ends in a contraction; "Kim Jong-un's" ends in a name.
-        if _is_lower_word(tail) and _CONTRACTION.search(tail) and _has_upper(head):
+        # A hyphen used as a dash: "Dimmler-isn’t", "von Bergs-have" end in a small word;
+        # "Kim Jong-un's", "de Bal-machève" and "Aide-de-camp" end in a name.
+        small = _CONTRACTION.search(tail) or fold(tail) in _DASHED_WORDS
+        if _is_lower_word(tail) and _has_upper(head) and small:
             return start, start + spans[-1][0] + len(head)
+    first_word = piece[spans[0][0] : spans[0][1]]
+    head, dash, tail = first_word.partition("-")
+    if dash and len(head) > 2 and _is_lower_word(head) and tail[:1].isupper():
+        return start + spans[0][0] + len(head) + 1, end  # "genius-Speránski"; not "al-Abadi"
     if len(spans) < 2:
         return start, end
     first = piece[spans[0][0] : spans[0][1]]

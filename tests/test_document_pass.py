@@ -42,6 +42,26 @@ class TestSpans:
         assert [e.name for e in entities] == ["Dólokhov", "Prince Andrew"]
         assert [m.text for m in holding(entities, "Prince Andrew").mentions] == ["Prince Andrew"]
 
+    @pytest.mark.parametrize(
+        ("written", "names"),
+        [
+            ("genius-Speránski", ["Speránski"]),
+            ("von Bergs-have", ["von Bergs"]),
+            ('Natásha-"It', ["Natásha"]),
+            ('now"-Michael Ivánovich', ["Michael Ivánovich"]),
+            ('Queequeg!-Queequeg!"-all', ["Queequeg", "Queequeg"]),
+            ("Kim Jong-un", ["Kim Jong-un"]),
+            ("Monsieur de Bal-machève", ["Monsieur de Bal-machève"]),
+            ("Aide-de-camp", ["Aide-de-camp"]),
+            ("Haider al-Abadi", ["Haider al-Abadi"]),
+        ],
+    )
+    def test_a_hyphen_written_for_a_dash_ends_a_name(self, written: str, names: list[str]) -> None:
+        # Old books write a dash as a hyphen: a small word or a quotation beyond it is no name.
+        text = f"Then {written} came."
+        mention = Mention(5, 5 + len(written), "PERSON", written)
+        assert [m.text for m in prepare(text, [mention])] == names
+
     def test_a_name_does_not_end_in_a_joining_word(self) -> None:
         text = (
             "There was no Duke of Oldenburg then. The council of war sat. The Bank of England "

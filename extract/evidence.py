@@ -286,9 +286,9 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
             word = next_word.lower()
             break
     if possessive:
-        if word in PERSON_POSSESSIONS or (last in WEAK_PLACE_BEFORE and found.place):
-            # "her face", and "went to Iogel’s": someone's house, not a place's
-            found.place = 0.0
+        house = last in WEAK_PLACE_BEFORE and found.place > 0  # "went to Iogel’s"
+        found.place = 0.0  # "into Plato’s head": the place is what the name owns
+        if word in PERSON_POSSESSIONS or house:
             found.person += 1
             found.strict += 1
     elif word in HUMAN_AFTER:

@@ -298,6 +298,17 @@ def _decide(node: Node, person_words: frozenset[str]) -> str:
         and votes["place"] + cues["place"] > votes["person"] + cues["person"]
     ):
         return "place"  # the model is split, and the words around it say place
+    if (
+        2 * votes[base] <= node.size
+        and votes["place"] == votes["other"] == 0
+        and votes["person"] > 0
+        and len(node.tokens) == 1
+        and cues["place"] >= 1
+        and cues["person"] == 0
+        and node.cls is None
+        and node.gender is None
+    ):
+        return "place"  # the model is split between person and organisation, the words say place
     best = max(VOTED, key=lambda c: cues[c])
     strength, against = cues[best], cues.get(base, 0.0)
     if best == base or strength < 2 or strength < STRICT_SHARE * node.size:

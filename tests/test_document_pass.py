@@ -295,6 +295,26 @@ class TestVote:
         [iogel] = entities_of(text, labelled(text, ("Iogel", "PERSON")))
         assert iogel.category == "person"
 
+    def test_a_model_split_between_person_and_organisation_yields_to_place_words(self) -> None:
+        text = (
+            "The army stood at Filí. A battle at Filí was impossible. The retreat from Filí "
+            "began. Before reaching Filí they halted."
+        )
+        mentions = labelled(
+            text, ("Filí@1", "PERSON"), ("Filí@2", "ORG"), ("Filí@3", "ORG"), ("Filí@4", "PERSON")
+        )
+        [fili] = entities_of(text, mentions)
+        assert (fili.category, {m.label for m in fili.mentions}) == ("place", {"GPE"})
+
+    def test_a_place_word_before_a_possessive_is_the_owned_things(self) -> None:
+        # "into Plato’s head": the head is the place, Plato its owner.
+        text = (
+            "Men fell into Plato’s honey head. In Plato’s books all is said. Read Plato. "
+            "Plato taught."
+        )
+        [plato] = entities_of(text, labelled(text, ("Plato", "PERSON")))
+        assert plato.category == "person"
+
     def test_a_split_model_and_place_words_make_a_place(self) -> None:
         text = "They lived in Clapham. Clapham was green. We stopped at Clapham. Clapham grew."
         mentions = labelled(

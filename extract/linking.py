@@ -262,6 +262,10 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
     by_words: dict[frozenset[str], list[Node]] = defaultdict(list)
     for person in people:
         by_words[frozenset(person.tokens)].append(person)
+    # Given names (written alone, as people) and surnames (the last word of a titled person
+    # or of a fuller name): "Natásha Rostóva" is a person's, whatever the model says.
+    given = {p.tokens[0] for p in people if len(p.tokens) == 1 and p.cls is None and p.size > 2}
+    surnames = {p.tokens[-1] for p in people if p.cls is not None or len(p.tokens) > 1}
     for node in nodes:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2:
@@ -274,6 +278,13 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
             target = max(named, key=lambda p: p.size, default=None)
         if target is not None:
             node.parent = target
+            node.category = "person"
+        elif (
+            len(node.tokens) == 2
+            and node.tokens[0] in given
+            and node.tokens[1] in surnames
+            and node.cues[own] == 0
+        ):
             node.category = "person"
 
 

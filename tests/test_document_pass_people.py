@@ -131,6 +131,31 @@ class TestPeople:
         [pierre] = entities_of(text, sorted(set(mentions)))
         assert pierre.name == "Pierre Bezúkhov"
 
+    def test_a_given_name_and_a_surname_of_this_text_are_a_persons_name(self) -> None:
+        text = (
+            "Natásha laughed. Natásha ran. Natásha sang. Countess Rostóva wept. Count Rostóv "
+            "sat. Then Natásha Rostóva came. We saw Natásha Rostóva. The Washington Post wrote."
+        )
+        mentions = labelled(
+            text,
+            ("Natásha", "PERSON"),
+            ("Rostóva", "PERSON"),
+            ("Rostóv", "PERSON"),
+            ("Natásha Rostóva", "ORG"),
+            ("Washington Post", "ORG"),
+        )
+        whole = [m for m in mentions if m.text == "Natásha Rostóva"]
+        mentions = [
+            m
+            for m in mentions
+            if m in whole or all(m.end <= w.start or m.start >= w.end for w in whole)
+        ]
+        entities = entities_of(text, mentions)
+        # The model's ORG, but "Natásha" is a person here and "Rostóva" a titled person's
+        # surname; "Washington" is no one's name here.
+        assert named(entities, "Natásha Rostóva").category == "person"
+        assert named(entities, "Washington Post").category == "organisation"
+
     def test_a_surname_in_the_plural_is_the_family(self) -> None:
         text = "Rostóv rode. The Rostóvs dined. Rostóv sang. The Rostóvs left."
         mentions = labelled(text, ("Rostóv", "PERSON"), ("Rostóvs", "ORG"))

@@ -201,6 +201,13 @@ def link_people(people: list[Node]) -> None:
         if best is not None:
             targets[id(node)] = best
     for node in people:
+        if node.cls is not None and not node.surnamed and id(node) not in targets:
+            # "Prince Bagratión" is the "Bagratión" written alone far more often, when that
+            # name stands for no fuller one ("Prince Kurágin" is not Anatole Kurágin).
+            bare = _bare_name(node, by_word)
+            if bare is not None and id(bare) not in targets:
+                targets[id(node)] = bare
+    for node in people:
         target = targets.get(id(node))
         if target is not None and target.root() is not node:
             node.parent = target
@@ -208,6 +215,24 @@ def link_people(people: list[Node]) -> None:
         # "Mr. Phillips" joins "Phillips", which joins "Mrs. Phillips": not the same person.
         if node.cls is not None and node.parent is not None and not _agrees_above(node):
             node.parent = None
+
+
+def _bare_name(node: Node, by_word: dict[str, list[Node]]) -> Node | None:
+    """The untitled name of a titled one-word name, when it is written more often and may be
+    the same person."""
+    if len(node.tokens) != 1:
+        return None
+    return next(
+        (
+            other
+            for other in by_word[node.tokens[0]]
+            if other.cls is None
+            and other.tokens == node.tokens
+            and other.size > node.size
+            and _may_be(node, other)
+        ),
+        None,
+    )
 
 
 def _agrees_above(node: Node) -> bool:

@@ -131,6 +131,23 @@ class TestPeople:
         [pierre] = entities_of(text, sorted(set(mentions)))
         assert pierre.name == "Pierre Bezúkhov"
 
+    def test_a_titled_name_joins_the_same_name_written_alone_more_often(self) -> None:
+        text = (
+            "Bagratión rode. Bagratión spoke. Bagratión smiled. Prince Bagratión bowed. Anatole "
+            "Kurágin came. Anatole Kurágin left. Anatole Kurágin laughed. Kurágin drank. "
+            "Prince Kurágin sat."
+        )
+        names = ("Bagratión", "Anatole Kurágin", "Kurágin")
+        mentions = labelled(text, *((n, "PERSON") for n in names))
+        mentions = [m for m in mentions if not text.startswith("Anatole Kurágin", m.start - 8)]
+        entities = entities_of(text, mentions)
+        # "Kurágin" alone stands for Anatole here: the prince, his father, is another man.
+        assert {e.name: len(e.mentions) for e in entities} == {
+            "Bagratión": 4,
+            "Anatole Kurágin": 4,
+            "Prince Kurágin": 1,
+        }
+
     def test_a_given_name_and_a_surname_of_this_text_are_a_persons_name(self) -> None:
         text = (
             "Natásha laughed. Natásha ran. Natásha sang. Countess Rostóva wept. Count Rostóv "

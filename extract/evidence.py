@@ -279,6 +279,11 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
         possessive = bool(after) and after[0][:2] in _POSSESSIVE_MARKS
         if possessive:
             after = [after[0][2:], *after[1:]]
+        elif mention_text[-1:] == "s" and after and after[0][:1] in "'’" and end < len(text):
+            # a plural's: "at the Karágins’"
+            possessive = text[end] in "'’" and not text[end + 1 : end + 2].isalpha()
+            if possessive:
+                after = [after[0][1:], *after[1:]]
     word = ""
     for next_word in after[:3]:
         next_word = next_word.strip(_PUNCTUATION)
@@ -286,7 +291,9 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
             word = next_word.lower()
             break
     if possessive:
-        house = last in WEAK_PLACE_BEFORE and found.place > 0  # "went to Iogel’s"
+        # "went to Iogel’s", "at the Karágins’"
+        weak = last in WEAK_PLACE_BEFORE or (last == "the" and previous in WEAK_PLACE_BEFORE)
+        house = weak and found.place > 0
         found.place = 0.0  # "into Plato’s head": the place is what the name owns
         if word in PERSON_POSSESSIONS or house:
             found.person += 1

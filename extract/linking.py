@@ -271,10 +271,18 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
         best = _best(node, holders, by_word)
         if best is None:
             continue
-        # The smaller joins the bigger, unless the model itself called it a person at times
-        # (never a place: "Jordan" the country is not Jordan Henderson).
-        if sizes[id(best)] >= node.size or (
-            node.category != "place" and node.votes["person"] >= 0.2 * node.size
+        # The smaller joins the bigger, unless the words around it say person and "he" or
+        # "she" follows it, or the model itself called it a person at times (never a place:
+        # "Jordan" the country is not Jordan Henderson).
+        said_person = (
+            node.category in ("place", "organisation")
+            and node.cues["person"] > node.cues[own]
+            and node.gender is not None
+        )
+        if (
+            sizes[id(best.root())] >= node.size
+            or said_person
+            or (node.category != "place" and node.votes["person"] >= 0.2 * node.size)
         ):
             node.parent = best
             node.category = "person"
@@ -282,8 +290,9 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
 
 def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
     """A name the model gave another kind that the document shows is a person's: the very
-    words of a person with an honorific ("St. Aubert" beside "Monsieur St. Aubert"), or a
-    rank before a person's name ("Prince Bagratión" beside "Bagratión")."""
+    words of a person with an honorific ("St. Aubert" beside "Monsieur St. Aubert"), or with
+    any title where the words around it say person ("Prince Drubetskóy"), or a rank before a
+    person's name ("Prince Bagratión" beside "Bagratión")."""
     by_words: dict[frozenset[str], list[Node]] = defaultdict(list)
     for person in people:
         by_words[frozenset(person.tokens)].append(person)
@@ -297,7 +306,11 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
             continue
         if any(m.source == "user" for m in node.mentions):
             continue
-        target = next((p for p in by_words.get(frozenset(node.tokens), []) if p.honoured), None)
+        same_words = by_words.get(frozenset(node.tokens), [])
+        # "Drubetskóy" beside "Prince Drubetskóy", where the words around it say person more
+        # than its own kind.
+        person_words = node.cues["person"] > max(node.cues[own], 1.0)
+        target = next((p for p in same_words if p.honoured or (person_words and p.cls)), None)
         if target is None and len(node.tokens) > 1 and node.tokens[0] in PERSONAL_TITLES:
             named = by_words.get(frozenset(node.tokens[1:]), [])
             target = max(named, key=lambda p: p.size, default=None)

@@ -306,6 +306,14 @@ class TestVote:
         [fili] = entities_of(text, mentions)
         assert (fili.category, {m.label for m in fili.mentions}) == ("place", {"GPE"})
 
+    def test_at_a_familys_house_is_no_place(self) -> None:
+        text = (
+            "They dined at the Karágins’. We drove to the Karágins’ house. From the Karágins’ "
+            "came news. The Karágins’ ball was gay."
+        )
+        [karagins] = entities_of(text, labelled(text, ("Karágins", "PERSON")))
+        assert karagins.category == "person"
+
     def test_a_place_word_before_a_possessive_is_the_owned_things(self) -> None:
         # "into Plato’s head": the head is the place, Plato its owner.
         text = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from pass_support import entities_of, labelled, named
 
 from extract.document_pass import prepare
@@ -147,6 +148,35 @@ class TestPeople:
             "Anatole Kurágin": 4,
             "Prince Kurágin": 1,
         }
+
+    def test_a_name_beside_the_same_name_titled_is_a_persons_when_its_words_say_so(self) -> None:
+        # The model's ORG, and nothing only a person does: but "Prince Murat" is written too.
+        text = "Prince Murat bowed. Murat thought. Murat said no. Murat looked up. Murat went."
+        mentions = labelled(text, ("Prince Murat", "PERSON")) + [
+            m for m in labelled(text, ("Murat", "ORG")) if m.start > 7
+        ]
+        [murat] = entities_of(text, sorted(mentions))
+        assert (murat.category, len(murat.mentions)) == ("person", 5)
+
+    @pytest.mark.parametrize("surname_alone", [0, 6])
+    def test_a_name_the_words_call_a_person_joins_a_full_name(self, surname_alone: int) -> None:
+        # "Váska" (the model's GPE) is Váska Denísov: "he" follows it, and it speaks; the full
+        # name is written less often, or stands under "Denísov".
+        text = (
+            "Denísov rode. "
+            * surname_alone
+            + "Váska Denísov rode up. Váska Denísov called. Váska thought, and he wept. Váska "
+            "said no; he sang. Váska looked: he left."
+        )
+        full = labelled(text, ("Váska Denísov", "PERSON"))
+        mentions = full + [
+            m
+            for name, label in (("Váska", "GPE"), ("Denísov", "PERSON"))
+            for m in labelled(text, (name, label))
+            if all(m.end <= f.start or m.start >= f.end for f in full)
+        ]
+        [vaska] = entities_of(text, sorted(mentions))
+        assert (vaska.category, len(vaska.mentions)) == ("person", 5 + surname_alone)
 
     def test_a_given_name_and_a_surname_of_this_text_are_a_persons_name(self) -> None:
         text = (

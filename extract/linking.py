@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from extract.evidence import the_before
 from extract.model import Mention
 from extract.names import (
+    ADDRESS_WORDS,
     FEMALE_CLASSES,
+    FILLER_WORDS,
     PERSONAL_TITLES,
     TITLES,
     acronym_of,
@@ -20,6 +22,8 @@ from extract.names import (
 )
 from extract.votes import VOTED, Node
 
+_TWO_WORDS = re.compile(r"[^\W\d_][\w'’-]*\s+[^\W\d_][\w'’-]*")
+"""Two words, each starting with a letter: a full name written plainly."""
 ONE_OFF_LIMIT = 10
 """A name used this often never hangs on a fuller name written once (an odd span)."""
 RARE = 20
@@ -309,11 +313,15 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
         same_words = by_words.get(frozenset(node.tokens), [])
         # "Drubetskóy" beside "Prince Drubetskóy", where the words around it say person more
         # than its own kind.
-        person_words = node.cues["person"] > max(node.cues[own], 1.0)
+        person_words = node.cues["person"] >= 1 and node.cues["person"] > node.cues[own]
         target = next((p for p in same_words if p.honoured or (person_words and p.cls)), None)
         if target is None and len(node.tokens) > 1 and node.tokens[0] in PERSONAL_TITLES:
             named = by_words.get(frozenset(node.tokens[1:]), [])
             target = max(named, key=lambda p: p.size, default=None)
+        if target is None and person_words and _plain_full_name(node):
+            # "Platón Karatáev" beside "Karatáev", written far more often as a person
+            surname = by_words.get(frozenset(node.tokens[-1:]), [])
+            target = next((p for p in surname if p.cls is None and p.size >= 3 * node.size), None)
         if target is not None:
             node.parent = target
             node.category = "person"
@@ -324,6 +332,15 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
             and node.cues[own] == 0
         ):
             node.category = "person"
+
+
+def _plain_full_name(node: Node) -> bool:
+    """Whether a name is a given name and a surname, written plainly: two words of letters,
+    the first no word of address or title ("Platón Karatáev"; not "Darling Denísov", "Ah,
+    Timókhin")."""
+    if len(node.tokens) != 2 or node.tokens[0] in ADDRESS_WORDS | FILLER_WORDS | PERSONAL_TITLES:
+        return False
+    return all(_TWO_WORDS.fullmatch(m.text) for m in node.mentions)
 
 
 def collectives(nodes: Iterable[Node], text: str | None) -> None:

@@ -158,6 +158,24 @@ class TestPeople:
         [murat] = entities_of(text, sorted(mentions))
         assert (murat.category, len(murat.mentions)) == ("person", 5)
 
+    def test_a_full_name_the_words_call_a_person_joins_its_surname_written_alone(self) -> None:
+        # The model's GPE for the full name; "Karatáev" alone is a person, far more often.
+        text = "Karatáev sang. Denísov rode. " * 6 + (
+            "Platón Karatáev said nothing. Then Platón Karatáev smiled. Darling Denísov said no."
+        )
+        full = labelled(text, ("Platón Karatáev", "GPE"), ("Darling Denísov", "GPE"))
+        mentions = full + [
+            m
+            for m in labelled(text, ("Karatáev", "PERSON"), ("Denísov", "PERSON"))
+            if all(m.end <= f.start or m.start >= f.end for f in full)
+        ]
+        entities = entities_of(text, sorted(mentions))
+        assert {e.name: (e.category, len(e.mentions)) for e in entities} == {
+            "Platón Karatáev": ("person", 8),
+            "Denísov": ("person", 6),
+            "Darling Denísov": ("place", 1),  # a word of address, no given name
+        }
+
     @pytest.mark.parametrize("surname_alone", [0, 6])
     def test_a_name_the_words_call_a_person_joins_a_full_name(self, surname_alone: int) -> None:
         # "Váska" (the model's GPE) is Váska Denísov: "he" follows it, and it speaks; the full

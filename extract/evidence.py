@@ -165,6 +165,7 @@ thousands of these)."""
 
 
 _A_BEFORE = re.compile(r"(?:^|\W)[Aa][Nn]? $")
+""""a " or "an " as a word of its own, read in the few characters before a name."""
 
 
 @dataclass(slots=True)

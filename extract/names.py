@@ -60,7 +60,8 @@ ADDRESS_WORDS: frozenset[str] = HONORIFICS | frozenset(
     i you he she it we they me him us them thou thee thy thine ye
     oh ah ay aye nay yes no hush hark lo pray alas hurrah bravo adieu farewell amen hello
     goodbye esq esquire jr sr well why come go look see sing down up
-    bonjour bonsoir merci oui voila voici allons quand qui guten gut schon morgen danke bitte
+    bonjour bonsoir merci oui voila voici allons quand qui mais vive vivat guten gut schon
+    morgen danke bitte hoch
     """.split()
 )
 """Words that address or stand for a person without naming them ("Mamma", "Excellency"), and

@@ -238,6 +238,15 @@ def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
     ``person_words`` are the one-word names the model mostly calls people (surnames)."""
     category = _decide(node, person_words)
     if (
+        category == "place"
+        and not node.users
+        and node.cls is None
+        and node.gender is not None
+        and node.strict >= 1
+        and node.cues["person"] >= node.cues["place"] + node.ending + node.building
+    ):
+        return "person"  # "my niece Georgiana", and "she" keeps following the name
+    if (
         category == "person"
         and not node.users
         and node.size > 1

@@ -218,6 +218,16 @@ class TestVote:
         [georgiana] = entities_of(text, labelled(text, ("Georgiana", "GPE")))
         assert (georgiana.category, georgiana.mentions[0].label) == ("person", "PERSON")
 
+    def test_a_name_the_model_calls_a_place_that_she_follows_is_a_person(self) -> None:
+        # Once "my niece Georgiana", and "she" or "her" after every mention: one cue only a
+        # person earns is enough where the pronouns agree and nothing says place.
+        text = (
+            "My niece Georgiana went away; she was fifteen. Georgiana is shy, and she sings. "
+            "Georgiana was eager; her brother smiled. I think Georgiana has her equal nowhere."
+        )
+        [georgiana] = entities_of(text, labelled(text, ("Georgiana", "GPE")))
+        assert (georgiana.category, georgiana.mentions[0].label) == ("person", "PERSON")
+
     def test_one_stray_label_does_not_decide_a_group(self) -> None:
         text = (
             "The battle of Borodinó began. At Borodinó the guns spoke. Borodinó burned. "

@@ -1,6 +1,7 @@
 """First screen of entity-reader against a bare Textual viewer, cold and cached, in tmux.
 
-    python bench/first_paint.py PATH [--runs 7] [--full-runs 1] [--width 140] [--height 45]
+    python bench/first_paint.py PATH [--runs 7] [--full-runs 1] [--cache DIR] [--width 140]
+        [--height 45]
 
 Each program runs in a fresh tmux pane and writes its own timestamps (no screen polling):
 $ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
@@ -12,7 +13,10 @@ $ENTITY_READER_FRAME_LOG names a file each appends "EVENT UNIX-TIME" lines to.
     cached   entity-reader on a cache filled before: "first-frame", and "entities" once the
              screen shows the highlighted text and the filled sidebar
     full     entity-reader with an empty cache, to "done" (every entity in), --full-runs
-             times first (a minute or more each); the first fills the cache the cached runs read
+             times first (a minute or more each); the first fills the cache the cached runs read.
+             With --cache DIR the cache is kept there between benchmarks, and the full runs
+             are left out when it already holds the file's view (compare two versions of the
+             reader on one cache, READER=PATH naming the other's entity-reader)
 
 The first screens are measured in turns, bare, cold and cached, the order rotated each run:
 whatever runs just after a long run of the model, or after a run whose workers are ending,
@@ -175,6 +179,11 @@ def main() -> int:
         default=1,
         help="cold runs to the end of the annotation (at least one: it fills the cache)",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="the cache's folder, kept and reused: no full runs once it holds a view",
+    )
     parser.add_argument("--width", type=int, default=140)
     parser.add_argument("--height", type=int, default=45)
     args = parser.parse_args()
@@ -201,24 +210,27 @@ def main() -> int:
         work = Path(folder)
         log = work / "frames.log"
 
-        def fresh(cache: str) -> dict[str, str]:
+        filled = args.cache.resolve() if args.cache is not None else work / "cache"
+
+        def fresh(cache: Path) -> dict[str, str]:
             """The reader's folders: ``cache`` as it is, and no remembered position."""
             shutil.rmtree(work / "data", ignore_errors=True)
             return {
-                "ENTITY_READER_CACHE_DIR": str(work / cache),
+                "ENTITY_READER_CACHE_DIR": str(cache),
                 "ENTITY_READER_DATA_DIR": str(work / "data"),
             }
 
-        for _ in range(max(1, args.full_runs)):
-            shutil.rmtree(work / "cache", ignore_errors=True)
+        kept = args.cache is not None and any((filled / "views").glob("*.json"))
+        for _ in range(0 if kept else max(1, args.full_runs)):
+            shutil.rmtree(filled, ignore_errors=True)
             full, _ = run(
                 f"{reader} {path}",
                 log,
                 ("first-frame", "done"),
-                fresh("cache"),
+                fresh(filled),
                 size,
                 900,
-                linger=lambda: wait_for_views(work / "cache"),
+                linger=lambda: wait_for_views(filled),
             )
             figures["cold_done"].append(full.get("done", float("nan")))
 
@@ -231,14 +243,19 @@ def main() -> int:
         def cold_run() -> None:
             shutil.rmtree(work / "empty", ignore_errors=True)
             cold, _ = run(
-                f"{reader} {path}", log, ("first-frame", "entities"), fresh("empty"), size, 120
+                f"{reader} {path}",
+                log,
+                ("first-frame", "entities"),
+                fresh(work / "empty"),
+                size,
+                120,
             )
             figures["cold"].append(cold.get("first-frame", float("nan")))
             figures["cold_entities"].append(cold.get("entities", float("nan")))
 
         def cached_run() -> None:
             cached, screen = run(
-                f"{reader} {path}", log, ("first-frame", "entities"), fresh("cache"), size, 60
+                f"{reader} {path}", log, ("first-frame", "entities"), fresh(filled), size, 60
             )
             figures["cached"].append(cached.get("first-frame", float("nan")))
             figures["cached_entities"].append(cached.get("entities", float("nan")))

@@ -143,7 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _terminable():
             command = args[0] if args and args[0] in SUBCOMMANDS else None
             if command is None:
-                return run_reader(_settled(reader_parser(_config_in(args)).parse_args(args)))
+                # No cyclic collection while the arguments and the settings are read either:
+                # the modules they import set off a dozen collections (see `run_reader`).
+                with collector.paused():
+                    parsed = _settled(reader_parser(_config_in(args)).parse_args(args))
+                return run_reader(parsed)
             parsed = _settled(PARSERS[command]().parse_args(args[1:]))
             return RUNS[command](parsed)
     except EntityReaderError as error:

@@ -19,7 +19,6 @@ from extract.annotator import Annotator
 from extract.document import Document
 from extract.positions import Positions
 from tui.bindings import KEYS
-from tui.commands import ReaderCommands
 from tui.key_listing import remapped
 from tui.layout import plain
 from tui.screens.reader import ReaderScreen
@@ -43,13 +42,20 @@ def textual_keys(keys: str) -> str:
     return ",".join(named)
 
 
+def reader_commands() -> type[Provider]:
+    """The reader's commands in the palette: imported when the palette first opens."""
+    from tui.commands import ReaderCommands
+
+    return ReaderCommands
+
+
 class ReaderApp(App[None]):
     """Reads one document with its entities; the annotator may be None (no model)."""
 
     CSS_PATH = "reader.tcss"
     TITLE = "entity-reader"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
-        ReaderCommands
+        reader_commands
     }
     ENABLE_COMMAND_PALETTE = True
 

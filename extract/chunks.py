@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 CHUNK_CAP = 10_000
 """Longest chunk in characters: far under spaCy's max_length, small enough to stream."""
@@ -24,9 +25,17 @@ CHUNKER_VERSION = 3
 
 _LINE_END = r"(?:\r\n|\n|\r(?!\n))"
 """One line ending; a CR before an LF is part of it, never a line end of its own."""
-_PARAGRAPH_BREAK = re.compile(rf"{_LINE_END}[ \t\f\v\u00a0]*{_LINE_END}\s*")
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
-_WHITESPACE = re.compile(r"\s+")
+# Compiled when first used (`_compiled`): the reader imports this module before its first
+# frame, and cuts a text into chunks only after it.
+_PARAGRAPH_BREAK = rf"{_LINE_END}[ \t\f\v\u00a0]*{_LINE_END}\s*"
+_SENTENCE_END = r"[.!?…。！？][\"'”’»)\]]*\s+"
+_WHITESPACE = r"\s+"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """One of the patterns above, compiled once."""
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class Chunk:
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """Spans of the text between blank lines, surrounding whitespace left out."""
     position = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
+    for match in _compiled(_PARAGRAPH_BREAK).finditer(text):
         yield from _trimmed(text, position, match.start())
         position = match.end()
     yield from _trimmed(text, position, len(text))
@@ -93,7 +102,7 @@ def _window_start(text: str, start: int, context: int) -> int:
     floor = max(0, start - context)
     if floor == 0:
         return 0
-    match = _WHITESPACE.search(text, floor, start)
+    match = _compiled(_WHITESPACE).search(text, floor, start)
     return match.end() if match else start
 
 
@@ -103,7 +112,7 @@ def _window_end(text: str, end: int, context: int) -> int:
     if context <= 0 or limit == len(text):
         return limit
     last = -1
-    for match in _WHITESPACE.finditer(text, end, limit):
+    for match in _compiled(_WHITESPACE).finditer(text, end, limit):
         last = match.start()
     return last if last > end else end
 
@@ -113,11 +122,11 @@ def _cut_point(text: str, start: int, limit: int) -> int:
     # At least one character past ``start``, so every cut makes progress (even with cap 1).
     floor = start + max(1, (limit - start) // 2)
     best = -1
-    for match in _SENTENCE_END.finditer(text, floor, limit):
+    for match in _compiled(_SENTENCE_END).finditer(text, floor, limit):
         best = match.end()
     if best > floor:
         return best
-    for match in _WHITESPACE.finditer(text, floor, limit):
+    for match in _compiled(_WHITESPACE).finditer(text, floor, limit):
         best = match.end()
     if best > floor:
         return best

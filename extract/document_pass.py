@@ -5,9 +5,11 @@ name's category over the whole document."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import compress
 from operator import attrgetter
 
 from extract.categories import category_of
@@ -15,12 +17,20 @@ from extract.evidence import STRONG_PLACE_BEFORE
 from extract.model import Mention, document_order, many_mentions
 from extract.names import fold
 from extract.propagate import propagate
-from extract.spans import is_cased, is_name_label, names_nobody, repair, starts_sentence
+from extract.spans import (
+    is_cased,
+    is_name_label,
+    is_plain_word,
+    names_nobody,
+    repair,
+    starts_sentence,
+)
 from extract.versions import PASS_VERSION
 
 __all__ = ["PASS_VERSION", "english", "prepare", "split_joined"]
 
 
+_TEXT = attrgetter("text")
 _TEXT_LABEL = attrgetter("text", "label")
 SMALL_REACH = 40_000
 """Characters read on each side of a name for the same word in small letters."""
@@ -49,9 +59,28 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
     cased = is_cased(text)
     kept: list[Mention] = []
     nobody: dict[tuple[str, str], bool] = {}  # by text and label: names repeat
+    # Whether a mention of one clean word is kept, by text and label (None: it is mended
+    # where it stands): most mentions are, a few hundred names written thousands of times.
+    plain: dict[tuple[str, str], bool | None] = {}
     for mention in _with_model_labels(mentions):
         if mention.source == "user":
             kept.append(mention)
+            continue
+        key = (mention.text, mention.label)
+        if key in plain:
+            keep = plain[key]
+        else:
+            keep = plain[key] = (
+                not (
+                    is_name_label(mention.label)
+                    and names_nobody(mention.text, cased, mention.label, cues)
+                )
+                if is_plain_word(mention.text)
+                else None
+            )
+        if keep is not None:
+            if keep:
+                kept.append(mention)
             continue
         for piece in repair(text, mention, english=cues):
             drop = nobody.get((piece.text, piece.label))
@@ -83,12 +112,12 @@ def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Menti
         w.rsplit(None, 1)[-1] for w, label in written_as if label == "PERSON" and " " in w
     )
     places: dict[str, list[int]] = defaultdict(list)
-    for m in mentions:
-        if m.text in initial:
-            if starts_sentence(text, m.start):
-                places[m.text].append(m.start)
-            else:
-                initial.discard(m.text)  # inside a sentence too: the capital is the name's
+    # Only the mentions of such a word are visited (the set is read as the loop goes).
+    for m in compress(mentions, map(initial.__contains__, map(_TEXT, mentions))):
+        if starts_sentence(text, m.start):
+            places[m.text].append(m.start)
+        else:
+            initial.discard(m.text)  # inside a sentence too: the capital is the name's
     common = {word for word in initial if _in_small(text, word, places[word])}
     if not common:
         return mentions
@@ -159,12 +188,17 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     if not once:
         return list(mentions)
     result: list[Mention] = []
-    for m in mentions:
-        # Only a name written once is cut: most are names the model found many times.
-        parts = None
-        if m.text in once and m.source != "user":
-            parts = _split(text, m, counts, kinds, joins)
-        result.extend(parts or [m])
+    done = 0  # mentions before this one are in the result
+    # Only a name written once is cut: most are names the model found many times, and the
+    # others are passed over without a step of Python each.
+    for index in compress(itertools.count(), map(once.__contains__, map(_TEXT, mentions))):
+        m = mentions[index]
+        parts = None if m.source == "user" else _split(text, m, counts, kinds, joins)
+        if parts:
+            result.extend(mentions[done:index])
+            result.extend(parts)
+            done = index + 1
+    result.extend(mentions[done:])
     return result
 
 

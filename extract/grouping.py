@@ -59,10 +59,15 @@ def group(
     }
     names: list[Mention] = []
     others: list[Mention] = []
+    named: dict[tuple[str, str], bool] = {}  # by label and text: a name is written alike often
     for m in ordered:
-        category = category_of(m.label)
-        acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
-        (names if category in NAME_CATEGORIES or acronym_like else others).append(m)
+        key = (m.label, m.text)
+        is_name = named.get(key)
+        if is_name is None:
+            category = category_of(m.label)
+            acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
+            is_name = named[key] = category in NAME_CATEGORIES or acronym_like
+        (names if is_name else others).append(m)
 
     nodes = nodes_of(names, text, vote=vote, cues=english)
     person_words = frozenset(

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import attrgetter
 
 from extract.model import Mention, document_order
@@ -67,7 +67,17 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     # Every capitalised word, read from the start of the text: a capital inside a word read
     # already ("O'Hara", "Mary-Hara") is never visited. One plain pattern scans a book faster
     # than a pattern of the chosen names would (and needs no compiling per document).
-    for word in _CAPITALISED.finditer(text):
+    words = list(_CAPITALISED.finditer(text))
+    written = list(map(re.Match.group, words))
+    # Only a chosen name's first word (or its possessive) is looked at in Python: a book has
+    # tens of thousands of capitalised words, a few thousand of them such, outside mentions.
+    firsts = set(by_first)
+    firsts.update(
+        w
+        for w in set(written)
+        if w not in firsts and w[-1] in _ENDINGS and _POSSESSIVE.sub("", w) in by_first
+    )
+    for word in compress(words, map(firsts.__contains__, written)):
         start = word.start()
         if start in starts_at or start < taken_until:
             continue

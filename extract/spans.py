@@ -83,7 +83,7 @@ def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention
     In an English text a name also loses a leading heading, sentence word or possessive
     fragment, and lower-case words at its ends ("Prince Andrew\\nheard" is Prince Andrew).
     """
-    if _PLAIN_WORD.fullmatch(mention.text):
+    if is_plain_word(mention.text):
         return [mention]  # one clean word: most mentions
     m = mention
     relative = _mended(m.text, m.label, english)
@@ -97,6 +97,12 @@ def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention
         else Mention(start, end, m.label, text[start:end], m.source, m.model_label)
         for start, end in pieces
     ]
+
+
+def is_plain_word(mention_text: str) -> bool:
+    """Whether a span is one word of letters and digits (an apostrophe inside): one `repair`
+    keeps as it is, wherever it stands."""
+    return _PLAIN_WORD.fullmatch(mention_text) is not None
 
 
 @lru_cache(maxsize=65536)

@@ -155,13 +155,15 @@ def place_kind(mention_text: str) -> str:
 _PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?—–-_*"
 _POSSESSIVE_MARKS = frozenset({"'s", "’s"})
 _PRONOUN = re.compile(
-    r"([Hh](?<!\w[Hh])(?:[Ee](?:[Rr](?:[Ss](?:[Ee][Ll][Ff])?)?)?|[Ii](?:[Mm](?:[Ss][Ee][Ll][Ff])?|[Ss]))"
-    r"|[Ss](?<!\w[Ss])[Hh][Ee])\b"
+    r"([HhSs](?<!\w[HhSs])"
+    r"(?:(?<=[Hh])(?:[Ee](?:[Rr](?:[Ss](?:[Ee][Ll][Ff])?)?)?|[Ii](?:[Mm](?:[Ss][Ee][Ll][Ff])?|[Ss]))"
+    r"|(?<=[Ss])[Hh][Ee]))\b"
 )
 """he, him, his, himself, she, her, hers, herself in any case, as whole words (spelt out, and
 the letter before looked at after the first: a case-blind pattern, or one that starts with
 a word boundary, loses the engine's fast scan for a first letter, and the pass reads
-thousands of these)."""
+thousands of these). It starts with the one class of first letters, which branches choose
+after: a pattern whose branches start with classes of their own is tried at every position."""
 
 
 _A_BEFORE = re.compile(r"(?:^|\W)[Aa][Nn]? $")

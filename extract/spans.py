@@ -268,7 +268,7 @@ def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tup
 def _is_lower_word(word: str) -> bool:
     """A plain lower-case word (letters and apostrophes) that cannot stand inside a name."""
     return (
-        sum(c.isalpha() for c in word) >= 2
+        sum(map(str.isalpha, word)) >= 2
         and all(c.isalpha() or c in "'’" for c in word)
         and word.islower()
         and fold(word) not in CONNECTORS
@@ -276,7 +276,7 @@ def _is_lower_word(word: str) -> bool:
 
 
 def _has_upper(piece: str) -> bool:
-    return any(c.isupper() for c in piece)
+    return any(map(str.isupper, piece))
 
 
 _JOINING_ONLY = frozenset("the of and for upon".split())
@@ -334,10 +334,10 @@ def names_nobody(
     stripped = mention_text.strip()
     if _ROMAN.match(stripped) or (english and _HEADING.match(" ".join(stripped.split()))):
         return True
-    if cased and not any(c.isupper() for c in stripped):
+    if cased and not any(map(str.isupper, stripped)):
         return True
     words = words_of(stripped)
-    characters = sum(1 for c in stripped if c.isalnum())
+    characters = sum(map(str.isalnum, stripped))
     if characters < 2 or all(word in _JOINING_ONLY for word in words):
         return True  # "The", "Of the": words that join names are none
     if not english or not cased or (stripped.isupper() and len(words) == 1):

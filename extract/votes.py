@@ -186,8 +186,8 @@ class Node:
         return node
 
 
-_Made = tuple[str | None, object, str | None, tuple[str, ...]]
-"""A mention's title, node key, title class and name tokens."""
+_Made = tuple[str | None, Node]
+"""A mention's title and its node."""
 
 
 def nodes_of(
@@ -228,11 +228,11 @@ def nodes_of(
             cls = title_class(title)
             tokens = name_tokens(m.text, not keep_title_word) or (fold(m.text),)
             key: object = (cls, tokens) if vote else (category_of(m.label), cls, tokens)
-            known = made[facts] = (title, key, cls, tokens)
-        title, key, cls, tokens = known
-        node = nodes.get(key)
-        if node is None:
-            node = nodes[key] = Node(cls, tokens)
+            node = nodes.get(key)
+            if node is None:
+                node = nodes[key] = Node(cls, tokens)
+            known = made[facts] = (title, node)
+        title, node = known
         node.mentions.append(m)
         if title is not None:
             node.entitle(title, title_text)

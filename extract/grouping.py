@@ -34,6 +34,8 @@ __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen
 NOT_PEOPLE = ("organisation", "other", "place")
 DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
 _LABEL_TEXT = attrgetter("label", "text")
+_TEXT = attrgetter("text")
+_START = attrgetter("start")
 
 
 def group(
@@ -175,13 +177,12 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     texts: dict[str, int] = {}
     text_first: dict[str, int] = {}
     for node in members:
-        for m in node.mentions:
-            if m.text in texts:
-                texts[m.text] += 1
-                text_first[m.text] = min(text_first[m.text], m.start)
-            else:
-                texts[m.text] = 1
-                text_first[m.text] = m.start
+        written = list(map(_TEXT, node.mentions))
+        # A name's mentions are in document order: read backwards, each text's first is last.
+        firsts = dict(zip(reversed(written), map(_START, reversed(node.mentions)), strict=True))
+        for text, count in counts_of(written).items():
+            texts[text] = texts.get(text, 0) + count
+            text_first[text] = min(text_first.get(text, firsts[text]), firsts[text])
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     person = category == "person"

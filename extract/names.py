@@ -199,9 +199,11 @@ def titled_name(text: str) -> str:
 @lru_cache(maxsize=16384)
 def acronym_of(tokens: tuple[str, ...], original: str) -> str | None:
     """Initials of the capitalised words of a multi-word name (Islamic State … → isis)."""
+    if len(tokens) < 2:
+        return None  # one word: most names, no need to read them
     words = [w for w in re.split(r"[\s\-]+", original) if w]
     capitals = [w[0] for w in words if w[:1].isupper() and fold(w) not in ACRONYM_SKIP]
-    if len(capitals) < 2 or len(tokens) < 2:
+    if len(capitals) < 2:
         return None
     return fold("".join(capitals))
 

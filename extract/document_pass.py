@@ -5,7 +5,6 @@ name's category over the whole document."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -191,7 +190,7 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
     done = 0  # mentions before this one are in the result
     # Only a name written once is cut: most are names the model found many times, and the
     # others are passed over without a step of Python each.
-    for index in compress(itertools.count(), map(once.__contains__, map(_TEXT, mentions))):
+    for index in compress(range(len(mentions)), map(once.__contains__, map(_TEXT, mentions))):
         m = mentions[index]
         parts = None if m.source == "user" else _split(text, m, counts, kinds, joins)
         if parts:

@@ -40,3 +40,16 @@ def named(entities: Sequence[Entity], name: str) -> Entity:
 def holding(entities: Sequence[Entity], text: str) -> Entity:
     [entity] = [e for e in entities if any(m.text == text for m in e.mentions)]
     return entity
+
+
+def outermost(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions not inside a longer one, in order: `labelled` marks a name inside a fuller
+    name too ("Kurágin" in "Anatole Kurágin"), where a model would mark the fuller name only."""
+    return sorted(
+        m
+        for m in mentions
+        if not any(
+            o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+            for o in mentions
+        )
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from pass_support import entities_of, labelled, named
+from pass_support import entities_of, labelled, named, outermost
 
 from extract.document_pass import prepare
 from extract.model import Mention
@@ -139,9 +139,7 @@ class TestPeople:
             "Prince Kurágin sat."
         )
         names = ("Bagratión", "Anatole Kurágin", "Kurágin")
-        mentions = labelled(text, *((n, "PERSON") for n in names))
-        mentions = [m for m in mentions if not text.startswith("Anatole Kurágin", m.start - 8)]
-        entities = entities_of(text, mentions)
+        entities = entities_of(text, outermost(labelled(text, *((n, "PERSON") for n in names))))
         # "Kurágin" alone stands for Anatole here: the prince, his father, is another man.
         assert {e.name: len(e.mentions) for e in entities} == {
             "Bagratión": 4,
@@ -163,13 +161,14 @@ class TestPeople:
         text = "Karatáev sang. Denísov rode. " * 6 + (
             "Platón Karatáev said nothing. Then Platón Karatáev smiled. Darling Denísov said no."
         )
-        full = labelled(text, ("Platón Karatáev", "GPE"), ("Darling Denísov", "GPE"))
-        mentions = full + [
-            m
-            for m in labelled(text, ("Karatáev", "PERSON"), ("Denísov", "PERSON"))
-            if all(m.end <= f.start or m.start >= f.end for f in full)
-        ]
-        entities = entities_of(text, sorted(mentions))
+        mentions = labelled(
+            text,
+            ("Platón Karatáev", "GPE"),
+            ("Darling Denísov", "GPE"),
+            ("Karatáev", "PERSON"),
+            ("Denísov", "PERSON"),
+        )
+        entities = entities_of(text, outermost(mentions))
         assert {e.name: (e.category, len(e.mentions)) for e in entities} == {
             "Platón Karatáev": ("person", 8),
             "Denísov": ("person", 6),
@@ -186,14 +185,10 @@ class TestPeople:
             + "Váska Denísov rode up. Váska Denísov called. Váska thought, and he wept. Váska "
             "said no; he sang. Váska looked: he left."
         )
-        full = labelled(text, ("Váska Denísov", "PERSON"))
-        mentions = full + [
-            m
-            for name, label in (("Váska", "GPE"), ("Denísov", "PERSON"))
-            for m in labelled(text, (name, label))
-            if all(m.end <= f.start or m.start >= f.end for f in full)
-        ]
-        [vaska] = entities_of(text, sorted(mentions))
+        mentions = labelled(
+            text, ("Váska Denísov", "PERSON"), ("Váska", "GPE"), ("Denísov", "PERSON")
+        )
+        [vaska] = entities_of(text, outermost(mentions))
         assert (vaska.category, len(vaska.mentions)) == ("person", 5 + surname_alone)
 
     def test_a_given_name_and_a_surname_of_this_text_are_a_persons_name(self) -> None:
@@ -209,13 +204,7 @@ class TestPeople:
             ("Natásha Rostóva", "ORG"),
             ("Washington Post", "ORG"),
         )
-        whole = [m for m in mentions if m.text == "Natásha Rostóva"]
-        mentions = [
-            m
-            for m in mentions
-            if m in whole or all(m.end <= w.start or m.start >= w.end for w in whole)
-        ]
-        entities = entities_of(text, mentions)
+        entities = entities_of(text, outermost(mentions))
         # The model's ORG, but "Natásha" is a person here and "Rostóva" a titled person's
         # surname; "Washington" is no one's name here.
         assert named(entities, "Natásha Rostóva").category == "person"

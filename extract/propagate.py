@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import accumulate, compress
-from operator import attrgetter
+from operator import attrgetter, gt
 
 from extract.model import Mention, document_order
 from extract.names import PERSONAL_TITLES, fold
@@ -27,6 +27,8 @@ _WORD_REST = r"[\w'’-]*"
 _CAPITALISED = re.compile(_CAPITAL + _WORD_REST)
 """A word that may start with a capital (checked with str.isupper, the class is broad), with
 its apostrophes and hyphens: one such word is looked up whole."""
+_LETTER_AFTER = re.compile(r" ([^\W\d_])")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.? $")
 _ENDINGS = frozenset("s'’-")
 """Last letters of a possessive ("Biden's", "Pierre’") or a hyphen's fragment."""
 
@@ -69,6 +71,7 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     # than a pattern of the chosen names would (and needs no compiling per document).
     words = list(_CAPITALISED.finditer(text))
     written = list(map(re.Match.group, words))
+    at = map(re.Match.start, words)
     # Only a chosen name's first word (or its possessive) is looked at in Python: a book has
     # tens of thousands of capitalised words, a few thousand of them such, outside mentions.
     firsts = set(by_first)
@@ -77,9 +80,11 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
         for w in set(written)
         if w not in firsts and w[-1] in _ENDINGS and _POSSESSIVE.sub("", w) in by_first
     )
-    for word in compress(words, map(firsts.__contains__, written)):
+    # A first word where the model's own mention starts is passed over in C: most are.
+    wanted = map(gt, map(firsts.__contains__, written), map(starts_at.__contains__, at))
+    for word in compress(words, wanted):
         start = word.start()
-        if start in starts_at or start < taken_until:
+        if start < taken_until:
             continue
         first = word.group()
         options = by_first.get(first)
@@ -117,10 +122,10 @@ def _covered(starts: list[int], reach: list[int], start: int, end: int) -> bool:
 
 def _capitalised_beside(text: str, start: int, end: int) -> bool:
     """Whether a capitalised word sits right next to the span (it is part of a longer name)."""
-    after = re.match(r" ([^\W\d_])", text[end : end + 2])
+    after = _LETTER_AFTER.match(text, end, end + 2)
     if after is not None and after.group(1).isupper():
         return True
-    before = re.search(r"([^\W\d_]+)\.? $", text[max(0, start - 16) : start])
+    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
     if before is not None and before.group(1)[:1].isupper():
         return fold(before.group(1)) not in PERSONAL_TITLES
     return False

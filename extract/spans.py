@@ -245,8 +245,8 @@ def _trim_words(text: str, start: int, end: int, *, person: bool = False) -> tup
         return start, end
     first = piece[spans[0][0] : spans[0][1]]
     if (
-        re.match(r"^(?:['’]?s|[IVX]{2,}\.)$", first)
-        or (person and re.match(r"^\d+\.?$", first))
+        _POSSESSIVE_OR_NUMERAL.fullmatch(first)
+        or (person and _NUMBER.fullmatch(first))
         or (
             # "In Kiev" at a sentence's start; "To Lam" or "Under Armour" in the middle of one.
             fold(first) in LEADING_WORDS
@@ -283,6 +283,9 @@ _JOINING_ONLY = frozenset("the of and for upon".split())
 """Words that join the parts of a name and are never one ("Do", "An" and "Le" may be)."""
 _FIRST_TWO = itemgetter(slice(0, 2))
 _ABBREVIATIONS = frozenset("mr mrs ms dr st mt jr sr prof gen col capt lt sgt rev messrs".split())
+_WORD_AND_DOT = re.compile(r"(\w+)\s*\.$")
+_POSSESSIVE_OR_NUMERAL = re.compile(r"(?:['’]?s|[IVX]{2,}\.)")
+_NUMBER = re.compile(r"\d+\.?")
 _QUOTES_AND_DASHES = frozenset("\"'“‘«([{—–-_*")
 
 
@@ -306,7 +309,7 @@ def starts_sentence(text: str, start: int) -> bool:
     if text[position] in "!?:;":
         return True
     if text[position] == ".":
-        word = re.search(r"(\w+)\s*\.$", text[max(0, position - 12) : position + 1])
+        word = _WORD_AND_DOT.search(text, max(0, position - 12), position + 1)
         return word is None or fold(word.group(1)) not in _ABBREVIATIONS
     return False
 

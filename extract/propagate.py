@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import accumulate, compress
-from operator import attrgetter, gt
+from operator import attrgetter
 
 from extract.model import Mention, document_order
 from extract.names import PERSONAL_TITLES, fold
@@ -71,7 +71,6 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
     # than a pattern of the chosen names would (and needs no compiling per document).
     words = list(_CAPITALISED.finditer(text))
     written = list(map(re.Match.group, words))
-    at = map(re.Match.start, words)
     # Only a chosen name's first word (or its possessive) is looked at in Python: a book has
     # tens of thousands of capitalised words, a few thousand of them such, outside mentions.
     firsts = set(by_first)
@@ -80,11 +79,9 @@ def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -
         for w in set(written)
         if w not in firsts and w[-1] in _ENDINGS and _POSSESSIVE.sub("", w) in by_first
     )
-    # A first word where the model's own mention starts is passed over in C: most are.
-    wanted = map(gt, map(firsts.__contains__, written), map(starts_at.__contains__, at))
-    for word in compress(words, wanted):
+    for word in compress(words, map(firsts.__contains__, written)):
         start = word.start()
-        if start < taken_until:
+        if start in starts_at or start < taken_until:
             continue
         first = word.group()
         options = by_first.get(first)

@@ -112,7 +112,15 @@ def _mended(mention_text: str, label: str, english: bool) -> tuple[tuple[int, in
     at a sentence's start)."""
     if any(fold(word) in LEADING_WORDS for word in _LETTERS.findall(mention_text)):
         return None
+    if all(map(_is_title_word, mention_text.split(" "))):
+        return ((0, len(mention_text)),)  # "Anna Pávlovna": nothing to mend, most names
     return tuple(_mend(mention_text, 0, len(mention_text), label, english))
+
+
+def _is_title_word(word: str) -> bool:
+    """A capital and small letters ("Pávlovna"): a word no rule of `_mend` cuts."""
+    rest = word[1:]
+    return word[:1].isupper() and rest.isalpha() and rest.islower()
 
 
 def _mend(text: str, start: int, end: int, label: str, english: bool) -> list[tuple[int, int]]:

@@ -90,19 +90,25 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
                 nobody[(piece.text, piece.label)] = drop
             if not drop:
                 kept.append(piece)
-    kept = split_joined(text, kept, english=cues)
+    # How often each name is written with each label, kept up to date as mentions are cut
+    # or dropped: three steps read it, and a book has tens of thousands of mentions.
+    written = Counter(map(_TEXT_LABEL, kept))
+    kept = split_joined(text, kept, english=cues, written=written)
     if cased:
-        kept = _without_sentence_capitals(text, kept)
-    kept.extend(propagate(text, kept, english=cues))
+        kept = _without_sentence_capitals(text, kept, written)
+    kept.extend(propagate(text, kept, english=cues, counted=written))
     kept.sort(key=document_order)
     return kept
 
 
-def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Mention]:
+def _without_sentence_capitals(
+    text: str, mentions: list[Mention], written: Counter[tuple[str, str]]
+) -> list[Mention]:
     """The mentions less those of a word capitalised only where a sentence starts and written
     in small letters elsewhere in the text ("Sorrow, it seems…", "Glad to see you"): a word
-    that names something keeps its capital inside a sentence too, or ends a person's name."""
-    written_as = set(map(_TEXT_LABEL, mentions))
+    that names something keeps its capital inside a sentence too, or ends a person's name.
+    ``written`` counts the mentions by text and label, and is kept counting what is left."""
+    written_as = list(written)
     initial = {
         w for w, _ in written_as if w[:1].isupper() and w[1:].islower() and _PLAIN.fullmatch(w)
     }
@@ -120,11 +126,20 @@ def _without_sentence_capitals(text: str, mentions: list[Mention]) -> list[Menti
     common = {word for word in initial if _in_small(text, word, places[word])}
     if not common:
         return mentions
-    return [
-        m
-        for m in mentions
-        if m.text not in common or m.source == "user" or not is_name_label(m.label)
-    ]
+    kept = []
+    for m in mentions:
+        if m.text not in common or m.source == "user" or not is_name_label(m.label):
+            kept.append(m)
+        else:
+            _uncount(written, m)
+    return kept
+
+
+def _uncount(written: Counter[tuple[str, str]], mention: Mention) -> None:
+    key = (mention.text, mention.label)
+    written[key] -= 1
+    if not written[key]:
+        del written[key]
 
 
 def _in_small(text: str, word: str, near: list[int], least: int = 2) -> bool:
@@ -165,22 +180,31 @@ def _with_model_labels(mentions: Iterable[Mention]) -> list[Mention]:
     return [next(made) if m.source != "user" and not m.model_label else m for m in given]
 
 
-def split_joined(text: str, mentions: list[Mention], *, english: bool = True) -> list[Mention]:
+def split_joined(
+    text: str,
+    mentions: list[Mention],
+    *,
+    english: bool = True,
+    written: Counter[tuple[str, str]] | None = None,
+) -> list[Mention]:
     """Two names the model ran together ("Kiev Pierre", "Dokhtúrov-Kutúzov", "Mary and Kitty")
     become two mentions, when the span occurs once and each part is a name the model found
     on its own at least twice; joined by a mere space, only if they are names of different
     kinds (a place and a person), so "Napoleon Bonaparte" stays whole. Only an English
-    text is cut at "and"."""
+    text is cut at "and". ``written`` (the mentions counted by text and label) is kept
+    counting the result."""
     joins = _JOINS if english else _MARK_JOINS
+    if written is None:
+        written = Counter(map(_TEXT_LABEL, mentions))
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     folded_of: dict[str, str] = {}
     # By written form and label: a name is written a few ways, hundreds of times.
-    for (written, label), count in Counter(map(_TEXT_LABEL, mentions)).items():
+    for (form, label), count in written.items():
         if is_name_label(label):
-            folded = folded_of.get(written)
+            folded = folded_of.get(form)
             if folded is None:
-                folded = folded_of[written] = fold(written)
+                folded = folded_of[form] = fold(form)
             counts[folded] += count
             kinds[folded][label] += count
     once = {written for written, folded in folded_of.items() if counts[folded] == 1}
@@ -197,6 +221,8 @@ def split_joined(text: str, mentions: list[Mention], *, english: bool = True) ->
             result.extend(mentions[done:index])
             result.extend(parts)
             done = index + 1
+            _uncount(written, m)
+            written.update(map(_TEXT_LABEL, parts))
     result.extend(mentions[done:])
     return result
 

@@ -33,18 +33,27 @@ _ENDINGS = frozenset("s'’-")
 """Last letters of a possessive ("Biden's", "Pierre’") or a hyphen's fragment."""
 
 
-def propagate(text: str, mentions: Sequence[Mention], *, english: bool = True) -> list[Mention]:
+def propagate(
+    text: str,
+    mentions: Sequence[Mention],
+    *,
+    english: bool = True,
+    counted: Counter[tuple[str, str]] | None = None,
+) -> list[Mention]:
     """New mentions for unlabelled occurrences of names labelled elsewhere in ``text``.
 
     A name is spread when at least `MIN_VOTES` of its occurrences carry one label and that
     label has a strict majority; it goes to whole-word, same-case occurrences outside every
     mention, not at the start of a sentence (where any word is capitalised), and not beside
     another capitalised word (part of a longer name); in English, not a person's name after
-    an article ("the Bill"). The new mentions have no model label.
+    an article ("the Bill"). The new mentions have no model label. ``counted``: the mentions
+    counted by text and label, when the caller has counted them.
     """
+    if counted is None:
+        counted = Counter(map(_TEXT_LABEL, mentions))
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     # By written form and label: a name is mentioned hundreds of times.
-    for (name, label), count in Counter(map(_TEXT_LABEL, mentions)).items():
+    for (name, label), count in counted.items():
         if is_name_label(label) and name[:1].isupper() and "\n" not in name:
             votes[name][label] += count
     chosen: dict[str, str] = {}

@@ -20,8 +20,8 @@ from extract.spans import (
     is_cased,
     is_name_label,
     is_plain_word,
+    mended,
     names_nobody,
-    repair,
     starts_sentence,
 )
 from extract.versions import PASS_VERSION
@@ -81,7 +81,7 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
             if keep:
                 kept.append(mention)
             continue
-        for piece in repair(text, mention, english=cues):
+        for piece in mended(text, mention, english=cues):
             drop = nobody.get((piece.text, piece.label))
             if drop is None:
                 drop = is_name_label(piece.label) and names_nobody(

@@ -85,6 +85,11 @@ def repair(text: str, mention: Mention, *, english: bool = True) -> list[Mention
     """
     if is_plain_word(mention.text):
         return [mention]  # one clean word: most mentions
+    return mended(text, mention, english=english)
+
+
+def mended(text: str, mention: Mention, *, english: bool = True) -> list[Mention]:
+    """`repair` of a mention known not to be one clean word (`is_plain_word`)."""
     m = mention
     relative = _mended(m.text, m.label, english)
     if relative is None:

@@ -97,9 +97,12 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
             raise TooLargeError(errno.EFBIG, _too_large(limit), str(path))
         pieces: list[bytes] = []
         total = 0
+        # The whole file in one read where its size is known (one byte more finds its end):
+        # a book read in pieces of a megabyte, then joined, took milliseconds more.
+        wanted = info.st_size + 1 if info.st_size > 0 else 1 << 20
         while True:
             try:
-                piece = os.read(descriptor, 1 << 20)
+                piece = os.read(descriptor, wanted)
             except BlockingIOError:
                 raise WouldBlockError(
                     errno.EAGAIN,
@@ -112,6 +115,7 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
             if limit is not None and total > limit:
                 raise TooLargeError(errno.EFBIG, _too_large(limit), str(path))
             pieces.append(piece)
+            wanted = 1 << 20
     finally:
         os.close(descriptor)
 

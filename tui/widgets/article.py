@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 WRAP_STEP = 2000
 """Lines wrapped per background step after first paint (a few milliseconds: keys stay live)."""
 WRAP_DELAY = 0.2
-"""Seconds after the first frame before the background wrapping starts, so that the sidebar
-and the highlights of the first screen come first."""
+"""Seconds after the first frame before the background wrapping starts (the panels first)."""
 
 
 class ArticleView(FrameStyled, ScrollView, can_focus=True):
@@ -98,8 +97,7 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
         self._strips.clear()
         self._update_virtual_size()
         if top and (not self.size.height or not settled):
-            # Not laid out yet: scroll once the real size is known (`on_resize`).
-            self._pending_top = top
+            self._pending_top = top  # not laid out yet: scrolled to once resized (`on_resize`)
         else:
             self._pending_top = None  # (the start of the text: where a new layout is anyway)
             if top:
@@ -347,26 +345,28 @@ class ArticleView(FrameStyled, ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        # The layout first: making it may scroll (to a remembered position), and every row of
-        # this frame must be drawn from the same scroll position.
-        layout = self.wrapped
+        # The layout first (making it may scroll to a remembered position): every row of a
+        # frame is drawn from the same scroll position, layout and width.
+        shared = self._frame_shared
+        if not isinstance(shared, tuple):
+            shared = (self.wrapped, self.scrollable_content_region.width)
+            self._frame_shared = shared if self._in_frame else None
+        layout, width = shared
         row = round(self.scroll_y) + y
         if row >= layout.row_count:
             layout.wrap_until(rows=row + 1)
-        width = self.scrollable_content_region.width
         base = self.rich_style
         if row >= layout.row_count:
             return Strip.blank(width, base)
         strip = self._strips.get(row)
         if strip is None:
-            strip = self._render_row(row, base).crop_extend(0, width, base)
+            strip = self._render_row(layout, row, base).crop_extend(0, width, base)
             self._strips[row] = strip
             if len(self._strips) > 600:
                 self._strips.popitem(last=False)
         return strip
 
-    def _render_row(self, row: int, base: Style) -> Strip:
-        layout = self.wrapped
+    def _render_row(self, layout: Layout, row: int, base: Style) -> Strip:
         start, end = layout.row_starts[row], layout.row_ends[row]
         dark = self.app.current_theme.dark if self.is_attached else True
         colours = self.reading.view.colours if self.reading is not None else None

@@ -50,6 +50,8 @@ class DensityStrip(Widget):
         self.colours: dict[str, Pair] = {}
         """Generated colours of the sections on show."""
         self._entity: Entity | None = None
+        self._frame: _Frame | None = None
+        """While a frame's rows are drawn: what they share."""
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._redraw, init=False)
@@ -83,9 +85,10 @@ class DensityStrip(Widget):
             if self._shaded(y, old) != self._shaded(y, new):
                 self.refresh(Region(0, y, 1, 1))
 
-    def _rows(self, y: int) -> tuple[int, int]:
-        """The offsets row ``y`` stands for: from the first, to before the second."""
-        height = max(1, self.size.height)
+    def _rows(self, y: int, height: int = 0) -> tuple[int, int]:
+        """The offsets row ``y`` stands for: from the first, to before the second (``height``:
+        the strip's, when known already)."""
+        height = height or max(1, self.size.height)
         low = self.total * y // height
         return low, max(self.total * (y + 1) // height, low + 1)
 
@@ -98,29 +101,57 @@ class DensityStrip(Widget):
         low, high = self._rows(y)
         return bisect_left(self.starts, high) - bisect_left(self.starts, low)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every row of a frame shares, worked out once for all of them: the strip's size
+        # and the theme's colours cost more to look up than a row costs to draw.
+        self._frame = _Frame(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        height = max(1, self.size.height)
-        low, high = self._rows(y)
-        hits = self._hits(y)
-        shaded = self._shaded(y, self.in_view)
-        dark = self.app.current_theme.dark
+        frame = self._frame or _Frame(self)
+        height = frame.height
+        low, high = self._rows(y, height)
+        hits = bisect_left(self.starts, high) - bisect_left(self.starts, low)
+        view = self.in_view
+        shaded = view[0] < high and view[1] >= low
         # One tick per chapter start, when every chapter can have a row of its own.
         chapter = 0 < len(self.chapters) <= height and (
             bisect_left(self.chapters, high) > bisect_left(self.chapters, low)
         )
-        if no_color():
+        if frame.plain:
             char = "█" if hits else ("─" if chapter else ("│" if shaded else " "))
             return Strip([Segment(char, Style(reverse=shaded and bool(hits)))])
-        colour = category_colour(self.category, dark, generated=self.colours)
-        shade = "#3a3a3a" if dark else "#d0d0d0"
-        if hits:
-            char = "█" if hits > 1 else "▆"
-        else:
-            char = "─" if chapter else " "
-            colour = "#8a8a8a" if dark else "#6c6c6c"
-        style = Style(color=colour, bgcolor=shade if shaded else None)
-        return Strip([Segment(char, style)])
+        char = ("█" if hits > 1 else "▆") if hits else ("─" if chapter else " ")
+        return Strip([Segment(char, frame.style(bool(hits), shaded))])
 
     def on_click(self, event: Click) -> None:
         height = max(1, self.size.height)
         self.post_message(self.Jump(min(1.0, max(0.0, event.y / height))))
+
+
+class _Frame:
+    """What the rows of one frame of a `DensityStrip` share: its height, and its styles."""
+
+    def __init__(self, strip: DensityStrip) -> None:
+        self.height = max(1, strip.size.height)
+        self.plain = no_color()
+        self._strip = strip
+        self._dark = strip.app.current_theme.dark
+        self._styles: dict[tuple[bool, bool], Style] = {}
+
+    def style(self, hit: bool, shaded: bool) -> Style:
+        """A row's style: the category's colour on a hit, grey otherwise; shaded in view."""
+        style = self._styles.get((hit, shaded))
+        if style is None:
+            dark, strip = self._dark, self._strip
+            if hit:
+                colour = category_colour(strip.category, dark, generated=strip.colours)
+            else:
+                colour = "#8a8a8a" if dark else "#6c6c6c"
+            shade = "#3a3a3a" if dark else "#d0d0d0"
+            style = Style(color=colour, bgcolor=shade if shaded else None)
+            self._styles[(hit, shaded)] = style
+        return style

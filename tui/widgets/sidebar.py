@@ -167,7 +167,9 @@ class Sidebar(Vertical):
     def compose(self) -> ComposeResult:
         # Letters typed in the tree start the filter: selecting them on focus would lose them.
         yield Input(placeholder="filter entities", id="entity-filter", select_on_focus=False)
-        tree: EntityTree = EntityTree("entities", id="entity-tree")
+        # The root's label as text, not markup: reading markup the first time imports Rich's
+        # table of emoji codes (milliseconds), for a label that is never shown.
+        tree: EntityTree = EntityTree(Text("entities"), id="entity-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree

@@ -33,13 +33,15 @@ class FrameStyled(_Base):
     """Whether one frame's lines are being made."""
     _frame_style: Style | None = None
     """The widget's style in that frame, once read."""
+    _frame_shared: object = None
+    """Whatever else the widget works out once for all the lines of that frame."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._in_frame, self._frame_style = True, None
+        self._in_frame, self._frame_style, self._frame_shared = True, None, None
         try:
             return super().render_lines(crop)
         finally:
-            self._in_frame, self._frame_style = False, None
+            self._in_frame, self._frame_style, self._frame_shared = False, None, None
 
     @property
     def rich_style(self) -> Style:

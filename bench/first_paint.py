@@ -28,7 +28,8 @@ unset, extract/ and tui/ compiled first), as after any install: otherwise every 
 reader would compile its own modules and the bare viewer's one file would not. After each
 cached run the pane is captured with its colours to check that the
 first screen really shows highlighted text and a filled sidebar. Prints the median and the
-spread (min-max) of each figure and the ratios of the medians to the bare viewer's.
+spread (min-max) of each figure, the ratios of the medians to the bare viewer's, and the
+median and spread of the ratios run by run (each run over the bare viewer's run of its turn).
 """
 
 from __future__ import annotations
@@ -283,6 +284,18 @@ def main() -> int:
         good = [v for v in figures[key] if v == v]
         if ratio and good and key != "bare":
             line += f"   {statistics.median(good) / bare:.2f}x bare"
+            # Each run beside the bare viewer's run of the same turn: the machine's pace moves
+            # through a benchmark, and a turn's three runs are seconds apart.
+            paired = [
+                v / b
+                for v, b in zip(figures[key], figures["bare"], strict=True)
+                if v == v and b == b
+            ]
+            if paired:
+                line += (
+                    f"; run by run {statistics.median(paired):.2f}x"
+                    f" ({min(paired):.2f}-{max(paired):.2f})"
+                )
         print(line)
     print(
         f"cached screens checked with colours: {sum(shown)}/{args.runs} showed highlights and People;"

@@ -187,6 +187,10 @@ class Evidence:
     organisation: float = 0.0
     pronoun: str | None = None
     """"m" or "f": the first personal pronoun after the mention, if near."""
+    articled: bool = False
+    """Whether an article goes right before it ("the Synod", "a Turk"): see `the_before`."""
+    indefinite: bool = False
+    """Whether that article is "a" or "an" ("a Turk"): see `a_before`."""
 
 
 def the_before(text: str, start: int) -> bool:
@@ -237,6 +241,11 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     found = Evidence()
     found.ending, found.building, found.organisation = inside(mention_text)
     window = text[max(0, start - WINDOW) : start]
+    # What `the_before` and `a_before` read, from the window read already.
+    if window[-4:].lower() == "the ":
+        found.articled = True
+    elif _A_BEFORE.search(text, max(0, start - 4), start) is not None:
+        found.articled = found.indefinite = True
     # The last three words before, in order: split from the end, unless one is all marks.
     before = [word.strip(_PUNCTUATION).lower() for word in window.rsplit(None, 3)[-3:]]
     if not all(before):
@@ -315,3 +324,17 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     if pronoun is not None:
         found.pronoun = "f" if pronoun.group(1).lower().startswith(("s", "her")) else "m"
     return found
+
+
+def before_brackets(text: str) -> frozenset[int]:
+    """Every offset followed by a bracket, spaces aside: where a bracket may follow a name (`extract.linking`'s aliases)."""
+    found: set[int] = set()
+    bracket = text.find("(")
+    while bracket >= 0:
+        found.add(bracket)
+        space = bracket
+        while space > 0 and text[space - 1].isspace():
+            space -= 1
+            found.add(space)
+        bracket = text.find("(", bracket + 1)
+    return frozenset(found)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from extract.categories import category_of
-from extract.evidence import Evidence, a_before, evidence, inside, the_before, title_before
+from extract.evidence import Evidence, evidence, inside, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
@@ -151,11 +151,10 @@ class Node:
             building += found.building * scale
             organisation += found.organisation * scale
             strict += found.strict * scale
-            if text is not None and the_before(text, m.start):
+            if found.articled:
                 articled += scale
-            elif text is not None and a_before(text, m.start):
-                articled += scale
-                indefinite += scale
+                if found.indefinite:
+                    indefinite += scale
             if found.pronoun:
                 self.pronouns[found.pronoun] += 1
         self.cues["person"], self.cues["place"] = person, place

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, not_
 
 from extract.categories import category_of, section
 from extract.evidence import place_kind
@@ -53,25 +54,25 @@ def group(
     mention keeps its label and category.
     """
     ordered = sorted(mentions, key=document_order)
+    keys = list(map(_LABEL_TEXT, ordered))  # by label and text: a name is written alike often
+    written = dict.fromkeys(keys)
     long_forms = {
         acronym
-        for label, written in set(map(_LABEL_TEXT, ordered))
+        for label, text_of in written
         if category_of(label) in ("organisation", "place")
-        and (acronym := acronym_of(name_tokens(written), written)) is not None
+        and (acronym := acronym_of(name_tokens(text_of), text_of)) is not None
     }
-    names: list[Mention] = []
-    others: list[Mention] = []
-    named: dict[tuple[str, str], bool] = {}  # by label and text: a name is written alike often
-    for m in ordered:
-        key = (m.label, m.text)
-        is_name = named.get(key)
-        if is_name is None:
-            category = category_of(m.label)
-            acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
-            is_name = named[key] = category in NAME_CATEGORIES or acronym_like
-        (names if is_name else others).append(m)
+    named: dict[tuple[str, str], bool] = {}
+    for key in written:
+        category = category_of(key[0])
+        acronym_like = vote and category == "figure" and as_acronym(key[1]) in long_forms
+        named[key] = category in NAME_CATEGORIES or acronym_like
+    is_name = list(map(named.__getitem__, keys))
+    names = list(compress(ordered, is_name))
+    others = list(compress(ordered, map(not_, is_name)))
 
-    nodes = nodes_of(names, text, vote=vote, cues=english)
+    owners: list[Node] = []  # each name's node
+    nodes = nodes_of(names, text, vote=vote, cues=english, owners=owners)
     person_words = frozenset(
         n.tokens[0] for n in nodes.values() if len(n.tokens) == 1 and 2 * n.votes["person"] > n.size
     )
@@ -80,7 +81,7 @@ def group(
     if vote and english:
         collectives(nodes.values(), text)
         if text is not None:
-            listed_places(list(nodes.values()), names, text)
+            listed_places(list(nodes.values()), names, owners, text)
     people = [n for n in nodes.values() if n.category == "person" and n.tokens]
     link_people(people)
     link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
@@ -168,7 +169,7 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     surname alone, its title ("Mrs. Bennet"); else the most frequent form."""
     if category == "person" and root.cls not in (None, "r") and len(root.tokens) == 1:
         form = Counter(display_name(m.text) for m in root.mentions).most_common(1)[0][0]
-        title = root.titles.most_common(1)[0][0] if root.titles else None
+        title = _most_common(root.titles) if root.titles else None
         if title is not None:
             return f"{title} {form}"
         titled = Counter(" ".join(m.text.split()) for m in root.mentions).most_common(1)[0][0]
@@ -207,13 +208,16 @@ def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:
         if names[entity.category, entity.name] < 2 or root.cls is None or len(root.tokens) > 1:
             continue
         if root.titles:
-            entities[index] = replace(
-                entity, name=f"{root.titles.most_common(1)[0][0]} {entity.name}"
-            )
+            entities[index] = replace(entity, name=f"{_most_common(root.titles)} {entity.name}")
             continue
         titled = Counter(" ".join(m.text.split()) for m in root.mentions if leading_title(m.text))
         if titled:
             entities[index] = replace(entity, name=_without_possessive(titled.most_common(1)[0][0]))
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    """The most frequent, the first counted on a tie (as `Counter.most_common` picks)."""
+    return max(counts, key=counts.__getitem__)
 
 
 def _without_possessive(form: str) -> str:

@@ -34,6 +34,7 @@ TITLED_RARE = 5
 _ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
 """A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
 _DEFINERS = ("organisation", "place", "other")
+_MAN = re.compile(r"(?:wo)?m[ae]n$")
 """The categories whose names define acronyms and aliases."""
 
 
@@ -261,7 +262,7 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2 or 2 * node.groups > node.size:
             continue
-        if any(m.source == "user" for m in node.mentions) or TITLES.issuperset(node.tokens):
+        if node.users or TITLES.issuperset(node.tokens):
             continue
         words = set(node.tokens)
         holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]
@@ -308,7 +309,7 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2:
             continue
-        if any(m.source == "user" for m in node.mentions):
+        if node.users:
             continue
         same_words = by_words.get(frozenset(node.tokens), [])
         # "Drubetskóy" beside "Prince Drubetskóy", where the words around it say person more
@@ -351,10 +352,10 @@ def collectives(nodes: Iterable[Node], text: str | None) -> None:
     groups = {n.tokens[0] for n in all_nodes if n.category == "other" and len(n.tokens) == 1}
     surnames = {n.tokens[-1] for n in all_nodes if n.category == "person"}
     for node in all_nodes:
-        if len(node.tokens) != 1 or any(m.source == "user" for m in node.mentions):
+        if len(node.tokens) != 1 or node.users:
             continue
         word = node.tokens[0]
-        stem = re.sub(r"(?:wo)?m[ae]n$", "", word)
+        stem = _MAN.sub("", word)
         if not word.endswith("s") and stem == word:
             continue
         if stem != word and len(stem) >= 3 and any(g.startswith(stem) for g in groups):

@@ -75,8 +75,9 @@ class Node:
         self.strict = 0.0
         self.ending = 0.0
         self.building = 0.0
-        self.pronouns: Counter[str] = Counter()
-        self.titles: Counter[str] = Counter()
+        # Counted in plain dicts (a `Counter` costs more to make, and a book has thousands).
+        self.pronouns: dict[str, int] = {}
+        self.titles: dict[str, int] = {}
         self.titled = 0
         self.surnamed = True
         """Whether every title it has goes before a surname ("Mr.", "Colonel")."""
@@ -120,7 +121,7 @@ class Node:
         self.surnamed = self.surnamed and title in SURNAME_TITLES
         self.honoured = self.honoured or title in HONORIFICS
         if title_text:
-            self.titles[title_text] += 1
+            self.titles[title_text] = self.titles.get(title_text, 0) + 1
 
     def weigh(self, text: str | None, *, cues: bool = True) -> None:
         """Read the cues around its mentions: all of them, or an even sample of a big name.
@@ -156,7 +157,7 @@ class Node:
                 if found.indefinite:
                     indefinite += scale
             if found.pronoun:
-                self.pronouns[found.pronoun] += 1
+                self.pronouns[found.pronoun] = self.pronouns.get(found.pronoun, 0) + 1
         self.cues["person"], self.cues["place"] = person, place
         self.cues["organisation"], self.strict = organisation, strict
         self.ending, self.building = ending, building
@@ -173,7 +174,8 @@ class Node:
             return gender_of(self.cls)
         total = sum(self.pronouns.values())
         if total >= 3:
-            top, count = self.pronouns.most_common(1)[0]
+            top = max(self.pronouns, key=self.pronouns.__getitem__)  # the first, on a tie
+            count = self.pronouns[top]
             if count >= 0.7 * total:
                 return top
         return self.inherited
@@ -190,7 +192,12 @@ _Made = tuple[str | None, Node]
 
 
 def nodes_of(
-    names: Sequence[Mention], text: str | None, *, vote: bool, cues: bool = True
+    names: Sequence[Mention],
+    text: str | None,
+    *,
+    vote: bool,
+    cues: bool = True,
+    owners: list[Node] | None = None,
 ) -> dict[object, Node]:
     """The mentions of each name, a name being its words and its title's class.
 
@@ -198,7 +205,9 @@ def nodes_of(
     "King") only where the model saw a person or the rest is a name written alone too
     ("Emperor Napoleon" and "Napoleon"): "General Motors" and "Duke Energy" keep their first
     word. With ``cues`` the words around each mention are read as evidence (English only).
+    ``owners``, if given, gets each mention's node, in the order of ``names``.
     """
+    owned = owners if owners is not None else []
     nodes: dict[object, Node] = {}
     alone = {name_tokens(text, False) for text in {m.text for m in names}}
     # What a mention's words and its title make of it, by everything that decides it: a name
@@ -232,6 +241,7 @@ def nodes_of(
                 node = nodes[key] = Node(cls, tokens)
             known = made[facts] = (title, node)
         title, node = known
+        owned.append(node)
         node.mentions.append(m)
         if title is not None:
             node.entitle(title, title_text)
@@ -364,12 +374,14 @@ _LISTED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 """What joins the names of a list: "Jena, Austerlitz, and Wagram", "Kolochá and Vóyna"."""
 
 
-def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) -> None:
+def listed_places(
+    nodes: Sequence[Node], names: Sequence[Mention], owners: Sequence[Node], text: str
+) -> None:
     """A name the model calls a person that a list joins to places and to no person ("Arcola,
     Jena, Austerlitz, Wagram") is a place, when nothing marks it as a person, no person's
     fuller name holds its words, and the places beside it and the place words around it come
     to two at least (a list holds names of one kind). ``names`` are the nodes' mentions in
-    document order."""
+    document order, ``owners`` their nodes."""
     # Words of people's fuller names: "Richard" of "Richard III" is a person's name anywhere.
     named = {w for n in nodes if n.category == "person" and len(n.tokens) > 1 for w in n.tokens}
     candidates = {
@@ -383,12 +395,11 @@ def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) ->
     }
     if not candidates:
         return
-    owner = {id(m): node for node in nodes for m in node.mentions}
     mates: dict[int, Counter[str]] = defaultdict(Counter)
-    for before, after in pairwise(names):
+    for index, (before, after) in enumerate(pairwise(names)):
         if after.start - before.end > 8 or not _LISTED.fullmatch(text, before.end, after.start):
             continue
-        left, right = owner[id(before)], owner[id(after)]
+        left, right = owners[index], owners[index + 1]
         if left is right:
             continue
         # A name written once says little of its mates.

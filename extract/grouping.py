@@ -25,7 +25,14 @@ from extract.linking import (
     link_to_people,
     namesakes,
 )
-from extract.model import Entity, Mention, counts_of, document_order, labelling
+from extract.model import (
+    Entity,
+    Mention,
+    counts_of,
+    document_order,
+    labelling,
+    many_mentions,
+)
 from extract.names import acronym_of, as_acronym, display_name, fold, leading_title, name_tokens
 from extract.spans import NAME_CATEGORIES
 from extract.votes import Node, decide, listed_places, nodes_of, seen_category
@@ -37,6 +44,9 @@ DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
 _LABEL_TEXT = attrgetter("label", "text")
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
+_END = attrgetter("end")
+_SOURCE = attrgetter("source")
+_MODEL_LABEL = attrgetter("model_label")
 
 
 def group(
@@ -127,7 +137,8 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
     stay."""
     # Counted by (model label, label, source) first: a name's mentions share a few.
-    kinds = counts_of(map(labelling, mentions))
+    made_by = list(map(labelling, mentions))
+    kinds = counts_of(made_by)
     own: dict[str, int] = {}
     kept = True  # whether every mention keeps its label as it is
     for (model_label, label, source), count in kinds.items():
@@ -140,19 +151,45 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     if kept:
         return mentions
     fallback = max(own, key=own.__getitem__) if own else _default_label(category)
-    labelled: list[Mention] = []
-    for m in mentions:
-        if m.source == "user":
-            labelled.append(m)
-            continue
-        label = m.model_label or m.label
-        if category_of(label) != category:
-            kind = place_kind(m.text) if category == "place" and not own and english else None
-            label = kind if kind and category_of(kind) == category else fallback or label
-        if label == m.label:
-            labelled.append(m)
-        else:
-            labelled.append(Mention(m.start, m.end, label, m.text, m.source, m.model_label))
+    by_words = category == "place" and not own and english  # a place's kind by its words
+    # The label each kind of mention takes (None: it keeps its own), but by its words.
+    taken: dict[tuple[str, str, str], str | None] = {}
+    for model_label, label, source in kinds:
+        new: str | None = None
+        if source != "user":
+            new = model_label or label
+            if category_of(new) != category:
+                new = None if by_words else fallback or new
+            if new == label:
+                new = None
+        taken[model_label, label, source] = new
+    labels = list(map(taken.__getitem__, made_by))
+    if by_words:
+        for index, (m, (model_label, label, source)) in enumerate(
+            zip(mentions, made_by, strict=True)
+        ):
+            if source != "user" and category_of(model_label or label) != category:
+                kind = place_kind(m.text)
+                new = kind if kind and category_of(kind) == category else fallback
+                new = new or model_label or label
+                labels[index] = None if new == label else new
+    changed = [index for index, label in enumerate(labels) if label is not None]
+    old = [mentions[index] for index in changed]
+    labelled = list(mentions)
+    # Made all at once, as `Mention` would make each (a book relabels thousands).
+    for index, mention in zip(
+        changed,
+        many_mentions(
+            map(_START, old),
+            map(_END, old),
+            [labels[index] or "" for index in changed],
+            map(_TEXT, old),
+            map(_SOURCE, old),
+            map(_MODEL_LABEL, old),
+        ),
+        strict=True,
+    ):
+        labelled[index] = mention
     return labelled
 
 

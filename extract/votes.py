@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from extract.categories import category_of
-from extract.evidence import Evidence, evidence, inside, title_before
+from extract.evidence import cues_around, inside, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
@@ -139,25 +139,26 @@ class Node:
         ending, building = self.ending, self.building
         articled, indefinite = self.articled, self.indefinite
         for m in sample:
+            ending_cue, building_cue, organisation_cue = inside(m.text)
             if text is None:
-                ending_cue, building_cue, organisation_cue = inside(m.text)
-                found = Evidence(
-                    ending=ending_cue, building=building_cue, organisation=organisation_cue
-                )
+                person_cue = strict_cue = place_cue = 0.0
+                pronoun, article, one_of = None, False, False
             else:
-                found = evidence(text, m.start, m.end, m.text)
-            person += found.person * scale
-            place += found.place * scale
-            ending += found.ending * scale
-            building += found.building * scale
-            organisation += found.organisation * scale
-            strict += found.strict * scale
-            if found.articled:
+                person_cue, strict_cue, place_cue, pronoun, article, one_of = cues_around(
+                    text, m.start, m.end, m.text
+                )
+            person += person_cue * scale
+            place += place_cue * scale
+            ending += ending_cue * scale
+            building += building_cue * scale
+            organisation += organisation_cue * scale
+            strict += strict_cue * scale
+            if article:
                 articled += scale
-                if found.indefinite:
+                if one_of:
                     indefinite += scale
-            if found.pronoun:
-                self.pronouns[found.pronoun] = self.pronouns.get(found.pronoun, 0) + 1
+            if pronoun:
+                self.pronouns[pronoun] = self.pronouns.get(pronoun, 0) + 1
         self.cues["person"], self.cues["place"] = person, place
         self.cues["organisation"], self.strict = organisation, strict
         self.ending, self.building = ending, building

@@ -241,18 +241,8 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     person, strict, place, pronoun, articled, indefinite = cues_around(
         text, start, end, mention_text
     )
-    ending, building, organisation = inside(mention_text)
-    return Evidence(
-        person=person,
-        strict=strict,
-        place=place,
-        ending=ending,
-        building=building,
-        organisation=organisation,
-        pronoun=pronoun,
-        articled=articled,
-        indefinite=indefinite,
-    )
+    # In `Evidence`'s order: the cues in its own words (`inside`) after the place's.
+    return Evidence(person, strict, place, *inside(mention_text), pronoun, articled, indefinite)
 
 
 Around = tuple[float, float, float, str | None, bool, bool]

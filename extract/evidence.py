@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from extract.names import PERSONAL_TITLES, words_of
 
@@ -256,13 +257,16 @@ def cues_around(text: str, start: int, end: int, mention_text: str) -> Around:
     pronoun_found: str | None = None
     articled = indefinite = False
     window = text[max(0, start - WINDOW) : start]
-    # What `the_before` and `a_before` read, from the window read already.
-    if window[-4:].lower() == "the ":
+    # What `the_before` and `a_before` read, from the window read already ("a " or "an "
+    # ends in one of two letters and a space).
+    tail = window[-4:].lower()
+    if tail == "the ":
         articled = True
-    elif _A_BEFORE.search(text, max(0, start - 4), start) is not None:
+    elif ("a " in tail or "n " in tail) and _A_BEFORE.search(text, max(0, start - 4), start):
         articled = indefinite = True
-    # The last three words before, in order: split from the end, unless one is all marks.
-    before = [word.strip(_PUNCTUATION).lower() for word in window.rsplit(None, 3)[-3:]]
+    # The last three words before, in order: split from the end, unless one is all marks
+    # (lowered first: no letter lowers to a mark or a space).
+    before = list(map(str.strip, window.lower().rsplit(None, 3)[-3:], repeat(_PUNCTUATION)))
     if not all(before):
         before = []
         for word in reversed(window.split()):

@@ -210,7 +210,7 @@ def nodes_of(
     """
     owned = owners if owners is not None else []
     nodes: dict[object, Node] = {}
-    alone = {name_tokens(text, False) for text in {m.text for m in names}}
+    alone: set[tuple[str, ...]] | None = None  # the names written alone, read when needed
     # What a mention's words and its title make of it, by everything that decides it: a name
     # is written a few ways and mentioned hundreds of times.
     made: dict[tuple[str, str, bool, bool, str | None], _Made] = {}
@@ -229,7 +229,7 @@ def nodes_of(
                 or label == "PERSON"
                 or m.source == "user"
                 or title_text is not None
-                or name_tokens(m.text) in alone  # "Emperor Napoleon", with "Napoleon" alone
+                or name_tokens(m.text) in (alone := alone or _alone(names))  # "Emperor Napoleon"
             )
             keep_title_word = title is not None and not titled
             if not titled:
@@ -251,6 +251,11 @@ def nodes_of(
         if vote:
             node.weigh(text, cues=cues)
     return nodes
+
+
+def _alone(names: Sequence[Mention]) -> set[tuple[str, ...]]:
+    """The words of every name as written, titles kept ("Napoleon", "Emperor Napoleon")."""
+    return {name_tokens(text, False) for text in {m.text for m in names}}
 
 
 def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:

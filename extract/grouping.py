@@ -9,7 +9,7 @@ each mention's label decided by the evidence of the whole document. Pure and fas
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from itertools import compress
@@ -33,9 +33,17 @@ from extract.model import (
     labelling,
     many_mentions,
 )
-from extract.names import acronym_of, as_acronym, display_name, fold, leading_title, name_tokens
+from extract.names import (
+    acronym_of,
+    as_acronym,
+    display_name,
+    fold,
+    leading_title,
+    name_tokens,
+    title_class,
+)
 from extract.spans import NAME_CATEGORIES
-from extract.votes import Node, decide, listed_places, nodes_of, seen_category
+from extract.votes import Node, decide, listed_places, nodes_of
 
 __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen_category"]
 
@@ -113,6 +121,18 @@ def group(
     return _unique_ids(entities)
 
 
+def seen_category(label: str, text: str) -> str:
+    """The category one mention would get on its own: its label's, unless its words say
+    otherwise ("Ms Okafor" is a person whatever the label)."""
+    if category_of(label) not in NAME_CATEGORIES:
+        return category_of(label)
+    title = leading_title(text)
+    node = Node(title_class(title), name_tokens(text))
+    node.add(Mention(0, len(text), label, text), title, None)
+    node.weigh(None)
+    return decide(node)
+
+
 # -- entities ---------------------------------------------------------------------------------
 
 
@@ -125,20 +145,27 @@ def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> En
         else sorted((m for node in members for m in node.mentions), key=document_order)
     )
     if vote:
-        mentions = _labelled(mentions, category, english=english)
+        kinds = members[0].kinds if len(members) == 1 else None
+        mentions = _labelled(mentions, category, english=english, kinds=kinds)
     name = _name(root, members, category)
     slug = "-".join(([root.cls] if root.cls and len(root.tokens) == 1 else []) + list(root.tokens))
     return Entity(f"{category}:{slug}", name, category, tuple(mentions))
 
 
-def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[Mention]:
+def _labelled(
+    mentions: list[Mention],
+    category: str,
+    *,
+    english: bool,
+    kinds: dict[tuple[str, str, str], int] | None = None,
+) -> list[Mention]:
     """Every mention with a label of its entity's category: its own when it has one, else the
     entity's most frequent label of that category (for a place no mention of which the model
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
-    stay."""
+    stay. ``kinds`` are the mentions' (model label, label, source) counted, if they are."""
     # Counted by (model label, label, source) first: a name's mentions share a few.
-    made_by = list(map(labelling, mentions))
-    kinds = counts_of(made_by)
+    if not kinds:
+        kinds = counts_of(map(labelling, mentions))
     own: dict[str, int] = {}
     kept = True  # whether every mention keeps its label as it is
     for (model_label, label, source), count in kinds.items():
@@ -163,6 +190,7 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
             if new == label:
                 new = None
         taken[model_label, label, source] = new
+    made_by = list(map(labelling, mentions))
     labels = list(map(taken.__getitem__, made_by))
     if by_words:
         for index, (m, (model_label, label, source)) in enumerate(
@@ -205,22 +233,19 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     """The most frequent full form ("Haider al-Abadi", "Napoleon Bonaparte"); for a titled
     surname alone, its title ("Mrs. Bennet"); else the most frequent form."""
     if category == "person" and root.cls not in (None, "r") and len(root.tokens) == 1:
-        form = Counter(display_name(m.text) for m in root.mentions).most_common(1)[0][0]
+        # Counted by text first, as below.
+        written = root.texts or _texts(root)
         title = _most_common(root.titles) if root.titles else None
         if title is not None:
-            return f"{title} {form}"
-        titled = Counter(" ".join(m.text.split()) for m in root.mentions).most_common(1)[0][0]
-        return _without_possessive(titled)
+            return f"{title} {_most_common(_forms(written, display_name))}"
+        return _without_possessive(_most_common(_forms(written, _spaced)))
     # Counted by text first: a name is written a few ways, mentioned hundreds of times.
     texts: dict[str, int] = {}
     text_first: dict[str, int] = {}
     for node in members:
-        written = list(map(_TEXT, node.mentions))
-        # A name's mentions are in document order: read backwards, each text's first is last.
-        firsts = dict(zip(reversed(written), map(_START, reversed(node.mentions)), strict=True))
-        for text, count in counts_of(written).items():
+        for text, (count, first) in (node.texts or _texts(node)).items():
             texts[text] = texts.get(text, 0) + count
-            text_first[text] = min(text_first.get(text, firsts[text]), firsts[text])
+            text_first[text] = min(text_first.get(text, first), first)
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     person = category == "person"
@@ -235,6 +260,27 @@ def _name(root: Node, members: list[Node], category: str) -> str:
         return (acronym, -min(words, 2), -counts[form], -words, first_seen[form])
 
     return min(counts, key=rank)
+
+
+def _forms(written: dict[str, list[int]], form_of: Callable[[str], str]) -> dict[str, int]:
+    """How often each form of a name is written, given how often each text is."""
+    forms: dict[str, int] = {}
+    for text, (count, _) in written.items():
+        form = form_of(text)
+        forms[form] = forms.get(form, 0) + count
+    return forms
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _texts(node: Node) -> dict[str, list[int]]:
+    """How often each text of a node's mentions is written and where first (`Node.texts`)."""
+    written = list(map(_TEXT, node.mentions))
+    # A name's mentions are in document order: read backwards, each text's first is last.
+    firsts = dict(zip(reversed(written), map(_START, reversed(node.mentions)), strict=True))
+    return {text: [count, firsts[text]] for text, count in counts_of(written).items()}
 
 
 def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:

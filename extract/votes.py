@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 from extract.categories import category_of
@@ -21,7 +22,7 @@ from extract.names import (
     name_tokens,
     title_class,
 )
-from extract.spans import NAME_CATEGORIES, TITLE_LABELS
+from extract.spans import TITLE_LABELS
 
 CUE_SHARE = 0.15
 """Cues must speak for at least this share of a name's mentions to outvote the model."""
@@ -51,11 +52,13 @@ class Node:
         "honoured",
         "indefinite",
         "inherited",
+        "kinds",
         "mentions",
         "parent",
         "pronouns",
         "strict",
         "surnamed",
+        "texts",
         "titled",
         "titles",
         "tokens",
@@ -67,6 +70,10 @@ class Node:
         self.cls = cls
         self.tokens = tokens
         self.mentions: list[Mention] = []
+        self.kinds: dict[tuple[str, str, str], int] = {}
+        """Its mentions by (model label, label, source), counted by `nodes_of` (else empty)."""
+        self.texts: dict[str, list[int]] = {}
+        """Its mentions by text, counted with the first's start by `nodes_of` (else empty)."""
         self.votes: dict[str, float] = defaultdict(float)
         """The model's labels of its mentions, by category."""
         self.groups = 0
@@ -101,12 +108,17 @@ class Node:
         if title is not None:
             self.entitle(title, title_text)
 
-    def tally(self, mentions: Iterable[Mention]) -> None:
-        """Count the labels and makers of ``mentions``, its own (in ``self.mentions``)."""
+    def tally(
+        self, mentions: Iterable[Mention], kinds: dict[tuple[str, str, str], int] | None = None
+    ) -> None:
+        """Count the labels and makers of ``mentions``, its own (in ``self.mentions``), or
+        their ``kinds`` if counted already."""
         if self.first < 0:
             self.first = self.mentions[0].start
         # By (model label, label, source): a name's mentions share a few.
-        for (model_label, label, source), count in counts_of(map(labelling, mentions)).items():
+        if kinds is None:
+            kinds = counts_of(map(labelling, mentions))
+        for (model_label, label, source), count in kinds.items():
             label = model_label or label
             # The small model calls unknown names works or products at random: half a vote.
             self.votes[category_of(label)] += (0.5 if label in TITLE_LABELS else 1) * count
@@ -188,8 +200,15 @@ class Node:
         return node
 
 
-_Made = tuple[str | None, Node]
-"""A mention's title and its node."""
+@dataclass(slots=True)
+class _Made:
+    """What a mention's words and title make of it: its title and node; and how many
+    mentions it holds for, the first one's start."""
+
+    title: str | None
+    node: Node
+    first: int
+    count: int = 0
 
 
 def nodes_of(
@@ -213,16 +232,17 @@ def nodes_of(
     alone: set[tuple[str, ...]] | None = None  # the names written alone, read when needed
     # What a mention's words and its title make of it, by everything that decides it: a name
     # is written a few ways and mentioned hundreds of times.
-    made: dict[tuple[str, str, bool, bool, str | None], _Made] = {}
+    # By text, label, model label, source and title as written.
+    made: dict[tuple[str, str, str, str, str | None], _Made] = {}
     for m in names:
         title_text: str | None = None
         leading = leading_title(m.text)
         if leading is None and text is not None and (found := title_before(text, m.start)):
             leading, title_text = found
-        label = m.model_label or m.label
-        facts = (m.text, m.label, label == "PERSON", m.source == "user", title_text)
+        facts = (m.text, m.label, m.model_label, m.source, title_text)
         known = made.get(facts)
         if known is None:
+            label = m.model_label or m.label
             title = leading
             titled = title is not None and (
                 title in HONORIFICS
@@ -240,14 +260,25 @@ def nodes_of(
             node = nodes.get(key)
             if node is None:
                 node = nodes[key] = Node(cls, tokens)
-            known = made[facts] = (title, node)
-        title, node = known
+            known = made[facts] = _Made(title, node, m.start)
+        known.count += 1
+        node = known.node
         owned.append(node)
         node.mentions.append(m)
-        if title is not None:
-            node.entitle(title, title_text)
+        if known.title is not None:
+            node.entitle(known.title, title_text)
+    # Each node's kinds and texts, from those of its mentions' facts (in the order first seen).
+    for (written, label, model_label, source, _), known in made.items():
+        node = known.node
+        kinds = node.kinds
+        kinds[model_label, label, source] = kinds.get((model_label, label, source), 0) + known.count
+        counted = node.texts.get(written)
+        if counted is None:
+            node.texts[written] = [known.count, known.first]
+        else:
+            counted[0] += known.count
     for node in nodes.values():
-        node.tally(node.mentions)
+        node.tally(node.mentions, node.kinds)
         if vote:
             node.weigh(text, cues=cues)
     return nodes
@@ -362,18 +393,6 @@ def _decide(node: Node, person_words: frozenset[str]) -> str:
     share, least = (ORG_PLACE_SHARE, 3) if sure_org else (CUE_SHARE, 2)
     enough = strength >= least and strength >= share * node.size
     return best if enough and strength >= 2 * against else base
-
-
-def seen_category(label: str, text: str) -> str:
-    """The category one mention would get on its own: its label's, unless its words say
-    otherwise ("Ms Okafor" is a person whatever the label)."""
-    if category_of(label) not in NAME_CATEGORIES:
-        return category_of(label)
-    title = leading_title(text)
-    node = Node(title_class(title), name_tokens(text))
-    node.add(Mention(0, len(text), label, text), title, None)
-    node.weigh(None)
-    return decide(node)
 
 
 _LISTED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")

@@ -215,6 +215,8 @@ def title_before(text: str, start: int) -> tuple[str, str] | None:
     word = words[-1]
     if word == "." and len(words) > 1:
         word = words[-2] + "."  # tokenised text: "Mr . Bennet"
+    if not word[:1].isupper():
+        return None  # a title starts with a capital: most words before a name do not
     bare = word.rstrip(".")
     folded = bare.lower()
     if folded not in PERSONAL_TITLES or not bare[:1].isupper() or not bare.isalpha():

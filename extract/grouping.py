@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, not_
 
 from extract.categories import category_of, section
@@ -52,6 +52,7 @@ DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
 _LABEL_TEXT = attrgetter("label", "text")
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
+_MENTIONS = attrgetter("mentions")
 _END = attrgetter("end")
 _SOURCE = attrgetter("source")
 _MODEL_LABEL = attrgetter("model_label")
@@ -142,7 +143,7 @@ def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> En
     mentions = (
         list(members[0].mentions)
         if len(members) == 1
-        else sorted((m for node in members for m in node.mentions), key=document_order)
+        else sorted(chain.from_iterable(map(_MENTIONS, members)), key=document_order)
     )
     if vote:
         kinds = members[0].kinds if len(members) == 1 else None

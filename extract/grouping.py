@@ -49,7 +49,7 @@ __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen
 
 NOT_PEOPLE = ("organisation", "other", "place")
 DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
-_LABEL_TEXT = attrgetter("label", "text")
+_LABEL = attrgetter("label")
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
 _MENTIONS = attrgetter("mentions")
@@ -73,20 +73,22 @@ def group(
     mention keeps its label and category.
     """
     ordered = sorted(mentions, key=document_order)
-    keys = list(map(_LABEL_TEXT, ordered))  # by label and text: a name is written alike often
-    written = dict.fromkeys(keys)
+    # By label first (a book has a few, on tens of thousands of mentions), then by text where
+    # the label leaves it open: a figure written as an acronym of a long form is a name.
+    labels = list(map(_LABEL, ordered))
+    kinds = {label: category_of(label) for label in set(labels)}
+    defining = {label: kind in ("organisation", "place") for label, kind in kinds.items()}
     long_forms = {
         acronym
-        for label, text_of in written
-        if category_of(label) in ("organisation", "place")
-        and (acronym := acronym_of(name_tokens(text_of), text_of)) is not None
+        for written in set(map(_TEXT, compress(ordered, map(defining.__getitem__, labels))))
+        if (acronym := acronym_of(name_tokens(written), written)) is not None
     }
-    named: dict[tuple[str, str], bool] = {}
-    for key in written:
-        category = category_of(key[0])
-        acronym_like = vote and category == "figure" and as_acronym(key[1]) in long_forms
-        named[key] = category in NAME_CATEGORIES or acronym_like
-    is_name = list(map(named.__getitem__, keys))
+    naming = {label: kind in NAME_CATEGORIES for label, kind in kinds.items()}
+    is_name = list(map(naming.__getitem__, labels))
+    if vote and long_forms:
+        figure = {label: kind == "figure" for label, kind in kinds.items()}
+        for index in compress(range(len(ordered)), map(figure.__getitem__, labels)):
+            is_name[index] = is_name[index] or as_acronym(ordered[index].text) in long_forms
     names = list(compress(ordered, is_name))
     others = list(compress(ordered, map(not_, is_name)))
 

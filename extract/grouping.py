@@ -335,7 +335,11 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
                 key = (value.numerator, value.denominator) if value is not None else tokens
             group_key = keys[(m.label, m.text)] = (category, key)
             values[group_key] = value
-        groups.setdefault(group_key, []).append(m)
+        members = groups.get(group_key)
+        if members is None:
+            groups[group_key] = [m]
+        else:
+            members.append(m)
     entities = []
     for (category, key), members in groups.items():
         value = values[(category, key)]
@@ -348,11 +352,11 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
             else:
                 written[m.text] = 1
                 written_first[m.text] = position
-        shown: Counter[str] = Counter()
+        shown: dict[str, int] = {}
         first: dict[str, int] = {}
         for text, count in written.items():
             form = " ".join(text.split()) or text
-            shown[form] += count
+            shown[form] = shown.get(form, 0) + count
             first[form] = min(first.get(form, written_first[text]), written_first[text])
         name = min(shown, key=lambda f: (-len(name_tokens(f)), -shown[f], first[f]))
         if category != "figure":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from extract.categories import category_of
 from extract.collector import pausing
 from extract.edits import Correction, forms_of, locate, loose_form, occurrences
-from extract.model import Entity, Mention
+from extract.model import Entity, Mention, document_order
 from extract.names import display_name, fold
 
 
@@ -42,7 +42,9 @@ def apply(
     from extract.grouping import group
 
     base = prepare(text, mentions, lang=lang) if document_pass else list(mentions)
-    by_span: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in base}
+    by_span: dict[tuple[int, int], Mention] = dict(
+        zip(map(document_order, base), base, strict=True)
+    )
     cues = english(lang)
 
     def grouped() -> list[Entity]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from extract.names import PERSONAL_TITLES, words_of
 
@@ -187,6 +188,10 @@ class Evidence:
     organisation: float = 0.0
     pronoun: str | None = None
     """"m" or "f": the first personal pronoun after the mention, if near."""
+    articled: bool = False
+    """Whether an article goes right before it ("the Synod", "a Turk"): see `the_before`."""
+    indefinite: bool = False
+    """Whether that article is "a" or "an" ("a Turk"): see `a_before`."""
 
 
 def the_before(text: str, start: int) -> bool:
@@ -210,6 +215,8 @@ def title_before(text: str, start: int) -> tuple[str, str] | None:
     word = words[-1]
     if word == "." and len(words) > 1:
         word = words[-2] + "."  # tokenised text: "Mr . Bennet"
+    if not word[:1].isupper():
+        return None  # a title starts with a capital: most words before a name do not
     bare = word.rstrip(".")
     folded = bare.lower()
     if folded not in PERSONAL_TITLES or not bare[:1].isupper() or not bare.isalpha():
@@ -234,11 +241,34 @@ def inside(mention_text: str) -> tuple[float, float, float]:
 
 def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     """Read the cues around ``text[start:end]`` (titles aside: see `title_before`)."""
-    found = Evidence()
-    found.ending, found.building, found.organisation = inside(mention_text)
+    person, strict, place, pronoun, articled, indefinite = cues_around(
+        text, start, end, mention_text
+    )
+    # In `Evidence`'s order: the cues in its own words (`inside`) after the place's.
+    return Evidence(person, strict, place, *inside(mention_text), pronoun, articled, indefinite)
+
+
+Around = tuple[float, float, float, str | None, bool, bool]
+"""`Evidence`'s person, strict, place, pronoun, articled and indefinite."""
+
+
+def cues_around(text: str, start: int, end: int, mention_text: str) -> Around:
+    """What `evidence` reads in the words around a mention, without the cues in its own words
+    (`inside`), as a tuple: the pass reads thousands."""
+    person = strict = place = 0.0
+    pronoun_found: str | None = None
+    articled = indefinite = False
     window = text[max(0, start - WINDOW) : start]
-    # The last three words before, in order: split from the end, unless one is all marks.
-    before = [word.strip(_PUNCTUATION).lower() for word in window.rsplit(None, 3)[-3:]]
+    # What `the_before` and `a_before` read, from the window read already ("a " or "an "
+    # ends in one of two letters and a space).
+    tail = window[-4:].lower()
+    if tail == "the ":
+        articled = True
+    elif ("a " in tail or "n " in tail) and _A_BEFORE.search(text, max(0, start - 4), start):
+        articled = indefinite = True
+    # The last three words before, in order: split from the end, unless one is all marks
+    # (lowered first: no letter lowers to a mark or a space).
+    before = list(map(str.strip, window.lower().rsplit(None, 3)[-3:], repeat(_PUNCTUATION)))
     if not all(before):
         before = []
         for word in reversed(window.split()):
@@ -253,26 +283,26 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     last = before[-1] if before else ""
     previous = before[-2] if len(before) > 1 else ""
     if last in SPEECH_BEFORE or last in KIN_BEFORE:
-        found.person += 1
-        found.strict += 1
+        person += 1
+        strict += 1
     elif last in STRONG_PLACE_BEFORE:
-        found.place += 1
+        place += 1
     elif last in WEAK_PLACE_BEFORE:
         if previous in PERSON_BEFORE_PAIRS:
-            found.person += 1
-            found.strict += 1
+            person += 1
+            strict += 1
         else:
-            found.place += 0.5
+            place += 0.5
     elif last == "of" and previous in PLACE_OF:
-        found.place += 2
+        place += 2
     elif last == "the" and previous in STRONG_PLACE_BEFORE:
-        found.place += 1  # "across the Dnieper", "in the Crimea": no one's name takes "the"
+        place += 1  # "across the Dnieper", "in the Crimea": no one's name takes "the"
     elif last == "the" and previous in WEAK_PLACE_BEFORE:
-        found.place += 0.5
+        place += 0.5
     elif last == "for" and (previous in SETTING_OUT or previous == "off"):
-        found.place += 1  # "left for Moscow", "set off for Kent"
+        place += 1  # "left for Moscow", "set off for Kent"
     elif last in PLACE_WORDS_BEFORE:
-        found.place += 1
+        place += 1
 
     after = text[end : end + WINDOW].split(None, 4)  # the first four words are read at most
     if after and after[0] in _POSSESSIVE_MARKS and len(after) > 1:
@@ -296,22 +326,36 @@ def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
     if possessive:
         # "went to Iogel’s", "at the Karágins’"
         weak = last in WEAK_PLACE_BEFORE or (last == "the" and previous in WEAK_PLACE_BEFORE)
-        house = weak and found.place > 0
-        found.place = 0.0  # "into Plato’s head": the place is what the name owns
+        house = weak and place > 0
+        place = 0.0  # "into Plato’s head": the place is what the name owns
         if word in PERSON_POSSESSIONS or house:
-            found.person += 1
-            found.strict += 1
+            person += 1
+            strict += 1
     elif word in HUMAN_AFTER:
-        found.person += 1
-        found.strict += 1
+        person += 1
+        strict += 1
     elif word in SPEECH_AFTER or word in LIVING_AFTER:
-        found.person += 1
+        person += 1
     elif word in PLACE_AFTER and after[0].rstrip(_PUNCTUATION) == word:
-        found.place += 1  # written in small letters, right after the name
+        place += 1  # written in small letters, right after the name
     elif word in ("where", "whither") and after[0].rstrip(_PUNCTUATION) == word:
-        found.place += 0.5  # "went to Dóbroe whither…"; but "showed Natásha where…"
+        place += 0.5  # "went to Dóbroe whither…"; but "showed Natásha where…"
 
     pronoun = _PRONOUN.search(text, end, end + PRONOUN_WINDOW)
     if pronoun is not None:
-        found.pronoun = "f" if pronoun.group(1).lower().startswith(("s", "her")) else "m"
-    return found
+        pronoun_found = "f" if pronoun.group(1).lower().startswith(("s", "her")) else "m"
+    return person, strict, place, pronoun_found, articled, indefinite
+
+
+def before_brackets(text: str) -> frozenset[int]:
+    """Every offset followed by a bracket, spaces aside: where a bracket may follow a name (`extract.linking`'s aliases)."""
+    found: set[int] = set()
+    bracket = text.find("(")
+    while bracket >= 0:
+        found.add(bracket)
+        space = bracket
+        while space > 0 and text[space - 1].isspace():
+            space -= 1
+            found.add(space)
+        bracket = text.find("(", bracket + 1)
+    return frozenset(found)

@@ -9,10 +9,11 @@ each mention's label decided by the evidence of the whole document. Pure and fas
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 
 from extract.categories import category_of, section
 from extract.evidence import place_kind
@@ -24,18 +25,37 @@ from extract.linking import (
     link_to_people,
     namesakes,
 )
-from extract.model import Entity, Mention, counts_of, document_order, labelling
-from extract.names import acronym_of, as_acronym, display_name, fold, leading_title, name_tokens
+from extract.model import (
+    Entity,
+    Mention,
+    counts_of,
+    document_order,
+    labelling,
+    many_mentions,
+)
+from extract.names import (
+    acronym_of,
+    as_acronym,
+    display_name,
+    fold,
+    leading_title,
+    name_tokens,
+    title_class,
+)
 from extract.spans import NAME_CATEGORIES
-from extract.votes import Node, decide, listed_places, nodes_of, seen_category
+from extract.votes import Node, decide, listed_places, nodes_of
 
 __all__ = ["display_name", "figure_value", "fold", "group", "name_tokens", "seen_category"]
 
 NOT_PEOPLE = ("organisation", "other", "place")
 DEFAULT_LABEL = {"person": "PERSON", "place": "GPE", "organisation": "ORG"}
-_LABEL_TEXT = attrgetter("label", "text")
+_LABEL = attrgetter("label")
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
+_MENTIONS = attrgetter("mentions")
+_END = attrgetter("end")
+_SOURCE = attrgetter("source")
+_MODEL_LABEL = attrgetter("model_label")
 
 
 def group(
@@ -53,25 +73,27 @@ def group(
     mention keeps its label and category.
     """
     ordered = sorted(mentions, key=document_order)
+    # By label first (a book has a few, on tens of thousands of mentions), then by text where
+    # the label leaves it open: a figure written as an acronym of a long form is a name.
+    labels = list(map(_LABEL, ordered))
+    kinds = {label: category_of(label) for label in set(labels)}
+    defining = {label: kind in ("organisation", "place") for label, kind in kinds.items()}
     long_forms = {
         acronym
-        for label, written in set(map(_LABEL_TEXT, ordered))
-        if category_of(label) in ("organisation", "place")
-        and (acronym := acronym_of(name_tokens(written), written)) is not None
+        for written in set(map(_TEXT, compress(ordered, map(defining.__getitem__, labels))))
+        if (acronym := acronym_of(name_tokens(written), written)) is not None
     }
-    names: list[Mention] = []
-    others: list[Mention] = []
-    named: dict[tuple[str, str], bool] = {}  # by label and text: a name is written alike often
-    for m in ordered:
-        key = (m.label, m.text)
-        is_name = named.get(key)
-        if is_name is None:
-            category = category_of(m.label)
-            acronym_like = vote and category == "figure" and as_acronym(m.text) in long_forms
-            is_name = named[key] = category in NAME_CATEGORIES or acronym_like
-        (names if is_name else others).append(m)
+    naming = {label: kind in NAME_CATEGORIES for label, kind in kinds.items()}
+    is_name = list(map(naming.__getitem__, labels))
+    if vote and long_forms:
+        figure = {label: kind == "figure" for label, kind in kinds.items()}
+        for index in compress(range(len(ordered)), map(figure.__getitem__, labels)):
+            is_name[index] = is_name[index] or as_acronym(ordered[index].text) in long_forms
+    names = list(compress(ordered, is_name))
+    others = list(compress(ordered, map(not_, is_name)))
 
-    nodes = nodes_of(names, text, vote=vote, cues=english)
+    owners: list[Node] = []  # each name's node
+    nodes = nodes_of(names, text, vote=vote, cues=english, owners=owners)
     person_words = frozenset(
         n.tokens[0] for n in nodes.values() if len(n.tokens) == 1 and 2 * n.votes["person"] > n.size
     )
@@ -80,7 +102,7 @@ def group(
     if vote and english:
         collectives(nodes.values(), text)
         if text is not None:
-            listed_places(list(nodes.values()), names, text)
+            listed_places(list(nodes.values()), names, owners, text)
     people = [n for n in nodes.values() if n.category == "person" and n.tokens]
     link_people(people)
     link_to_people([n for n in nodes.values() if n.category in NOT_PEOPLE], people)
@@ -102,6 +124,18 @@ def group(
     return _unique_ids(entities)
 
 
+def seen_category(label: str, text: str) -> str:
+    """The category one mention would get on its own: its label's, unless its words say
+    otherwise ("Ms Okafor" is a person whatever the label)."""
+    if category_of(label) not in NAME_CATEGORIES:
+        return category_of(label)
+    title = leading_title(text)
+    node = Node(title_class(title), name_tokens(text))
+    node.add(Mention(0, len(text), label, text), title, None)
+    node.weigh(None)
+    return decide(node)
+
+
 # -- entities ---------------------------------------------------------------------------------
 
 
@@ -111,22 +145,30 @@ def _entity(root: Node, members: list[Node], *, vote: bool, english: bool) -> En
     mentions = (
         list(members[0].mentions)
         if len(members) == 1
-        else sorted((m for node in members for m in node.mentions), key=document_order)
+        else sorted(chain.from_iterable(map(_MENTIONS, members)), key=document_order)
     )
     if vote:
-        mentions = _labelled(mentions, category, english=english)
+        kinds = members[0].kinds if len(members) == 1 else None
+        mentions = _labelled(mentions, category, english=english, kinds=kinds)
     name = _name(root, members, category)
     slug = "-".join(([root.cls] if root.cls and len(root.tokens) == 1 else []) + list(root.tokens))
     return Entity(f"{category}:{slug}", name, category, tuple(mentions))
 
 
-def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[Mention]:
+def _labelled(
+    mentions: list[Mention],
+    category: str,
+    *,
+    english: bool,
+    kinds: dict[tuple[str, str, str], int] | None = None,
+) -> list[Mention]:
     """Every mention with a label of its entity's category: its own when it has one, else the
     entity's most frequent label of that category (for a place no mention of which the model
     called a place, in English, its kind by its words: FAC, LOC or GPE). The user's labels
-    stay."""
+    stay. ``kinds`` are the mentions' (model label, label, source) counted, if they are."""
     # Counted by (model label, label, source) first: a name's mentions share a few.
-    kinds = counts_of(map(labelling, mentions))
+    if not kinds:
+        kinds = counts_of(map(labelling, mentions))
     own: dict[str, int] = {}
     kept = True  # whether every mention keeps its label as it is
     for (model_label, label, source), count in kinds.items():
@@ -139,19 +181,46 @@ def _labelled(mentions: list[Mention], category: str, *, english: bool) -> list[
     if kept:
         return mentions
     fallback = max(own, key=own.__getitem__) if own else _default_label(category)
-    labelled: list[Mention] = []
-    for m in mentions:
-        if m.source == "user":
-            labelled.append(m)
-            continue
-        label = m.model_label or m.label
-        if category_of(label) != category:
-            kind = place_kind(m.text) if category == "place" and not own and english else None
-            label = kind if kind and category_of(kind) == category else fallback or label
-        if label == m.label:
-            labelled.append(m)
-        else:
-            labelled.append(Mention(m.start, m.end, label, m.text, m.source, m.model_label))
+    by_words = category == "place" and not own and english  # a place's kind by its words
+    # The label each kind of mention takes (None: it keeps its own), but by its words.
+    taken: dict[tuple[str, str, str], str | None] = {}
+    for model_label, label, source in kinds:
+        new: str | None = None
+        if source != "user":
+            new = model_label or label
+            if category_of(new) != category:
+                new = None if by_words else fallback or new
+            if new == label:
+                new = None
+        taken[model_label, label, source] = new
+    made_by = list(map(labelling, mentions))
+    labels = list(map(taken.__getitem__, made_by))
+    if by_words:
+        for index, (m, (model_label, label, source)) in enumerate(
+            zip(mentions, made_by, strict=True)
+        ):
+            if source != "user" and category_of(model_label or label) != category:
+                kind = place_kind(m.text)
+                new = kind if kind and category_of(kind) == category else fallback
+                new = new or model_label or label
+                labels[index] = None if new == label else new
+    changed = [index for index, label in enumerate(labels) if label is not None]
+    old = [mentions[index] for index in changed]
+    labelled = list(mentions)
+    # Made all at once, as `Mention` would make each (a book relabels thousands).
+    for index, mention in zip(
+        changed,
+        many_mentions(
+            map(_START, old),
+            map(_END, old),
+            [labels[index] or "" for index in changed],
+            map(_TEXT, old),
+            map(_SOURCE, old),
+            map(_MODEL_LABEL, old),
+        ),
+        strict=True,
+    ):
+        labelled[index] = mention
     return labelled
 
 
@@ -167,22 +236,19 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     """The most frequent full form ("Haider al-Abadi", "Napoleon Bonaparte"); for a titled
     surname alone, its title ("Mrs. Bennet"); else the most frequent form."""
     if category == "person" and root.cls not in (None, "r") and len(root.tokens) == 1:
-        form = Counter(display_name(m.text) for m in root.mentions).most_common(1)[0][0]
-        title = root.titles.most_common(1)[0][0] if root.titles else None
+        # Counted by text first, as below.
+        written = root.texts or _texts(root)
+        title = _most_common(root.titles) if root.titles else None
         if title is not None:
-            return f"{title} {form}"
-        titled = Counter(" ".join(m.text.split()) for m in root.mentions).most_common(1)[0][0]
-        return _without_possessive(titled)
+            return f"{title} {_most_common(_forms(written, display_name))}"
+        return _without_possessive(_most_common(_forms(written, _spaced)))
     # Counted by text first: a name is written a few ways, mentioned hundreds of times.
     texts: dict[str, int] = {}
     text_first: dict[str, int] = {}
     for node in members:
-        written = list(map(_TEXT, node.mentions))
-        # A name's mentions are in document order: read backwards, each text's first is last.
-        firsts = dict(zip(reversed(written), map(_START, reversed(node.mentions)), strict=True))
-        for text, count in counts_of(written).items():
+        for text, (count, first) in (node.texts or _texts(node)).items():
             texts[text] = texts.get(text, 0) + count
-            text_first[text] = min(text_first.get(text, firsts[text]), firsts[text])
+            text_first[text] = min(text_first.get(text, first), first)
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     person = category == "person"
@@ -199,6 +265,27 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     return min(counts, key=rank)
 
 
+def _forms(written: dict[str, list[int]], form_of: Callable[[str], str]) -> dict[str, int]:
+    """How often each form of a name is written, given how often each text is."""
+    forms: dict[str, int] = {}
+    for text, (count, _) in written.items():
+        form = form_of(text)
+        forms[form] = forms.get(form, 0) + count
+    return forms
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _texts(node: Node) -> dict[str, list[int]]:
+    """How often each text of a node's mentions is written and where first (`Node.texts`)."""
+    written = list(map(_TEXT, node.mentions))
+    # A name's mentions are in document order: read backwards, each text's first is last.
+    firsts = dict(zip(reversed(written), map(_START, reversed(node.mentions)), strict=True))
+    return {text: [count, firsts[text]] for text, count in counts_of(written).items()}
+
+
 def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:
     """Two people listed under one name ("Colonel Forster", shown as Forster, and a Forster
     the text leaves open): a titled surname keeps its title, so the list tells them apart."""
@@ -207,13 +294,16 @@ def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:
         if names[entity.category, entity.name] < 2 or root.cls is None or len(root.tokens) > 1:
             continue
         if root.titles:
-            entities[index] = replace(
-                entity, name=f"{root.titles.most_common(1)[0][0]} {entity.name}"
-            )
+            entities[index] = replace(entity, name=f"{_most_common(root.titles)} {entity.name}")
             continue
         titled = Counter(" ".join(m.text.split()) for m in root.mentions if leading_title(m.text))
         if titled:
             entities[index] = replace(entity, name=_without_possessive(titled.most_common(1)[0][0]))
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    """The most frequent, the first counted on a tie (as `Counter.most_common` picks)."""
+    return max(counts, key=counts.__getitem__)
 
 
 def _without_possessive(form: str) -> str:
@@ -245,7 +335,11 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
                 key = (value.numerator, value.denominator) if value is not None else tokens
             group_key = keys[(m.label, m.text)] = (category, key)
             values[group_key] = value
-        groups.setdefault(group_key, []).append(m)
+        members = groups.get(group_key)
+        if members is None:
+            groups[group_key] = [m]
+        else:
+            members.append(m)
     entities = []
     for (category, key), members in groups.items():
         value = values[(category, key)]
@@ -258,11 +352,11 @@ def _plain_groups(mentions: Sequence[Mention]) -> list[Entity]:
             else:
                 written[m.text] = 1
                 written_first[m.text] = position
-        shown: Counter[str] = Counter()
+        shown: dict[str, int] = {}
         first: dict[str, int] = {}
         for text, count in written.items():
             form = " ".join(text.split()) or text
-            shown[form] += count
+            shown[form] = shown.get(form, 0) + count
             first[form] = min(first.get(form, written_first[text]), written_first[text])
         name = min(shown, key=lambda f: (-len(name_tokens(f)), -shown[f], first[f]))
         if category != "figure":

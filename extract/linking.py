@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from extract.evidence import the_before
+from extract.evidence import before_brackets, the_before
 from extract.model import Mention
 from extract.names import (
     ADDRESS_WORDS,
@@ -34,6 +34,7 @@ TITLED_RARE = 5
 _ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
 """A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
 _DEFINERS = ("organisation", "place", "other")
+_MAN = re.compile(r"(?:wo)?m[ae]n$")
 """The categories whose names define acronyms and aliases."""
 
 
@@ -261,7 +262,7 @@ def link_to_people(nodes: list[Node], people: list[Node]) -> None:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2 or 2 * node.groups > node.size:
             continue
-        if any(m.source == "user" for m in node.mentions) or TITLES.issuperset(node.tokens):
+        if node.users or TITLES.issuperset(node.tokens):
             continue
         words = set(node.tokens)
         holders = [p for p in by_word.get(node.tokens[0], []) if words <= set(p.tokens)]
@@ -308,7 +309,7 @@ def namesakes(nodes: Iterable[Node], people: list[Node]) -> None:
         own = node.category if node.category in VOTED else "organisation"
         if node.parent is not None or node.cues[own] >= 2:
             continue
-        if any(m.source == "user" for m in node.mentions):
+        if node.users:
             continue
         same_words = by_words.get(frozenset(node.tokens), [])
         # "Drubetskóy" beside "Prince Drubetskóy", where the words around it say person more
@@ -351,10 +352,10 @@ def collectives(nodes: Iterable[Node], text: str | None) -> None:
     groups = {n.tokens[0] for n in all_nodes if n.category == "other" and len(n.tokens) == 1}
     surnames = {n.tokens[-1] for n in all_nodes if n.category == "person"}
     for node in all_nodes:
-        if len(node.tokens) != 1 or any(m.source == "user" for m in node.mentions):
+        if len(node.tokens) != 1 or node.users:
             continue
         word = node.tokens[0]
-        stem = re.sub(r"(?:wo)?m[ae]n$", "", word)
+        stem = _MAN.sub("", word)
         if not word.endswith("s") and stem == word:
             continue
         if stem != word and len(stem) >= 3 and any(g.startswith(stem) for g in groups):
@@ -384,30 +385,48 @@ def link_acronyms(nodes: Iterable[Node], text: str | None) -> None:
     """An acronym joins its long form: by initials within a category, or as defined in
     brackets ("North Sea Ferry Company (NSFC)")."""
     all_nodes = list(nodes)
-    # The mentions of organisations, places and others, in document order: where a long form
-    # or an alias is defined twice, the first defines it.
-    owned = sorted(
-        ((m, node) for node in all_nodes if node.category in _DEFINERS for m in node.mentions),
-        key=lambda pair: (pair[0].start, pair[0].end),
-    )
-    long_forms: dict[tuple[str, str], Node] = {}
-    aliases: dict[str, Node] = {}
-    for m, owner in owned:
-        long_form = acronym_of(owner.tokens, m.text)
-        if long_form is not None:
-            long_forms.setdefault((owner.category, long_form), owner)
-        if text is not None and (defined := _ALIAS.match(text, m.end)) is not None:
-            alias = defined.group(1)
-            # An acronym after any long form; a one-word alias after a name of several
-            # ("Islamic State (Daesh)", not "Putney (Labour)").
-            if as_acronym(alias) or len(owner.tokens) > 1:
-                aliases.setdefault(fold(alias.replace(".", "")), owner)
+    # Read over the mentions of organisations, places and others: where a long form or an
+    # alias is defined twice, the first in document order defines it (ties by node and
+    # mention order). Only a name of several words has initials, and only a mention before
+    # a bracket defines an alias.
+    firsts: dict[tuple[str, str], tuple[tuple[int, int, int, int], Node]] = {}
+    defined_first: dict[str, tuple[tuple[int, int, int, int], Node]] = {}
+    brackets = before_brackets(text) if text is not None else frozenset()
+    for index, owner in enumerate(all_nodes):
+        if owner.category not in _DEFINERS:
+            continue
+        several = len(owner.tokens) > 1
+        if not several and not brackets:
+            continue
+        for position, m in enumerate(owner.mentions):
+            long_form = acronym_of(owner.tokens, m.text) if several else None
+            if long_form is not None:
+                order = (m.start, m.end, index, position)
+                known = firsts.get((owner.category, long_form))
+                if known is None or order < known[0]:
+                    firsts[owner.category, long_form] = (order, owner)
+            if (
+                m.end in brackets
+                and text is not None
+                and (defined := _ALIAS.match(text, m.end)) is not None
+            ):
+                alias = defined.group(1)
+                # An acronym after any long form; a one-word alias after a name of several
+                # ("Islamic State (Daesh)", not "Putney (Labour)").
+                if as_acronym(alias) or several:
+                    order = (m.start, m.end, index, position)
+                    name = fold(alias.replace(".", ""))
+                    known = defined_first.get(name)
+                    if known is None or order < known[0]:
+                        defined_first[name] = (order, owner)
+    long_forms = {key: owner for key, (_, owner) in firsts.items()}
+    aliases = {name: owner for name, (_, owner) in defined_first.items()}
     for node in all_nodes:
         if node.parent is not None:
             continue
         written = node.mentions[0].text
         acronym = as_acronym(written)
-        alias = aliases.get(fold(written.replace(".", "")))
+        alias = aliases.get(fold(written.replace(".", ""))) if aliases else None
         target: Node | None = None
         # A bracket after a name defines it only when its letters are the name's initials
         # ("(NSFC)") or it is a name of the same kind ("(Daesh)"); "WASHINGTON (AP)" is a

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 from extract.categories import category_of
-from extract.evidence import Evidence, a_before, evidence, inside, the_before, title_before
+from extract.evidence import cues_around, inside, title_before
 from extract.model import Mention, counts_of, labelling
 from extract.names import (
     HONORIFICS,
@@ -21,7 +22,7 @@ from extract.names import (
     name_tokens,
     title_class,
 )
-from extract.spans import NAME_CATEGORIES, TITLE_LABELS
+from extract.spans import TITLE_LABELS
 
 CUE_SHARE = 0.15
 """Cues must speak for at least this share of a name's mentions to outvote the model."""
@@ -51,11 +52,13 @@ class Node:
         "honoured",
         "indefinite",
         "inherited",
+        "kinds",
         "mentions",
         "parent",
         "pronouns",
         "strict",
         "surnamed",
+        "texts",
         "titled",
         "titles",
         "tokens",
@@ -67,6 +70,10 @@ class Node:
         self.cls = cls
         self.tokens = tokens
         self.mentions: list[Mention] = []
+        self.kinds: dict[tuple[str, str, str], int] = {}
+        """Its mentions by (model label, label, source), counted by `nodes_of` (else empty)."""
+        self.texts: dict[str, list[int]] = {}
+        """Its mentions by text, counted with the first's start by `nodes_of` (else empty)."""
         self.votes: dict[str, float] = defaultdict(float)
         """The model's labels of its mentions, by category."""
         self.groups = 0
@@ -75,8 +82,9 @@ class Node:
         self.strict = 0.0
         self.ending = 0.0
         self.building = 0.0
-        self.pronouns: Counter[str] = Counter()
-        self.titles: Counter[str] = Counter()
+        # Counted in plain dicts (a `Counter` costs more to make, and a book has thousands).
+        self.pronouns: dict[str, int] = {}
+        self.titles: dict[str, int] = {}
         self.titled = 0
         self.surnamed = True
         """Whether every title it has goes before a surname ("Mr.", "Colonel")."""
@@ -100,12 +108,17 @@ class Node:
         if title is not None:
             self.entitle(title, title_text)
 
-    def tally(self, mentions: Iterable[Mention]) -> None:
-        """Count the labels and makers of ``mentions``, its own (in ``self.mentions``)."""
+    def tally(
+        self, mentions: Iterable[Mention], kinds: dict[tuple[str, str, str], int] | None = None
+    ) -> None:
+        """Count the labels and makers of ``mentions``, its own (in ``self.mentions``), or
+        their ``kinds`` if counted already."""
         if self.first < 0:
             self.first = self.mentions[0].start
         # By (model label, label, source): a name's mentions share a few.
-        for (model_label, label, source), count in counts_of(map(labelling, mentions)).items():
+        if kinds is None:
+            kinds = counts_of(map(labelling, mentions))
+        for (model_label, label, source), count in kinds.items():
             label = model_label or label
             # The small model calls unknown names works or products at random: half a vote.
             self.votes[category_of(label)] += (0.5 if label in TITLE_LABELS else 1) * count
@@ -120,7 +133,7 @@ class Node:
         self.surnamed = self.surnamed and title in SURNAME_TITLES
         self.honoured = self.honoured or title in HONORIFICS
         if title_text:
-            self.titles[title_text] += 1
+            self.titles[title_text] = self.titles.get(title_text, 0) + 1
 
     def weigh(self, text: str | None, *, cues: bool = True) -> None:
         """Read the cues around its mentions: all of them, or an even sample of a big name.
@@ -138,26 +151,26 @@ class Node:
         ending, building = self.ending, self.building
         articled, indefinite = self.articled, self.indefinite
         for m in sample:
+            ending_cue, building_cue, organisation_cue = inside(m.text)
             if text is None:
-                ending_cue, building_cue, organisation_cue = inside(m.text)
-                found = Evidence(
-                    ending=ending_cue, building=building_cue, organisation=organisation_cue
-                )
+                person_cue = strict_cue = place_cue = 0.0
+                pronoun, article, one_of = None, False, False
             else:
-                found = evidence(text, m.start, m.end, m.text)
-            person += found.person * scale
-            place += found.place * scale
-            ending += found.ending * scale
-            building += found.building * scale
-            organisation += found.organisation * scale
-            strict += found.strict * scale
-            if text is not None and the_before(text, m.start):
+                person_cue, strict_cue, place_cue, pronoun, article, one_of = cues_around(
+                    text, m.start, m.end, m.text
+                )
+            person += person_cue * scale
+            place += place_cue * scale
+            ending += ending_cue * scale
+            building += building_cue * scale
+            organisation += organisation_cue * scale
+            strict += strict_cue * scale
+            if article:
                 articled += scale
-            elif text is not None and a_before(text, m.start):
-                articled += scale
-                indefinite += scale
-            if found.pronoun:
-                self.pronouns[found.pronoun] += 1
+                if one_of:
+                    indefinite += scale
+            if pronoun:
+                self.pronouns[pronoun] = self.pronouns.get(pronoun, 0) + 1
         self.cues["person"], self.cues["place"] = person, place
         self.cues["organisation"], self.strict = organisation, strict
         self.ending, self.building = ending, building
@@ -174,7 +187,8 @@ class Node:
             return gender_of(self.cls)
         total = sum(self.pronouns.values())
         if total >= 3:
-            top, count = self.pronouns.most_common(1)[0]
+            top = max(self.pronouns, key=self.pronouns.__getitem__)  # the first, on a tie
+            count = self.pronouns[top]
             if count >= 0.7 * total:
                 return top
         return self.inherited
@@ -186,12 +200,24 @@ class Node:
         return node
 
 
-_Made = tuple[str | None, Node]
-"""A mention's title and its node."""
+@dataclass(slots=True)
+class _Made:
+    """What a mention's words and title make of it: its title and node; and how many
+    mentions it holds for, the first one's start."""
+
+    title: str | None
+    node: Node
+    first: int
+    count: int = 0
 
 
 def nodes_of(
-    names: Sequence[Mention], text: str | None, *, vote: bool, cues: bool = True
+    names: Sequence[Mention],
+    text: str | None,
+    *,
+    vote: bool,
+    cues: bool = True,
+    owners: list[Node] | None = None,
 ) -> dict[object, Node]:
     """The mentions of each name, a name being its words and its title's class.
 
@@ -199,28 +225,31 @@ def nodes_of(
     "King") only where the model saw a person or the rest is a name written alone too
     ("Emperor Napoleon" and "Napoleon"): "General Motors" and "Duke Energy" keep their first
     word. With ``cues`` the words around each mention are read as evidence (English only).
+    ``owners``, if given, gets each mention's node, in the order of ``names``.
     """
+    owned = owners if owners is not None else []
     nodes: dict[object, Node] = {}
-    alone = {name_tokens(text, False) for text in {m.text for m in names}}
+    alone: set[tuple[str, ...]] | None = None  # the names written alone, read when needed
     # What a mention's words and its title make of it, by everything that decides it: a name
     # is written a few ways and mentioned hundreds of times.
-    made: dict[tuple[str, str, bool, bool, str | None], _Made] = {}
+    # By text, label, model label, source and title as written.
+    made: dict[tuple[str, str, str, str, str | None], _Made] = {}
     for m in names:
         title_text: str | None = None
         leading = leading_title(m.text)
         if leading is None and text is not None and (found := title_before(text, m.start)):
             leading, title_text = found
-        label = m.model_label or m.label
-        facts = (m.text, m.label, label == "PERSON", m.source == "user", title_text)
+        facts = (m.text, m.label, m.model_label, m.source, title_text)
         known = made.get(facts)
         if known is None:
+            label = m.model_label or m.label
             title = leading
             titled = title is not None and (
                 title in HONORIFICS
                 or label == "PERSON"
                 or m.source == "user"
                 or title_text is not None
-                or name_tokens(m.text) in alone  # "Emperor Napoleon", with "Napoleon" alone
+                or name_tokens(m.text) in (alone := alone or _alone(names))  # "Emperor Napoleon"
             )
             keep_title_word = title is not None and not titled
             if not titled:
@@ -231,16 +260,33 @@ def nodes_of(
             node = nodes.get(key)
             if node is None:
                 node = nodes[key] = Node(cls, tokens)
-            known = made[facts] = (title, node)
-        title, node = known
+            known = made[facts] = _Made(title, node, m.start)
+        known.count += 1
+        node = known.node
+        owned.append(node)
         node.mentions.append(m)
-        if title is not None:
-            node.entitle(title, title_text)
+        if known.title is not None:
+            node.entitle(known.title, title_text)
+    # Each node's kinds and texts, from those of its mentions' facts (in the order first seen).
+    for (written, label, model_label, source, _), known in made.items():
+        node = known.node
+        kinds = node.kinds
+        kinds[model_label, label, source] = kinds.get((model_label, label, source), 0) + known.count
+        counted = node.texts.get(written)
+        if counted is None:
+            node.texts[written] = [known.count, known.first]
+        else:
+            counted[0] += known.count
     for node in nodes.values():
-        node.tally(node.mentions)
+        node.tally(node.mentions, node.kinds)
         if vote:
             node.weigh(text, cues=cues)
     return nodes
+
+
+def _alone(names: Sequence[Mention]) -> set[tuple[str, ...]]:
+    """The words of every name as written, titles kept ("Napoleon", "Emperor Napoleon")."""
+    return {name_tokens(text, False) for text in {m.text for m in names}}
 
 
 def decide(node: Node, person_words: frozenset[str] = frozenset()) -> str:
@@ -349,28 +395,18 @@ def _decide(node: Node, person_words: frozenset[str]) -> str:
     return best if enough and strength >= 2 * against else base
 
 
-def seen_category(label: str, text: str) -> str:
-    """The category one mention would get on its own: its label's, unless its words say
-    otherwise ("Ms Okafor" is a person whatever the label)."""
-    if category_of(label) not in NAME_CATEGORIES:
-        return category_of(label)
-    title = leading_title(text)
-    node = Node(title_class(title), name_tokens(text))
-    node.add(Mention(0, len(text), label, text), title, None)
-    node.weigh(None)
-    return decide(node)
-
-
 _LISTED = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 """What joins the names of a list: "Jena, Austerlitz, and Wagram", "Kolochá and Vóyna"."""
 
 
-def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) -> None:
+def listed_places(
+    nodes: Sequence[Node], names: Sequence[Mention], owners: Sequence[Node], text: str
+) -> None:
     """A name the model calls a person that a list joins to places and to no person ("Arcola,
     Jena, Austerlitz, Wagram") is a place, when nothing marks it as a person, no person's
     fuller name holds its words, and the places beside it and the place words around it come
     to two at least (a list holds names of one kind). ``names`` are the nodes' mentions in
-    document order."""
+    document order, ``owners`` their nodes."""
     # Words of people's fuller names: "Richard" of "Richard III" is a person's name anywhere.
     named = {w for n in nodes if n.category == "person" and len(n.tokens) > 1 for w in n.tokens}
     candidates = {
@@ -384,12 +420,11 @@ def listed_places(nodes: Sequence[Node], names: Sequence[Mention], text: str) ->
     }
     if not candidates:
         return
-    owner = {id(m): node for node in nodes for m in node.mentions}
     mates: dict[int, Counter[str]] = defaultdict(Counter)
-    for before, after in pairwise(names):
+    for index, (before, after) in enumerate(pairwise(names)):
         if after.start - before.end > 8 or not _LISTED.fullmatch(text, before.end, after.start):
             continue
-        left, right = owner[id(before)], owner[id(after)]
+        left, right = owners[index], owners[index + 1]
         if left is right:
             continue
         # A name written once says little of its mates.

@@ -24,8 +24,7 @@ from operator import le, sub
 from typing import Any, NamedTuple
 
 from extract.model import Entity, Listed, Mention, MentionSource, many_mentions
-
-VIEW_FORMAT = 5
+from extract.versions import VIEW_FORMAT
 
 
 class KeptView(NamedTuple):

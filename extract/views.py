@@ -20,13 +20,15 @@ import hashlib
 import json
 import zlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extract.cache import DAMAGED, JsonStore
 from extract.categories import mapping_fingerprint
 from extract.model import Entity
-from extract.packed import VIEW_FORMAT, Head, KeptEntry, KeptView, pack
-from extract.versions import PASS_VERSION
+from extract.versions import PASS_VERSION, VIEW_FORMAT
+
+if TYPE_CHECKING:
+    from extract.packed import Head, KeptEntry, KeptView
 
 SEAL = b'{"crc32":"%08x",'
 """How an entry starts: the CRC-32 of the rest of it (from the next field on), in hex."""
@@ -77,6 +79,9 @@ class ViewCache(JsonStore):
         """The entry stored under ``key``, read and checked (its `KeptEntry.head` can be had
         at once, its entities from `rest`), or None when missing, corrupt or not of
         ``text``."""
+        # (`extract.packed` imported here: whether a view is kept is known without it)
+        from extract.packed import KeptEntry
+
         return self._read(key, lambda raw: KeptEntry(_decoded(raw), key, text))
 
     def head(self, entry: KeptEntry, region: tuple[int, int]) -> Head | None:
@@ -109,6 +114,8 @@ class ViewCache(JsonStore):
     ) -> None:
         """Store entities (and the ids of corrections not placed) under ``key``; a failure to
         write only loses the cache."""
+        from extract.packed import pack
+
         self._write(key, pack(entities, key, text_length, unplaced))
 
     def _encode(self, payload: dict[str, Any]) -> bytes:

@@ -38,9 +38,11 @@ _MAX_HEADING = 90
 _CONTENTS_GAP = 200
 """Headings closer than this (in characters) in a run of three or more are a contents list."""
 
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_FENCE = re.compile(r" {0,3}(```|~~~)")
+_ATX = r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*"
+_SETEXT = r" {0,3}(=+|-+)[ \t]*"
+_FENCE = r" {0,3}(```|~~~)"
+"""Markdown's headings and fences, compiled when Markdown is read (not each time the reader
+starts)."""
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -129,11 +131,12 @@ def _without_contents(found: list[tuple[int, str, bool]]) -> list[tuple[int, str
 def markdown_sections(text: str) -> tuple[Section, ...]:
     """The headings of a Markdown text of its two highest levels, in order."""
     lines = _lines(text)
+    atx_of, setext_of, fence_of = re.compile(_ATX), re.compile(_SETEXT), re.compile(_FENCE)
     headings: list[tuple[int, int, str]] = []
     """(level, start, title)."""
     fenced = ""
     for number, (start, line) in enumerate(lines):
-        fence = _FENCE.match(line)
+        fence = fence_of.match(line)
         if fence is not None:
             if not fenced:
                 fenced = fence.group(1)
@@ -142,15 +145,15 @@ def markdown_sections(text: str) -> tuple[Section, ...]:
             continue
         if fenced:
             continue
-        atx = _ATX.fullmatch(line)
+        atx = atx_of.fullmatch(line)
         if atx is not None and atx.group(2):
             headings.append((len(atx.group(1)), start, atx.group(2).strip()))
             continue
-        under = _SETEXT.fullmatch(line)
+        under = setext_of.fullmatch(line)
         if under is not None and number > 0:
             previous_start, previous = lines[number - 1]
             before = lines[number - 2][1] if number > 1 else ""
-            if previous.strip() and not before.strip() and not _ATX.fullmatch(previous):
+            if previous.strip() and not before.strip() and not atx_of.fullmatch(previous):
                 level = 1 if under.group(1)[0] == "=" else 2
                 headings.append((level, previous_start, previous.strip()))
     levels = sorted({level for level, _, _ in headings})[:2]

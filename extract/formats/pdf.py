@@ -87,8 +87,9 @@ def _page_text(page: object) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
-_NEW_ITEM = re.compile(r"(?:[•◦▪‣*\-–—]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
-"""A line starting a list item: it begins a paragraph of its own."""
+_NEW_ITEM = r"(?:[•◦▪‣*\-–—]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s"
+"""A line starting a list item: it begins a paragraph of its own (compiled when a PDF is read,
+not each time the reader starts)."""
 _FULL = 0.8
 """A line at least this share of the page's usual line length runs on into the next."""
 
@@ -106,6 +107,7 @@ def join_lines(page: str) -> str:
     if len(lengths) < 2:
         return page
     usual = lengths[round(0.9 * (len(lengths) - 1))]
+    new_item = re.compile(_NEW_ITEM).match
     paragraphs: list[str] = []
     current = ""
     for number, line in enumerate(lines):
@@ -117,7 +119,7 @@ def join_lines(page: str) -> str:
         current = _run_on(current, line) if current else line
         following = lines[number + 1] if number + 1 < len(lines) else ""
         runs_on = len(line) >= _FULL * usual or following[:1].islower()
-        if not following or not runs_on or _NEW_ITEM.match(following):
+        if not following or not runs_on or new_item(following):
             paragraphs.append(current)
             current = ""
     return "\n\n".join(paragraphs)

@@ -5,7 +5,6 @@ follows it. Plain regular expressions over the text: fast and language-light."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
@@ -168,40 +167,13 @@ after: a pattern whose branches start with classes of their own is tried at ever
 
 
 _A_BEFORE = re.compile(r"(?:^|\W)[Aa][Nn]? $")
-""""a " or "an " as a word of its own, read in the few characters before a name."""
-
-
-@dataclass(slots=True)
-class Evidence:
-    """The cues around one mention: weights per category, and a pronoun after it."""
-
-    person: float = 0.0
-    strict: float = 0.0
-    """The share of ``person`` that only a person earns (not "X said", which news says of
-    countries and companies)."""
-    place: float = 0.0
-    ending: float = 0.0
-    """A place's last word in the name itself ("Kellynch Hall"): a person's surname may be one
-    ("Bill Gates"), so it never outvotes the model's PERSON on its own."""
-    building: float = 0.0
-    """A building's or estate's last word ("Kellynch Hall"): a place, unless an institution."""
-    organisation: float = 0.0
-    pronoun: str | None = None
-    """"m" or "f": the first personal pronoun after the mention, if near."""
-    articled: bool = False
-    """Whether an article goes right before it ("the Synod", "a Turk"): see `the_before`."""
-    indefinite: bool = False
-    """Whether that article is "a" or "an" ("a Turk"): see `a_before`."""
+""""a " or "an " as a word of its own, read in the few characters before a name ("like a
+Turk"): one of a kind."""
 
 
 def the_before(text: str, start: int) -> bool:
     """Whether "the" goes right before ``start`` ("the Synod")."""
     return text[max(0, start - 4) : start].lower() == "the "
-
-
-def a_before(text: str, start: int) -> bool:
-    """Whether "a" or "an" goes right before ``start`` ("like a Turk"): one of a kind."""
-    return _A_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
 def title_before(text: str, start: int) -> tuple[str, str] | None:
@@ -239,28 +211,22 @@ def inside(mention_text: str) -> tuple[float, float, float]:
     return 0.0, 0.0, 0.0
 
 
-def evidence(text: str, start: int, end: int, mention_text: str) -> Evidence:
-    """Read the cues around ``text[start:end]`` (titles aside: see `title_before`)."""
-    person, strict, place, pronoun, articled, indefinite = cues_around(
-        text, start, end, mention_text
-    )
-    # In `Evidence`'s order: the cues in its own words (`inside`) after the place's.
-    return Evidence(person, strict, place, *inside(mention_text), pronoun, articled, indefinite)
-
-
 Around = tuple[float, float, float, str | None, bool, bool]
-"""`Evidence`'s person, strict, place, pronoun, articled and indefinite."""
+"""The cues around one mention: person, strict (the share of person that only a person earns,
+not "X said", which news says of countries and companies), place, the first personal pronoun
+after it if near ("m" or "f"), whether an article goes right before it ("the Synod", "a Turk":
+see `the_before`) and whether that article is "a" or "an" (`_A_BEFORE`)."""
 
 
 def cues_around(text: str, start: int, end: int, mention_text: str) -> Around:
-    """What `evidence` reads in the words around a mention, without the cues in its own words
-    (`inside`), as a tuple: the pass reads thousands."""
+    """The cues in the words around ``text[start:end]`` (titles aside: see `title_before`; the
+    cues in its own words are `inside`'s), as a tuple: the pass reads thousands."""
     person = strict = place = 0.0
     pronoun_found: str | None = None
     articled = indefinite = False
     window = text[max(0, start - WINDOW) : start]
-    # What `the_before` and `a_before` read, from the window read already ("a " or "an "
-    # ends in one of two letters and a space).
+    # The article right before, from the window read already: "the " as `the_before` reads
+    # it, or "a " or "an " (which end in one of two letters and a space).
     tail = window[-4:].lower()
     if tail == "the ":
         articled = True

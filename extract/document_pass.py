@@ -39,6 +39,8 @@ _JOINS = re.compile(r"\s*(?:,|&|\band\b|-|–|—)\s*|\s+")
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
 _MARK_JOINS = re.compile(r"\s*(?:,|&|-|–|—)\s*|\s+")
 """The same without the English word, for texts in other languages."""
+_UNSEEN = object()
+"""What `prepare` reads of a text and label it has not seen yet (one lookup, not two)."""
 
 
 def english(lang: str) -> bool:
@@ -66,9 +68,8 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
             kept.append(mention)
             continue
         key = (mention.text, mention.label)
-        if key in plain:
-            keep = plain[key]
-        else:
+        keep = plain.get(key, _UNSEEN)
+        if keep is _UNSEEN:
             keep = plain[key] = (
                 not (
                     is_name_label(mention.label)

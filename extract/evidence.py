@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import repeat
 
 from extract.names import PERSONAL_TITLES, words_of
 
@@ -234,7 +233,7 @@ def cues_around(text: str, start: int, end: int, mention_text: str) -> Around:
         articled = indefinite = True
     # The last three words before, in order: split from the end, unless one is all marks
     # (lowered first: no letter lowers to a mark or a space).
-    before = list(map(str.strip, window.lower().rsplit(None, 3)[-3:], repeat(_PUNCTUATION)))
+    before = [word.strip(_PUNCTUATION) for word in window.lower().rsplit(None, 3)[-3:]]
     if not all(before):
         before = []
         for word in reversed(window.split()):

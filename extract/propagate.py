@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import accumulate, compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from extract.model import Mention, document_order
 from extract.names import PERSONAL_TITLES, fold
@@ -18,6 +18,7 @@ MIN_VOTES = 2
 """Labelled occurrences a name needs before it is spread (one stray label spreads nothing)."""
 
 _TEXT_LABEL = attrgetter("text", "label")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _POSSESSIVE = re.compile(r"['’]s$|['’-]+$")
 _DETERMINER = re.compile(
     r"\b(?:the|a|an|this|that|these|those|its|their|our|every|each|any|no)\s+$", re.I
@@ -70,8 +71,8 @@ def propagate(
         same_first.sort(key=lambda option: -len(option[0]))
 
     spans = sorted(map(document_order, mentions))
-    starts = [s for s, _ in spans]
-    reach = list(accumulate((e for _, e in spans), max))  # the furthest end so far
+    starts = list(map(_FIRST, spans))
+    reach = list(accumulate(map(_SECOND, spans), max))  # the furthest end so far
     starts_at = set(starts)  # the model's own mentions: most occurrences of a name
     found: list[Mention] = []
     taken_until = -1

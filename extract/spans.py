@@ -115,7 +115,7 @@ def _mended(mention_text: str, label: str, english: bool) -> tuple[tuple[int, in
     """`_mend` of a mention read alone, offsets from its start: a name is written the same way
     hundreds of times. None when the text around decides (a leading "In" or "Then" is cut only
     at a sentence's start)."""
-    if any(fold(word) in LEADING_WORDS for word in _LETTERS.findall(mention_text)):
+    if not LEADING_WORDS.isdisjoint(map(fold, _LETTERS.findall(mention_text))):
         return None
     if all(map(_is_title_word, mention_text.split(" "))):
         return ((0, len(mention_text)),)  # "Anna Pávlovna": nothing to mend, most names
@@ -354,7 +354,7 @@ def names_nobody(
         return True
     words = words_of(stripped)
     characters = sum(map(str.isalnum, stripped))
-    if characters < 2 or all(word in _JOINING_ONLY for word in words):
+    if characters < 2 or _JOINING_ONLY.issuperset(words):
         return True  # "The", "Of the": words that join names are none
     if not english or not cased or (stripped.isupper() and len(words) == 1):
         return False  # "US" is not "us"; in a text without case, nothing tells them apart
@@ -362,7 +362,7 @@ def names_nobody(
         return True  # "the Tsar", "the Countess" as a place: a title, no name
     if len(words) > 1 and words[0] in HONORIFICS:
         words = words[1:]  # "Mr Major" is a name; "Mr" alone is not
-        if not all(word in ADDRESS_WORDS for word in words):
+        if not ADDRESS_WORDS.issuperset(words):
             return False
     return all(w in ADDRESS_WORDS or w in FILLER_WORDS or w in PERSONAL_TITLES for w in words) and (
         any(w in ADDRESS_WORDS for w in words)

@@ -97,7 +97,7 @@ def prepare(text: str, mentions: Iterable[Mention], *, lang: str = "en") -> list
     kept = split_joined(text, kept, english=cues, written=written)
     if cased:
         kept = _without_sentence_capitals(text, kept, written)
-    kept.extend(propagate(text, kept, english=cues, counted=written))
+    kept.extend(propagate(text, kept, written, english=cues))
     kept.sort(key=document_order)
     return kept
 

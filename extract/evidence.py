@@ -190,7 +190,7 @@ def title_before(text: str, start: int) -> tuple[str, str] | None:
         return None  # a title starts with a capital: most words before a name do not
     bare = word.rstrip(".")
     folded = bare.lower()
-    if folded not in PERSONAL_TITLES or not bare[:1].isupper() or not bare.isalpha():
+    if folded not in PERSONAL_TITLES or not bare.isalpha():
         return None
     return folded, word
 

@@ -32,6 +32,7 @@ from extract.model import (
     document_order,
     labelling,
     many_mentions,
+    most_common,
 )
 from extract.names import (
     acronym_of,
@@ -180,7 +181,7 @@ def _labelled(
             kept = kept and source == "user"
     if kept:
         return mentions
-    fallback = max(own, key=own.__getitem__) if own else _default_label(category)
+    fallback = most_common(own) if own else _default_label(category)
     by_words = category == "place" and not own and english  # a place's kind by its words
     # The label each kind of mention takes (None: it keeps its own), but by its words.
     taken: dict[tuple[str, str, str], str | None] = {}
@@ -238,10 +239,10 @@ def _name(root: Node, members: list[Node], category: str) -> str:
     if category == "person" and root.cls not in (None, "r") and len(root.tokens) == 1:
         # Counted by text first, as below.
         written = root.texts or _texts(root)
-        title = _most_common(root.titles) if root.titles else None
+        title = most_common(root.titles) if root.titles else None
         if title is not None:
-            return f"{title} {_most_common(_forms(written, display_name))}"
-        return _without_possessive(_most_common(_forms(written, _spaced)))
+            return f"{title} {most_common(_forms(written, display_name))}"
+        return _without_possessive(most_common(_forms(written, _spaced)))
     # Counted by text first: a name is written a few ways, mentioned hundreds of times.
     texts: dict[str, int] = {}
     text_first: dict[str, int] = {}
@@ -294,16 +295,11 @@ def _titled_apart(entities: list[Entity], roots: list[Node]) -> None:
         if names[entity.category, entity.name] < 2 or root.cls is None or len(root.tokens) > 1:
             continue
         if root.titles:
-            entities[index] = replace(entity, name=f"{_most_common(root.titles)} {entity.name}")
+            entities[index] = replace(entity, name=f"{most_common(root.titles)} {entity.name}")
             continue
         titled = Counter(" ".join(m.text.split()) for m in root.mentions if leading_title(m.text))
         if titled:
             entities[index] = replace(entity, name=_without_possessive(titled.most_common(1)[0][0]))
-
-
-def _most_common(counts: dict[str, int]) -> str:
-    """The most frequent, the first counted on a tie (as `Counter.most_common` picks)."""
-    return max(counts, key=counts.__getitem__)
 
 
 def _without_possessive(form: str) -> str:

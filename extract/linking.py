@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import TypeVar
 
 from extract.evidence import before_brackets, the_before
 from extract.model import Mention
@@ -33,9 +34,10 @@ TITLED_RARE = 5
 "Vasíli Dmítrich", 9 times)."""
 _ALIAS = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]{1,15})\s*\)")
 """A short name defined in brackets right after a long form: "Long Form (LF)", "(Daesh)"."""
+_K = TypeVar("_K")
 _DEFINERS = ("organisation", "place", "other")
-_MAN = re.compile(r"(?:wo)?m[ae]n$")
 """The categories whose names define acronyms and aliases."""
+_MAN = re.compile(r"(?:wo)?m[ae]n$")  # "Frenchmen", "countrywomen": left off for the stem
 
 
 def _fuller(target: Node, node: Node) -> bool:
@@ -381,16 +383,24 @@ def _initials(node: Node) -> str | None:
     return acronym_of(node.tokens, node.mentions[0].text)
 
 
+_Order = tuple[int, int, int, int]  # a mention's start and end, its node's index and its own
+
+
+def _keep_first(table: dict[_K, tuple[_Order, Node]], key: _K, order: _Order, owner: Node) -> None:
+    """``owner`` under ``key``, unless a mention earlier in document order put one there."""
+    known = table.get(key)
+    if known is None or order < known[0]:
+        table[key] = (order, owner)
+
+
 def link_acronyms(nodes: Iterable[Node], text: str | None) -> None:
     """An acronym joins its long form: by initials within a category, or as defined in
     brackets ("North Sea Ferry Company (NSFC)")."""
     all_nodes = list(nodes)
-    # Read over the mentions of organisations, places and others: where a long form or an
-    # alias is defined twice, the first in document order defines it (ties by node and
-    # mention order). Only a name of several words has initials, and only a mention before
-    # a bracket defines an alias.
-    firsts: dict[tuple[str, str], tuple[tuple[int, int, int, int], Node]] = {}
-    defined_first: dict[str, tuple[tuple[int, int, int, int], Node]] = {}
+    # The first in document order defines a long form or an alias. Only a name of several
+    # words has initials; only a mention before a bracket defines an alias.
+    firsts: dict[tuple[str, str], tuple[_Order, Node]] = {}
+    defined_first: dict[str, tuple[_Order, Node]] = {}
     brackets = before_brackets(text) if text is not None else frozenset()
     for index, owner in enumerate(all_nodes):
         if owner.category not in _DEFINERS:
@@ -399,12 +409,10 @@ def link_acronyms(nodes: Iterable[Node], text: str | None) -> None:
         if not several and not brackets:
             continue
         for position, m in enumerate(owner.mentions):
+            order = (m.start, m.end, index, position)
             long_form = acronym_of(owner.tokens, m.text) if several else None
             if long_form is not None:
-                order = (m.start, m.end, index, position)
-                known = firsts.get((owner.category, long_form))
-                if known is None or order < known[0]:
-                    firsts[owner.category, long_form] = (order, owner)
+                _keep_first(firsts, (owner.category, long_form), order, owner)
             if (
                 m.end in brackets
                 and text is not None
@@ -414,11 +422,7 @@ def link_acronyms(nodes: Iterable[Node], text: str | None) -> None:
                 # An acronym after any long form; a one-word alias after a name of several
                 # ("Islamic State (Daesh)", not "Putney (Labour)").
                 if as_acronym(alias) or several:
-                    order = (m.start, m.end, index, position)
-                    name = fold(alias.replace(".", ""))
-                    known = defined_first.get(name)
-                    if known is None or order < known[0]:
-                        defined_first[name] = (order, owner)
+                    _keep_first(defined_first, fold(alias.replace(".", "")), order, owner)
     long_forms = {key: owner for key, (_, owner) in firsts.items()}
     aliases = {name: owner for name, (_, owner) in defined_first.items()}
     for node in all_nodes:

@@ -76,6 +76,11 @@ def counts_of(items: Iterable[_T]) -> dict[_T, int]:
     return counts
 
 
+def most_common(counts: dict[_T, int]) -> _T:
+    """The item counted most, the first counted on a tie (as `Counter.most_common` picks)."""
+    return max(counts, key=counts.__getitem__)
+
+
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A group of mentions that name the same thing, under its fullest name."""

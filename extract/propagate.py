@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import accumulate, compress
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from extract.model import Mention, document_order
 from extract.names import PERSONAL_TITLES, fold
@@ -17,7 +17,6 @@ from extract.spans import is_name_label, starts_sentence
 MIN_VOTES = 2
 """Labelled occurrences a name needs before it is spread (one stray label spreads nothing)."""
 
-_TEXT_LABEL = attrgetter("text", "label")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _POSSESSIVE = re.compile(r"['’]s$|['’-]+$")
 _DETERMINER = re.compile(
@@ -37,9 +36,9 @@ _ENDINGS = frozenset("s'’-")
 def propagate(
     text: str,
     mentions: Sequence[Mention],
+    written: Counter[tuple[str, str]],
     *,
     english: bool = True,
-    counted: Counter[tuple[str, str]] | None = None,
 ) -> list[Mention]:
     """New mentions for unlabelled occurrences of names labelled elsewhere in ``text``.
 
@@ -47,14 +46,12 @@ def propagate(
     label has a strict majority; it goes to whole-word, same-case occurrences outside every
     mention, not at the start of a sentence (where any word is capitalised), and not beside
     another capitalised word (part of a longer name); in English, not a person's name after
-    an article ("the Bill"). The new mentions have no model label. ``counted``: the mentions
-    counted by text and label, when the caller has counted them.
+    an article ("the Bill"). The new mentions have no model label. ``written`` counts the
+    mentions by text and label.
     """
-    if counted is None:
-        counted = Counter(map(_TEXT_LABEL, mentions))
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     # By written form and label: a name is mentioned hundreds of times.
-    for (name, label), count in counted.items():
+    for (name, label), count in written.items():
         if is_name_label(label) and name[:1].isupper() and "\n" not in name:
             votes[name][label] += count
     chosen: dict[str, str] = {}
@@ -80,16 +77,16 @@ def propagate(
     # already ("O'Hara", "Mary-Hara") is never visited. One plain pattern scans a book faster
     # than a pattern of the chosen names would (and needs no compiling per document).
     words = list(_CAPITALISED.finditer(text))
-    written = list(map(re.Match.group, words))
+    forms = list(map(re.Match.group, words))
     # Only a chosen name's first word (or its possessive) is looked at in Python: a book has
     # tens of thousands of capitalised words, a few thousand of them such, outside mentions.
     firsts = set(by_first)
     firsts.update(
         w
-        for w in set(written)
+        for w in set(forms)
         if w not in firsts and w[-1] in _ENDINGS and _POSSESSIVE.sub("", w) in by_first
     )
-    for word in compress(words, map(firsts.__contains__, written)):
+    for word in compress(words, map(firsts.__contains__, forms)):
         start = word.start()
         if start in starts_at or start < taken_until:
             continue

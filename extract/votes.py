@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from extract.categories import category_of
 from extract.evidence import cues_around, inside, title_before
-from extract.model import Mention, counts_of, labelling
+from extract.model import Mention, counts_of, labelling, most_common
 from extract.names import (
     HONORIFICS,
     PERSONAL_TITLES,
@@ -187,7 +187,7 @@ class Node:
             return gender_of(self.cls)
         total = sum(self.pronouns.values())
         if total >= 3:
-            top = max(self.pronouns, key=self.pronouns.__getitem__)  # the first, on a tie
+            top = most_common(self.pronouns)
             count = self.pronouns[top]
             if count >= 0.7 * total:
                 return top
@@ -249,7 +249,7 @@ def nodes_of(
                 or label == "PERSON"
                 or m.source == "user"
                 or title_text is not None
-                or name_tokens(m.text) in (alone := alone or _alone(names))  # "Emperor Napoleon"
+                or name_tokens(m.text) in (alone := _alone(names) if alone is None else alone)
             )
             keep_title_word = title is not None and not titled
             if not titled:

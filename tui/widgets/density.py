@@ -19,9 +19,10 @@ from extract.colours import Pair
 from extract.model import Entity
 from tui.reading import Reading, Span
 from tui.theme import category_colour, no_color
+from tui.widgets.styled import FrameStyled
 
 
-class DensityStrip(Widget):
+class DensityStrip(FrameStyled, Widget):
     """One cell wide: a mark per stretch of text holding a mention of the current entity, the
     view shaded, and the chapters' starts ticked where there is room for them."""
 
@@ -50,8 +51,6 @@ class DensityStrip(Widget):
         self.colours: dict[str, Pair] = {}
         """Generated colours of the sections on show."""
         self._entity: Entity | None = None
-        self._frame: _Frame | None = None
-        """While a frame's rows are drawn: what they share."""
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._redraw, init=False)
@@ -93,34 +92,25 @@ class DensityStrip(Widget):
         return low, max(self.total * (y + 1) // height, low + 1)
 
     def _shaded(self, y: int, view: Span) -> bool:
-        low, high = self._rows(y)
-        return view[0] < high and view[1] >= low
+        return _overlaps(view, *self._rows(y))
 
     def _hits(self, y: int) -> int:
         """How many mentions start in the stretch row ``y`` stands for."""
-        low, high = self._rows(y)
-        return bisect_left(self.starts, high) - bisect_left(self.starts, low)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # What every row of a frame shares, worked out once for all of them: the strip's size
-        # and the theme's colours cost more to look up than a row costs to draw.
-        self._frame = _Frame(self)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
+        return _between(self.starts, *self._rows(y))
 
     def render_line(self, y: int) -> Strip:
-        frame = self._frame or _Frame(self)
+        # What every row of a frame shares (the strip's size, the theme's colours) is worked
+        # out once for all of them: it costs more to look up than a row costs to draw.
+        frame = self._frame_shared
+        if not isinstance(frame, _Frame):
+            frame = _Frame(self)
+            self._frame_shared = frame if self._in_frame else None
         height = frame.height
         low, high = self._rows(y, height)
-        hits = bisect_left(self.starts, high) - bisect_left(self.starts, low)
-        view = self.in_view
-        shaded = view[0] < high and view[1] >= low
+        hits = _between(self.starts, low, high)
+        shaded = _overlaps(self.in_view, low, high)
         # One tick per chapter start, when every chapter can have a row of its own.
-        chapter = 0 < len(self.chapters) <= height and (
-            bisect_left(self.chapters, high) > bisect_left(self.chapters, low)
-        )
+        chapter = 0 < len(self.chapters) <= height and _between(self.chapters, low, high) > 0
         if frame.plain:
             char = "█" if hits else ("─" if chapter else ("│" if shaded else " "))
             return Strip([Segment(char, Style(reverse=shaded and bool(hits)))])
@@ -130,6 +120,15 @@ class DensityStrip(Widget):
     def on_click(self, event: Click) -> None:
         height = max(1, self.size.height)
         self.post_message(self.Jump(min(1.0, max(0.0, event.y / height))))
+
+
+def _between(points: Sequence[int], low: int, high: int) -> int:
+    """How many of the sorted ``points`` are in ``[low, high)``."""
+    return bisect_left(points, high) - bisect_left(points, low)
+
+
+def _overlaps(view: Span, low: int, high: int) -> bool:
+    return view[0] < high and view[1] >= low
 
 
 class _Frame:

@@ -14,9 +14,10 @@ import hashlib
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, overload
 
 from extract.atomic import (
     NotAFileError,
@@ -59,12 +60,63 @@ class Section:
     start: int
 
 
+class FoundLater(Sequence[Section]):
+    """Sections found in a text when first asked for: a plain text's chapters take a look
+    through the whole text (5 ms for War and Peace), which the reader's first frame does not
+    need. Equal to, and hashed as, the tuple found."""
+
+    __slots__ = ("_find", "_found", "_text")
+
+    def __init__(self, find: Callable[[str], tuple[Section, ...]], text: str) -> None:
+        self._find, self._text = find, text
+        self._found: tuple[Section, ...] | None = None
+
+    @property
+    def found(self) -> tuple[Section, ...]:
+        if self._found is None:
+            self._found = self._find(self._text)
+        return self._found
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    @overload
+    def __getitem__(self, index: int) -> Section: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Section, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Section | tuple[Section, ...]:
+        return self.found[index]
+
+    def __iter__(self) -> Iterator[Section]:
+        return iter(self.found)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FoundLater):
+            other = other.found
+        return self.found == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.found)
+
+    def __repr__(self) -> str:
+        return repr(self.found)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as what was found, or as what finds it (the text is pickled once anyway).
+        if self._found is not None:
+            return tuple, (self._found,)
+        return FoundLater, (self._find, self._text)
+
+
 @dataclass(frozen=True)
 class Document:
     """A decoded text and where it came from. Offsets everywhere index into ``text``.
 
     ``fmt`` is the input format read (a name in `extract.formats.FORMATS`); ``sections`` are the
-    chapters of an EPUB or the pages of a PDF, in order, each with its start in ``text``.
+    chapters of an EPUB or the pages of a PDF, in order, each with its start in ``text`` (a
+    plain text's chapters are found when first asked for: `FoundLater`).
     """
 
     text: str
@@ -72,7 +124,7 @@ class Document:
     encoding: str
     fmt: str = "text"
     sha256: str = field(default="")
-    sections: tuple[Section, ...] = ()
+    sections: Sequence[Section] = ()
     notes: tuple[str, ...] = ()
     """What the user should know about how the text was read (bytes replaced, …)."""
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import pickle
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from format_builders import BOOK, SAMPLES, make_epub
 
-from extract.document import Document, check_length, load
+import extract.formats.text
+from extract.document import Document, Section, check_length, load
 from extract.errors import DocumentError
 from extract.formats import FORMATS, InputFormat, choices, formats_help, from_bytes, sniff
+from extract.formats.headings import text_sections
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>The Harbour | Gazette</title>
@@ -255,6 +259,34 @@ class TestChapters:
             "Pictures of Whaling Scenes."
         )
         assert section.start == 0
+
+    def test_found_when_first_asked_for_and_as_a_tuple(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Reading a book does not look through it for chapters (the reader's first frame
+        needs none); asking for them does, once, and they are the tuple found."""
+        looked: list[str] = []
+
+        def counted(text: str) -> tuple[Section, ...]:
+            looked.append(text)
+            return text_sections(text)
+
+        monkeypatch.setattr(extract.formats.text, "text_sections", counted)
+        text = f"CHAPTER I\n\n{PROSE}\n\nCHAPTER II\n\n{PROSE}\n"
+        document = from_bytes(text.encode(), "t.txt")
+        assert looked == []
+        second = text.index("CHAPTER II")
+        found = (Section("chapter", "CHAPTER I", 0), Section("chapter", "CHAPTER II", second))
+        assert document.sections == found and found == document.sections
+        assert len(document.sections) == 2 and document.sections[1:] == found[1:]
+        assert document.section_at(second + 5) == 1 and looked == [text]
+        assert document == replace(document, sections=found)
+        assert hash(document) == hash(replace(document, sections=found))
+        assert pickle.loads(pickle.dumps(document)).sections == found
+        monkeypatch.undo()
+        unread = from_bytes(text.encode(), "t.txt")  # pickled before its chapters are found
+        assert pickle.loads(pickle.dumps(unread)).sections == found
+        assert repr(document.sections) == repr(found) and looked == [text]
 
     def test_roman_numerals_alone_count_when_there_are_several(self) -> None:
         three = f"I.\n\n{PROSE}\n\nII.\n\n{PROSE}\n\nIII.\n\n{PROSE}\n"

@@ -100,12 +100,20 @@ class StatusBar(Horizontal):
         super().__init__(id=id)
         self.document = document
         self._lines = line_starts(document.text)
+        self._sections_shown = False
+        """Whether the chapter (or page) is named: from just after the first frame, when a
+        plain text's chapters are found (`show_sections`)."""
 
     def compose(self) -> ComposeResult:
         yield Label("", id="status", markup=False)
         yield Label("", id="status-side", markup=False)
 
     def watch_reading(self) -> None:
+        self._say()
+
+    def show_sections(self) -> None:
+        """Name the chapter (or page) the position is in from now on."""
+        self._sections_shown = True
         self._say()
 
     def watch_in_view(self) -> None:
@@ -156,6 +164,8 @@ class StatusBar(Horizontal):
 
     def _section(self, offset: int) -> str:
         """`` · page 3/10`` or `` · chapter 2/12`` for the section holding ``offset``, if any."""
+        if not self._sections_shown:
+            return ""
         sections = self.document.sections
         found = self.document.section_at(offset)
         if found is None:

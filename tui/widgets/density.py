@@ -42,7 +42,7 @@ class DensityStrip(FrameStyled, Widget):
         fraction: float
 
     def __init__(self, chapters: Sequence[int] = (), *, id: str | None = None) -> None:
-        """``chapters``: where each chapter (or page) starts."""
+        """``chapters``: where each chapter (or page) starts (or later: `show_chapters`)."""
         super().__init__(id=id)
         self.chapters = list(chapters)
         self.total = 1
@@ -57,6 +57,12 @@ class DensityStrip(FrameStyled, Widget):
 
     def _redraw(self) -> None:
         self.refresh()
+
+    def show_chapters(self, chapters: Sequence[int]) -> None:
+        """Tick these chapter (or page) starts from now on."""
+        if list(chapters) != self.chapters:
+            self.chapters = list(chapters)
+            self.refresh()
 
     def watch_reading(self, new: Reading | None) -> None:
         if new is None or (new.entity is self._entity and self.total == max(1, len(new.text))):

@@ -24,15 +24,15 @@ _NUMBER_WORDS = (
 _NUMBER = rf"(?:\d+|[IVXLCDM]+|(?i:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?))"
 _TITLE = r"\s*[.:\-–—]\s*\S.{0,160}|\s+[^a-z]{1,160}|\."
 """What may follow a chapter's number: a title after a stop, colon or dash, or in capitals."""
-_UNIT = re.compile(
+_UNIT = (
     rf"(?:(?P<part>BOOK|Book|PART|Part|VOLUME|Volume)|(?:CHAPTER|Chapter|CANTO|Canto|STAVE|Stave))"
     rf"\s+{_NUMBER}\b(?:{_TITLE})?"
 )
-_FRAME = re.compile(
+_FRAME = (
     rf"(?:(?:FIRST|SECOND|THIRD|First|Second|Third)\s+)?(?:EPILOGUE|PROLOGUE|Epilogue|Prologue)"
     rf"\b(?:{_TITLE})?"
 )
-_ROMAN = re.compile(r"[IVXLCDM]{1,7}\.?")
+_ROMAN = r"[IVXLCDM]{1,7}\.?"
 _MAX_HEADING = 90
 """Characters a heading line may have: a longer line is prose."""
 _CONTENTS_GAP = 200
@@ -55,15 +55,16 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_CANDIDATE = re.compile(
+_CANDIDATE = (
     r"[ \t]*(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume|CANTO|Canto|STAVE|Stave|"
     r"FIRST|SECOND|THIRD|First|Second|Third|EPILOGUE|PROLOGUE|Epilogue|Prologue|"
     r"[IVXLCDM]{1,7}\.?[ \t]*\r?(?:\n|\Z))"
 )
 """How a heading may begin."""
-_AFTER_BLANKS = re.compile(rf"\n(?:[ \t\r]*\n)+(?={_CANDIDATE.pattern})")
+_AFTER_BLANKS = rf"\n(?:[ \t\r]*\n)+(?={_CANDIDATE})"
 """Blank lines with what may be a heading just after them: one scan of a long book, the
-regular expression engine looking for both at once."""
+regular expression engine looking for both at once. These patterns are compiled when chapters
+are first looked for (`re`'s own cache keeps them), not each time the reader starts."""
 
 
 def _line(text: str, start: int) -> tuple[str, int]:
@@ -79,8 +80,8 @@ def text_sections(text: str) -> tuple[Section, ...]:
     found: list[tuple[int, str, bool]] = []
     """(start, title, is a part) of each heading."""
     romans: list[tuple[int, str]] = []
-    first = [0] if _CANDIDATE.match(text) else []
-    for start in (*first, *(blanks.end() for blanks in _AFTER_BLANKS.finditer(text))):
+    first = [0] if re.match(_CANDIDATE, text) else []
+    for start in (*first, *(blanks.end() for blanks in re.finditer(_AFTER_BLANKS, text))):
         line, following = _line(text, start)
         title = line.strip()
         if len(title) > _MAX_HEADING:
@@ -89,16 +90,16 @@ def text_sections(text: str) -> tuple[Section, ...]:
         if second.strip():
             # A long chapter title may run onto a second line ("CHAPTER 56. Of the Less
             # Erroneous Pictures of Whales, and the True\nPictures of Whaling Scenes.").
-            if _line(text, after)[0].strip() or not _UNIT.fullmatch(title):
+            if _line(text, after)[0].strip() or not re.fullmatch(_UNIT, title):
                 continue
             title = f"{title} {second.strip()}"
         offset = start + len(line) - len(line.lstrip())
-        unit = _UNIT.fullmatch(title)
+        unit = re.fullmatch(_UNIT, title)
         if unit is not None:
             found.append((offset, title, unit.group("part") is not None))
-        elif _FRAME.fullmatch(title):
+        elif re.fullmatch(_FRAME, title):
             found.append((offset, title, True))
-        elif _ROMAN.fullmatch(title):
+        elif re.fullmatch(_ROMAN, title):
             romans.append((offset, title))
     if len(romans) >= 3:
         found.extend((offset, title, False) for offset, title in romans)

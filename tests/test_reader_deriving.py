@@ -60,7 +60,7 @@ def store(sample_document: Document) -> CorrectionStore:
 
 
 def side(screen: ReaderScreen) -> str:
-    return str(screen.query_one(StatusBar).query_one("#status-side").content)  # type: ignore[attr-defined]
+    return screen.query_one(StatusBar).side
 
 
 async def go_to(pilot: ReaderPilot, name: str) -> None:

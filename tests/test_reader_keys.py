@@ -27,6 +27,7 @@ from extract.positions import Positions
 from tui.bindings import APP_KEYS, READER_KEYS
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
+from tui.widgets.bars import StatusBar
 from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import EntityTree
 
@@ -198,7 +199,7 @@ async def test_slash_searches_and_n_repeats_until_an_entity_is_chosen(
         await pilot.press(*"sYrIa", "enter")
         assert not box.display and screen.article.has_focus
         assert screen.article.match == (expected[0], expected[0] + 5)
-        side = screen.query_one("#status-side").content  # type: ignore[attr-defined]
+        side = screen.query_one(StatusBar).side
         assert side == f"search: sYrIa · match 1/{len(expected)}  (n/N)"
         starts = [expected[0]]
         for _ in range(3):

@@ -13,20 +13,21 @@ from reader_support import MakeReader, generated_text, reader, status, wait_chro
 from sample import WordRecognizer
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from extract.annotator import Annotator
 from extract.document import Document, load, text_document
 from extract.recognizer import Found
 from tui.layout import line_starts
 from tui.screens.help import HelpScreen
+from tui.widgets.bars import StatusBar
 
 pytestmark = pytest.mark.asyncio
 
 
 def side(app: object) -> str:
     """The right-hand part of the status line."""
-    return str(reader(app).query_one("#status-side", Label).content)  # type: ignore[arg-type]
+    return reader(app).query_one(StatusBar).side  # type: ignore[arg-type]
 
 
 async def test_ctrl_keys_page_like_less(long_document: Document, make_reader: MakeReader) -> None:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Label
 
 from extract.categories import section
@@ -86,10 +88,20 @@ class TopBar(Horizontal):
         state.update(text, layout=cell_len(text) != cell_len(str(state.content)))
 
 
-class StatusBar(Horizontal):
+class StatusBar(Widget):
     """``<name> · <Category> · mention <i>/<N> · <LABEL>`` for the current mention while it is
     on screen, else the position; on the right, the search that n and N repeat, at which
-    match of how many, and "applying…" while a correction's view is being derived."""
+    match of how many, and "applying…" while a correction's view is being derived.
+
+    One line drawn by the bar itself (the status, then the side as wide as its words): no
+    child widgets to lay out before the first frame, and nothing laid out again when the
+    side changes."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; }
+    StatusBar > .status-bar--side { color: $text-muted; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-bar--side"}
 
     reading: var[Reading | None] = var(None, init=False)
     """What is read: the current mention and the search."""
@@ -103,10 +115,19 @@ class StatusBar(Horizontal):
         self._sections_shown = False
         """Whether the chapter (or page) is named: from just after the first frame, when a
         plain text's chapters are found (`show_sections`)."""
+        self.status = ""
+        """What the left part says."""
+        self.side = ""
+        """What the right part says."""
 
-    def compose(self) -> ComposeResult:
-        yield Label("", id="status", markup=False)
-        yield Label("", id="status-side", markup=False)
+    def render(self) -> Content:
+        # Each part has a cell of padding either side; the status takes what the side leaves,
+        # its first line when it needs more (a long one wraps at a word).
+        side = Content.styled(f" {self.side} ", self.get_visual_style("status-bar--side"))
+        room = max(0, self.size.width - side.cell_length)
+        lines = Content(self.status).wrap(max(1, room - 2))
+        status = Content(" ") + (lines[0] if lines else Content(""))
+        return status.truncate(room).pad_right(room - status.cell_length) + side
 
     def watch_reading(self) -> None:
         self._say()
@@ -131,12 +152,10 @@ class StatusBar(Horizontal):
             side = f"search: {plain(query)} · {found}  (n/N)"
         if reading.applying:  # a correction's view is still being derived
             side = f"applying…  {side}" if side else "applying…"
-        for label, text in (("#status", self._where(reading)), ("#status-side", side)):
-            shown = self.query_one(label, Label)
-            if str(shown.content) != text:
-                # The status keeps its size whatever it says; the side's fits its words, and
-                # a change of it lays the screen out again.
-                shown.update(text, layout=label == "#status-side")
+        said = (self._where(reading), side)
+        if said != (self.status, self.side):
+            self.status, self.side = said
+            self.refresh()
 
     def _where(self, reading: Reading) -> str:
         current, entity = reading.current, reading.entity

@@ -21,13 +21,13 @@ from reader_support import (
 from sample import SAMPLE
 from test_cli import assert_one_error_line
 from test_export_cli import one_error_line
-from textual.widgets import Label
 
 from extract.corrections import default_path, open_for
 from extract.document import Document, load, text_document
 from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.cli import main
+from tui.widgets.bars import TopBar
 
 pytestmark = pytest.mark.usefixtures("one_model_load")
 
@@ -162,6 +162,6 @@ async def test_the_reader_with_a_broken_model_notifies_and_shows_the_text(
         screen = reader(app)
         await wait_for(pilot, lambda: bool(told), "the model's failure")
         assert "cannot be loaded: Config validation error" in told[0]
-        assert screen.query_one("#ner-state", Label).content == "no entities: the model failed"
+        assert screen.query_one(TopBar).state == "no entities: the model failed"
         assert rows(app, 1) == [text.rstrip("\n")]
         assert screen.entities == []

@@ -29,7 +29,6 @@ from rich.cells import cell_len
 from sample import SAMPLE
 from test_cli import assert_one_error_line
 from test_export_cli import one_error_line
-from textual.widgets import Label
 
 from extract.cache import MentionCache
 from extract.corrections import apply
@@ -38,6 +37,7 @@ from extract.model import Mention
 from extract.ner import Annotator
 from tui.app import ReaderApp
 from tui.cli import main
+from tui.widgets.bars import TopBar
 
 pytestmark = pytest.mark.usefixtures("one_model_load")
 
@@ -134,7 +134,7 @@ async def test_an_empty_file_opens_and_says_so(kind: str, tmp_path: Path, cache_
         await wait_for(pilot, lambda: screen.annotation_done, "the (empty) annotation")
         assert screen.entities == []
         assert any("empty" in message for message in told)
-        assert str(screen.query_one("#ner-state", Label).content).startswith("0 entities")
+        assert screen.query_one(TopBar).state.startswith("0 entities")
         await pilot.press("G", "right_square_bracket")
         assert told[-1] == "No mentions in the shown categories."
 
@@ -238,7 +238,7 @@ async def test_the_reader_shows_the_decoded_text_in_aligned_columns(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert rows(app, len(shown)) == shown
-        ner_state = reader(app).query_one("#ner-state", Label).content
+        ner_state = reader(app).query_one(TopBar).state
         assert ner_state == "no entities: started with --no-ner"
 
 

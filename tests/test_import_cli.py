@@ -25,6 +25,7 @@ from extract.importers import ImportedAnnotator, read_annotations
 from extract.model import Mention
 from tui.app import ReaderApp
 from tui.cli import main
+from tui.widgets.bars import TopBar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "iraqi-air-strike.txt"
@@ -420,7 +421,7 @@ async def test_the_reader_shows_imported_annotations_and_keeps_corrections(
         # Grouped for the sidebar: "Lovelace" joins Ada Lovelace; PER shows under People.
         assert sidebar_names(app, "person") == ["Ada Lovelace", "Charles Babbage"]
         assert sidebar_names(app, "place") == ["London"]
-        assert "imported from letters.ann" in str(screen.query_one("#title").content)
+        assert "imported from letters.ann" in screen.query_one(TopBar).title_text
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: status(app).startswith("Ada Lovelace · "), "Ada")
         await pilot.press("X")  # remove this one mention

@@ -15,7 +15,6 @@ from reader_support import (
     wait_for,
 )
 from textual.pilot import Pilot
-from textual.widgets import Label
 
 from extract import corrections
 from extract.corrections import CorrectionStore, default_path, open_for
@@ -25,6 +24,7 @@ from tui.app import ReaderApp
 from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import TopBar
 from tui.widgets.sidebar import Sidebar
 
 pytestmark = pytest.mark.asyncio
@@ -418,7 +418,7 @@ async def test_the_top_bar_counts_what_the_corrections_leave(
     async with make_reader(store=store) as (_app, pilot, screen, _told):
 
         def said() -> str:
-            return str(screen.query_one("#ner-state", Label).content)
+            return screen.query_one(TopBar).state
 
         entities = len(screen.entities)
         mentions = sum(len(e.mentions) for e in screen.entities)

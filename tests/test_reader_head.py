@@ -12,7 +12,6 @@ import pytest
 from reader_support import MakeReader, reader, wait_applied, wait_for
 from sample import WordRecognizer
 from textual.pilot import Pilot
-from textual.widgets import Label
 
 from extract.cache import MentionCache
 from extract.corrections import open_for, relabel
@@ -22,6 +21,7 @@ from extract.packed import KeptEntry, KeptView
 from tui.reading import Reading
 from tui.screens import staged
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import TopBar
 from tui.widgets.sidebar import Sidebar
 
 pytestmark = pytest.mark.asyncio
@@ -127,7 +127,7 @@ async def test_the_first_screen_comes_from_the_head_as_the_whole_view_shows_it(
 
 
 def top_bar(screen: ReaderScreen) -> str:
-    return str(screen.query_one("#ner-state", Label).content)
+    return screen.query_one(TopBar).state
 
 
 async def test_keys_that_read_the_view_wait_for_it_and_scrolling_does_not(

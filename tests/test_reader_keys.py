@@ -27,7 +27,7 @@ from extract.positions import Positions
 from tui.bindings import APP_KEYS, READER_KEYS
 from tui.screens.help import HelpScreen
 from tui.widgets.article import ArticleView
-from tui.widgets.bars import StatusBar
+from tui.widgets.bars import StatusBar, TopBar
 from tui.widgets.mentions import MentionsPanel
 from tui.widgets.sidebar import EntityTree
 
@@ -345,7 +345,7 @@ async def test_without_a_model_the_text_shows_with_no_entities(
         _app, pilot, screen, told = session
         assert screen.annotation_done
         assert screen.entities == [] and len(screen.index) == 0
-        assert screen.query_one("#ner-state").content == "no entities: started with --no-ner"  # type: ignore[attr-defined]
+        assert screen.query_one(TopBar).state == "no entities: started with --no-ner"
         assert screen.article.render_line(0).text.strip() == document.text.strip()
         await wait_panels(pilot)
         assert all(not section.children for section in screen.sidebar.entity_tree.root.children)

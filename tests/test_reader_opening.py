@@ -18,7 +18,7 @@ from reader_support import (
     wait_panels,
 )
 from sample import ReplayRecognizer
-from textual.widgets import Label, ProgressBar
+from textual.widgets import ProgressBar
 
 from extract.cache import MentionCache
 from extract.corrections import apply
@@ -26,6 +26,7 @@ from extract.document import Document, load, text_document
 from extract.ner import Annotator
 from extract.recognizer import Found
 from tui.layout import Layout, LineStarts
+from tui.widgets.bars import TopBar
 
 pytestmark = pytest.mark.asyncio
 
@@ -89,7 +90,7 @@ async def test_a_cached_text_shows_its_entities_just_after_first_paint(
     ):
         found = [(e.name, e.mentions) for e in screen.entities]
         assert found
-        assert not screen.query_one("#ner-state", Label).content.endswith("(cached)")  # type: ignore[union-attr]
+        assert not screen.query_one(TopBar).state.endswith("(cached)")
     assert list((cache_dir / "mentions").glob("*.json"))
 
     async with make_reader(sample_document, replayed(sample_document, cache_dir), wait=False) as (
@@ -109,7 +110,7 @@ async def test_a_cached_text_shows_its_entities_just_after_first_paint(
         assert marked[:3] == ["Iraqi", "ISIS", "Syria"]
         await wait_panels(pilot)
         assert "Haider al-Abadi" in sidebar_names(second, "person")
-        state = screen.query_one("#ner-state", Label).content
+        state = screen.query_one(TopBar).state
         assert state == f"{len(found)} entities · {len(screen.index)} mentions (cached)"
 
 
@@ -180,7 +181,7 @@ async def test_the_model_runs_in_the_background_when_nothing_is_cached(
         assert screen.entities == []
         await wait_annotated(pilot)
         assert "Haider al-Abadi" in sidebar_names(app, "person")
-        assert "(cached)" not in str(screen.query_one("#ner-state", Label).content)
+        assert "(cached)" not in screen.query_one(TopBar).state
     shutil.copytree(sample_results, tmp_path / "expected")
     expected = Annotator(cache=MentionCache(tmp_path / "expected")).cached(
         sample_document.text, sample_document.sha256
@@ -211,10 +212,10 @@ async def test_the_progress_bar_shows_while_the_model_runs_and_goes_when_it_is_d
         await wait_for(pilot, lambda: bool(screen.query(ProgressBar)), "the progress bar")
         bar = screen.query_one("#progress", ProgressBar)
         assert bar.display and bar.total == len(sample_document.text) and bar.progress == 0
-        state = str(screen.query_one("#ner-state", Label).content)
+        state = screen.query_one(TopBar).state
         assert state == "annotating… 0 entities"
         held.release.set()
         await wait_annotated(pilot)
         await pilot.pause()
         assert not bar.display
-        assert str(screen.query_one("#ner-state", Label).content).endswith(" mentions")
+        assert screen.query_one(TopBar).state.endswith(" mentions")

@@ -19,7 +19,7 @@ from reader_support import (
 )
 from sample import WordRecognizer, sample_mentions
 from textual.command import CommandPalette
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, OptionList
 
 from extract.corrections import open_for
 from extract.document import Document, load, text_document
@@ -30,6 +30,7 @@ from tui.screens.chooser import Chooser
 from tui.screens.confirm import Confirm
 from tui.screens.export import ExportScreen
 from tui.view import derive
+from tui.widgets.bars import TopBar
 from tui.widgets.mentions import MentionsPanel
 
 pytestmark = pytest.mark.asyncio
@@ -254,7 +255,7 @@ async def test_the_model_streams_from_a_recogniser_and_the_view_follows(
             (e.name, e.mentions) for e in expected.entities
         ]
         assert "Haider al-Abadi" in sidebar_names(app, "person")
-        state = str(screen.query_one("#ner-state", Label).content)
+        state = screen.query_one(TopBar).state
         assert state == f"{len(expected.entities)} entities · {expected.mention_count} mentions"
 
 
@@ -300,5 +301,5 @@ async def test_a_failing_derivation_is_reported_and_stops_the_model(
         _, pilot, screen, told = session
         await wait_for(pilot, lambda: bool(told), "the failure to be told")
         assert told == ["grouping stopped: ValueError: broken on purpose"]
-        assert screen.query_one("#ner-state", Label).content == "no entities: the model failed"
+        assert screen.query_one(TopBar).state == "no entities: the model failed"
         assert screen.entities == []

@@ -24,8 +24,19 @@ if TYPE_CHECKING:
     from extract.evaluation import Pair
 
 
-class TopBar(Horizontal):
-    """The file and the model, a progress bar while the model runs, then what it found."""
+class TopBar(Widget):
+    """The file and the model, a progress bar while the model runs, then what it found.
+
+    One line drawn by the bar itself (the title, then the state as wide as its words); the
+    progress bar is the one child, mounted once the model runs after the first frame."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; }
+    TopBar > .top-bar--title { text-style: bold; }
+    TopBar > .top-bar--state { color: $text-muted; }
+    TopBar > #progress { dock: right; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"top-bar--title", "top-bar--state"}
 
     reading: var[Reading | None] = var(None, init=False)
     """What is read: its progress and how many entities it has."""
@@ -33,14 +44,20 @@ class TopBar(Horizontal):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title_text = title
+        self.state = ""
+        """What the model's state says (on the right)."""
         self._said: tuple[Progress, View] | None = None
         self._bar_allowed = False
 
-    def compose(self) -> ComposeResult:
-        # The progress bar (a few widgets of its own) is mounted after the first frame, when
-        # the model runs (`allow_bar`): a book read before never needs it.
-        yield Label(plain(self.title_text), id="title", markup=False)
-        yield Label("", id="ner-state", markup=False)
+    def render(self) -> Content:
+        bars = self.query("#progress")
+        shown = bars.first().styles.width if bars and bars.first().display else None
+        return _line(
+            self,
+            (plain(self.title_text), "top-bar--title"),
+            (self.state, "top-bar--state"),
+            gap=int(shown.value) if shown is not None else 0,
+        )
 
     def allow_bar(self) -> None:
         """The first frame is drawn: the progress bar shows from now on while the model runs."""
@@ -58,13 +75,18 @@ class TopBar(Horizontal):
 
         bars = self.query(ProgressBar)
         if bars:
-            bars.first().display = running
+            bar = bars.first()
+            if bar.display != running:
+                bar.display = running
+                self.refresh()  # the title has the bar's room, or has it back
             if running:
-                bars.first().update(total=total, progress=done)
+                bar.update(total=total, progress=done)
         else:
             bar = ProgressBar(total=total, show_eta=False, id="progress")
             bar.progress = done
-            self.mount(bar, before="#ner-state")
+            bar.styles.offset = (-_padded(self.state), 0)  # docked right, left of the state
+            self.mount(bar)
+            self.refresh()
 
     def watch_reading(self, new: Reading | None) -> None:
         if new is None:
@@ -73,7 +95,6 @@ class TopBar(Horizontal):
         if self._said is not None and self._said[0] == progress and self._said[1] is view:
             return
         self._said = (progress, view)
-        self._show_progress(progress)
         if progress.state == "off":
             text = "no entities: started with --no-ner"
         elif progress.state == "failed":
@@ -83,9 +104,35 @@ class TopBar(Horizontal):
         else:
             cached = " (cached)" if progress.cached else ""
             text = f"{len(view.listing)} entities · {view.mention_count} mentions{cached}"
-        state = self.query_one("#ner-state", Label)
-        # It is as wide as its words: the screen is laid out again only when their width changes.
-        state.update(text, layout=cell_len(text) != cell_len(str(state.content)))
+        if text != self.state:
+            self.state = text
+            self.refresh()
+            for bar in self.query("#progress"):
+                bar.styles.offset = (-_padded(text), 0)
+        self._show_progress(progress)
+
+
+def _padded(text: str) -> int:
+    """Cells a part of a bar takes: its words and a cell of padding either side."""
+    return cell_len(text) + 2
+
+
+def _line(
+    bar: Widget, left: tuple[str, str | None], right: tuple[str, str], gap: int = 0
+) -> Content:
+    """A bar's one line: ``left`` then ``right``, each ``(text, component class)`` (None: the
+    bar's own style) with a cell of padding either side, and ``gap`` cells (a child's) just
+    before ``right``. The right part is as wide as its words; the left takes what is left,
+    its first line when it needs more (a long text wraps at a word)."""
+    ending = Content.styled(f" {right[0]} ", bar.get_visual_style(right[1]))
+    room = max(0, bar.size.width - ending.cell_length - gap)
+    text, component = left
+    lines = Content(text).wrap(max(1, room - 2))
+    first = lines[0] if lines else Content("")
+    if component is not None:
+        first = first.stylize(bar.get_visual_style(component))
+    starting = (Content(" ") + first).truncate(room)
+    return starting.pad_right(room - starting.cell_length + gap) + ending
 
 
 class StatusBar(Widget):
@@ -121,13 +168,7 @@ class StatusBar(Widget):
         """What the right part says."""
 
     def render(self) -> Content:
-        # Each part has a cell of padding either side; the status takes what the side leaves,
-        # its first line when it needs more (a long one wraps at a word).
-        side = Content.styled(f" {self.side} ", self.get_visual_style("status-bar--side"))
-        room = max(0, self.size.width - side.cell_length)
-        lines = Content(self.status).wrap(max(1, room - 2))
-        status = Content(" ") + (lines[0] if lines else Content(""))
-        return status.truncate(room).pad_right(room - status.cell_length) + side
+        return _line(self, (self.status, None), (self.side, "status-bar--side"))
 
     def watch_reading(self) -> None:
         self._say()

@@ -88,7 +88,6 @@ class ReaderScreen(StagedScreen):
             side.width = side.min_width = side.max_width = self.sidebar_width
         self.call_after_refresh(first_frame)
         self.call_after_refresh(self._mount_panels)
-        self.call_after_refresh(self._show_sections)
         article = self.article
         article.focus()
         if self.positions is not None:
@@ -102,13 +101,6 @@ class ReaderScreen(StagedScreen):
         if not self.read_cached():  # read before: its entities follow the first frame
             self.call_after_refresh(self.start_annotation)
         self.mounted()
-
-    def _show_sections(self) -> None:
-        """The chapters (or pages), ticked on the density strip and numbered in the status
-        line just after the first frame: a plain text's are found then (`FoundLater`)."""
-        starts = [section.start for section in self.document.sections]
-        self.query_one(DensityStrip).show_chapters(starts)
-        self.query_one(StatusBar).show_sections()
 
     def mounted(self) -> None:
         """What a kind of reader does once mounted (Textual calls each class's ``on_mount``

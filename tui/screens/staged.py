@@ -1,7 +1,7 @@
 """`StagedScreen`: a reader's screen shown in stages, so that its text comes first, as fast
 as a bare viewer's: the sidebar and the mentions panel just after the first frame (for a book
-read before, with its kept view's head, filled at once), then the footer and the (hidden)
-prompts once the first screen is all there.
+read before, with its kept view's head, filled at once), then the footer, the (hidden)
+prompts and the chapters once the first screen is all there.
 
 A book read before is shown from the head of its kept view (`extract.packed.Head`: every entity
 listed, the mentions of the screens around the reader's place), read on this thread just after
@@ -20,7 +20,8 @@ from tui.reading import Progress, Reading
 from tui.screens.correcting import CorrectingScreen
 from tui.screens.document import DocumentScreen
 from tui.view import EMPTY_VIEW, View
-from tui.widgets.bars import TopBar
+from tui.widgets.bars import StatusBar, TopBar
+from tui.widgets.density import DensityStrip
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -201,6 +202,14 @@ class StagedScreen(CorrectingScreen):
         footer.compact = self.has_class("narrow")
         await self.mount(*prompts, footer)
         self.refresh_bindings()  # the footer lists the keys once told they are there
+        self._show_sections()
+
+    def _show_sections(self) -> None:
+        """The chapters (or pages), ticked on the density strip and numbered in the status
+        line with the footer: a plain text's are found then (`extract.document.FoundLater`)."""
+        starts = [section.start for section in self.document.sections]
+        self.query_one(DensityStrip).show_chapters(starts)
+        self.query_one(StatusBar).show_sections()
 
     def watch_reading(self) -> None:
         if self._panels_due and not self._panels_ready and not self._opening_kept():

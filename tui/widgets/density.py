@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,11 +34,12 @@ class DensityStrip(FrameStyled, Widget):
     in_view: var[Span] = var((0, 0), init=False)
     """The offsets on screen, shaded."""
 
-    @dataclass
     class Jump(Message):
         """The reader clicked the strip: go to this share of the document."""
 
-        fraction: float
+        def __init__(self, fraction: float) -> None:
+            super().__init__()
+            self.fraction = fraction
 
     def __init__(self, chapters: Sequence[int] = (), *, id: str | None = None) -> None:
         """``chapters``: where each chapter (or page) starts (or later: `show_chapters`)."""

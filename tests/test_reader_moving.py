@@ -21,6 +21,7 @@ from extract.recognizer import Found
 from tui.layout import line_starts
 from tui.screens.help import HelpScreen
 from tui.widgets.bars import StatusBar
+from tui.widgets.density import DensityStrip
 
 pytestmark = pytest.mark.asyncio
 
@@ -51,6 +52,22 @@ async def test_the_end_shows_100_percent(long_document: Document, make_reader: M
         await pilot.press("k")
         await pilot.pause()
         assert not status(app).endswith(" · 100%")
+
+
+async def test_a_click_on_the_density_strip_goes_to_that_share(
+    long_document: Document, make_reader: MakeReader
+) -> None:
+    async with make_reader(long_document, None, size=(100, 30), wait=False) as (app, pilot, *_):
+        await wait_chrome(pilot)
+        strip = reader(app).query_one(DensityStrip)
+        height = strip.size.height
+        await pilot.click(DensityStrip, offset=(0, height * 3 // 4))
+        text, article = long_document.text, reader(app).article
+        wanted = int(height * 3 // 4 / height * len(text))
+        await wait_for(pilot, lambda: article.top_offset > 0, "the jump")
+        top = article.top_offset
+        assert top <= wanted < top + 300  # the line holding that share is at the top
+        assert "75%" in status(app) or "74%" in status(app)
 
 
 async def test_colon_goes_to_a_line_or_a_share_and_explains_nonsense(

@@ -20,7 +20,7 @@ from corpus_support import (
     write_articles,
 )
 from reader_support import status, wait_for
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 from extract.corpus_groups import CorpusEntity
@@ -28,6 +28,7 @@ from tui.screens.corpus import CorpusScreen
 from tui.screens.corpus_reader import CorpusReaderScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.bars import StatusBar
 from tui.widgets.corpus_lists import DocumentList, EntityList, HitList, OccurrenceList
 
 pytestmark = pytest.mark.asyncio
@@ -205,7 +206,7 @@ async def test_search_across_the_corpus_opens_the_document_at_the_match(tmp_path
         assert screen.reading.match is not None
         start, end = screen.reading.match
         assert text[start:end] == "leaders" and start == text.index("leaders")
-        side = str(screen.query_one("#status-side", Label).content)
+        side = screen.query_one(StatusBar).side
         assert side == "search: leaders · match 1/1  (n/N)"
 
         await run.pilot.press("backspace", "slash", *"nobody writes this", "enter")

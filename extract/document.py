@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,18 +162,43 @@ class Document:
 
 
 def document_of_utf8(
-    data: bytes,
+    digest: Callable[[], str],
     text: str,
     encoding: str,
     notes: tuple[str, ...],
     **fields: Any,
 ) -> Document:
-    """The `Document` of ``text`` decoded from ``data`` by `decode_noting`. When that was
-    plain strict UTF-8 (no mark, nothing replaced), ``data`` is the text's UTF-8 and is
-    hashed as it is."""
+    """The `Document` of ``text`` decoded by `decode_noting` from bytes whose SHA-256
+    ``digest`` gives (`hash_aside`). When that was plain strict UTF-8 (no mark, nothing
+    replaced), the bytes are the text's UTF-8 and their hash is the text's."""
     exact = encoding == "utf-8" and not notes
-    sha256 = hashlib.sha256(data).hexdigest() if exact else ""
-    return Document(text=text, encoding=encoding, notes=notes, sha256=sha256, **fields)
+    return Document(
+        text=text, encoding=encoding, notes=notes, sha256=digest() if exact else "", **fields
+    )
+
+
+HASH_ASIDE = 1 << 20
+"""Bytes from which `hash_aside` hashes on another thread."""
+
+
+def hash_aside(data: bytes) -> Callable[[], str]:
+    """The SHA-256 of ``data`` (hex), to be called for. A large file's is made on another
+    thread, started now: hashlib lets go of the interpreter while it hashes, so a book is
+    hashed on a second core while its text is decoded on this one (2 ms of War and Peace's
+    first frame)."""
+    if len(data) < HASH_ASIDE:
+        return lambda: hashlib.sha256(data).hexdigest()
+    made: list[str] = []
+    worker = threading.Thread(
+        target=lambda: made.append(hashlib.sha256(data).hexdigest()), daemon=True
+    )
+    worker.start()
+
+    def digest() -> str:
+        worker.join()
+        return made[0] if made else hashlib.sha256(data).hexdigest()
+
+    return digest
 
 
 def clean_text(text: str) -> str:

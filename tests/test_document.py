@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from faults import refuse_open
 
-from extract.document import Document, decode, load
+from extract.document import HASH_ASIDE, Document, decode, load
 from extract.errors import DocumentError
 
 PROSE = "Anna Pávlovna Schérer said: «Eh bien, mon prince.»\nThe café was full; Zoë waited.\n"
@@ -181,6 +181,15 @@ class TestDocument:
     )
     def test_hash_is_of_the_text_however_decoded(self, tmp_path: Path, data: bytes) -> None:
         document = load(write(tmp_path, "t.txt", data))
+        assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+
+    @pytest.mark.parametrize("size", [HASH_ASIDE - 1, HASH_ASIDE], ids=["here", "aside"])
+    def test_a_book_is_hashed_aside_as_it_is_decoded(self, tmp_path: Path, size: int) -> None:
+        """From `HASH_ASIDE` bytes the hash is made on another thread: the same hash."""
+        data = ("Zoë went to Lisbon.\n".encode() * (size // 20 + 1))[:size]
+        data = data.rstrip(b"\xc3")  # (never a character cut in two)
+        document = load(write(tmp_path, "book.txt", data))
+        assert document.sha256 == hashlib.sha256(data).hexdigest()
         assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
     def test_name(self, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import overload
 
 from rich.cells import get_character_cell_size
@@ -41,6 +40,11 @@ class LineStarts(Sequence[int]):
         self._found = array("q", [0])
         self._through = 0
         """Characters looked through so far: every line starting up to here is found."""
+
+    @property
+    def text_of(self) -> str:
+        """The text whose lines these are."""
+        return self._text
 
     def __len__(self) -> int:
         return self._count
@@ -84,11 +88,21 @@ class LineStarts(Sequence[int]):
             self._through = end
 
 
-@lru_cache(maxsize=2)
+_KEPT: list[LineStarts] = []
+"""The `LineStarts` of the two texts last asked about."""
+
+
 def line_starts(text: str) -> LineStarts:
-    """The `LineStarts` of a text, kept for the text last asked about (the text, its status bar
-    and the reader share one, found as far as any of them has asked)."""
-    return LineStarts(text)
+    """The `LineStarts` of a text, kept for the texts last asked about (the text, its status
+    bar and the reader share one, found as far as any of them has asked). Kept by the text
+    itself, not by its value: hashing a book to look it up took as long as counting its
+    lines."""
+    for kept in _KEPT:
+        if kept.text_of is text:
+            return kept
+    found = LineStarts(text)
+    _KEPT[:] = [found, *_KEPT[:1]]
+    return found
 
 
 def display_text(piece: str, column: int = 0) -> str:

@@ -164,7 +164,9 @@ def _start(parent: int) -> None:
     # Ctrl+C reaches the whole process group: the reader alone answers it.
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import extract.corrections  # noqa: F401  (imported now, not on the first pass)
+    # The pass's modules, imported now rather than on the first pass.
+    import extract.applying
+    import extract.corrections  # noqa: F401
 
 
 def _columns(mentions: Sequence[Mention]) -> dict[str, Any]:

@@ -48,16 +48,21 @@ if TYPE_CHECKING:
 _APPLYING = ("Applied", "apply", "relabelled")
 
 
-def __getattr__(name: str) -> Any:
-    """The edits (`extract.edits`) and how they apply (`extract.applying`), imported when first
-    asked for: a reader opening a document without corrections needs neither for its first
-    frame."""
-    if name in __all__ and name not in globals():
-        from importlib import import_module
+if not TYPE_CHECKING:  # (to a type checker, the names are those imported above)
 
-        module = "extract.applying" if name in _APPLYING else "extract.edits"
-        return getattr(import_module(module), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """The edits (`extract.edits`) and how they apply (`extract.applying`), imported
+        when first asked for: a reader opening a document without corrections needs neither
+        for its first frame."""
+        if name in __all__ and name not in globals():
+            from importlib import import_module
+
+            module = "extract.applying" if name in _APPLYING else "extract.edits"
+            return getattr(import_module(module), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
 
 
 FORMAT = 2

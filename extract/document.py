@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import hashlib
 import os
 import re
@@ -64,7 +65,7 @@ class Section:
 class FoundLater(Sequence[Section]):
     """Sections found in a text when first asked for: a plain text's chapters take a look
     through the whole text (5 ms for War and Peace), which the reader's first frame does not
-    need. Equal to, and hashed as, the tuple found."""
+    need. Equal to, and hashed as, the tuple found; pickled as it once found."""
 
     __slots__ = ("_find", "_found", "_text")
 
@@ -186,12 +187,16 @@ def hash_aside(data: bytes) -> Callable[[], str]:
     thread, started now: hashlib lets go of the interpreter while it hashes, so a book is
     hashed on a second core while its text is decoded on this one (2 ms of War and Peace's
     first frame)."""
-    if len(data) < HASH_ASIDE:
+    if len(data) < HASH_ASIDE or data.startswith(tuple(bom for bom, _ in BOMS)):
+        # (a text behind a byte-order mark is hashed as UTF-8 once decoded: see `Document`)
         return lambda: hashlib.sha256(data).hexdigest()
     made: list[str] = []
-    worker = threading.Thread(
-        target=lambda: made.append(hashlib.sha256(data).hexdigest()), daemon=True
-    )
+
+    def make() -> None:
+        with contextlib.suppress(Exception):  # (made again on this thread if it failed)
+            made.append(hashlib.sha256(data).hexdigest())
+
+    worker = threading.Thread(target=make, daemon=True)
     worker.start()
 
     def digest() -> str:

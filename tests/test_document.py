@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import io
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -183,12 +184,28 @@ class TestDocument:
         document = load(write(tmp_path, "t.txt", data))
         assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
-    @pytest.mark.parametrize("size", [HASH_ASIDE - 1, HASH_ASIDE], ids=["here", "aside"])
-    def test_a_book_is_hashed_aside_as_it_is_decoded(self, tmp_path: Path, size: int) -> None:
-        """From `HASH_ASIDE` bytes the hash is made on another thread: the same hash."""
+    @pytest.mark.parametrize(
+        ("size", "mark", "threads"),
+        [(HASH_ASIDE - 1, b"", 0), (HASH_ASIDE, b"", 1), (HASH_ASIDE, codecs.BOM_UTF8, 0)],
+        ids=["here", "aside", "marked-here"],
+    )
+    def test_a_book_is_hashed_aside_as_it_is_decoded(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, mark: bytes, threads: int
+    ) -> None:
+        """From `HASH_ASIDE` bytes of UTF-8 the hash is made on another thread, the same hash
+        (a text behind a byte-order mark is hashed once decoded, here)."""
+        started: list[threading.Thread] = []
+        real_start = threading.Thread.start
+
+        def start(thread: threading.Thread) -> None:
+            started.append(thread)
+            real_start(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", start)
         data = ("Zoë went to Lisbon.\n".encode() * (size // 20 + 1))[:size]
         data = data.rstrip(b"\xc3")  # (never a character cut in two)
-        document = load(write(tmp_path, "book.txt", data))
+        document = load(write(tmp_path, "book.txt", mark + data))
+        assert len(started) == threads
         assert document.sha256 == hashlib.sha256(data).hexdigest()
         assert document.sha256 == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 

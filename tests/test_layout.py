@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.layout import Layout, LineStarts
+from tui.layout import Layout, LineStarts, line_starts
 
 PIECES = st.sampled_from(
     ["a", "word ", " ", "\n", "\r\n", "\r", "\t", "é", "東京", "\x1b", "x" * 30]
@@ -66,3 +66,16 @@ def test_the_first_screen_of_a_long_text_looks_at_its_start_only() -> None:
     assert len(lines.through(0)) < 10_000  # of 200,001
     assert layout.row_of(len(text) - 10) == 199_999
     assert lines.line_of(len(text) - 10) == 200_000
+
+
+def test_line_starts_are_kept_for_the_two_texts_last_asked_about() -> None:
+    """By the text itself (a book is not hashed to find them), most recently asked first."""
+    first, second, third = "a\nb", "c\nd\ne", "f"
+    kept = line_starts(first)
+    assert line_starts(first) is kept and list(kept) == [0, 2]
+    assert line_starts("".join(["a\n", "b"])) is not kept  # an equal text, not the same one
+    older = line_starts(second)
+    newer = line_starts(first)
+    assert line_starts(second) is older  # asked about again: now the most recent
+    line_starts(third)  # pushes out the first, not the second
+    assert line_starts(second) is older and line_starts(first) is not newer

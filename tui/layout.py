@@ -97,11 +97,10 @@ def line_starts(text: str) -> LineStarts:
     bar and the reader share one, found as far as any of them has asked). Kept by the text
     itself, not by its value: hashing a book to look it up took as long as counting its
     lines."""
-    for kept in _KEPT:
-        if kept.text_of is text:
-            return kept
-    found = LineStarts(text)
-    _KEPT[:] = [found, *_KEPT[:1]]
+    found = next((kept for kept in _KEPT if kept.text_of is text), None)
+    if found is None:
+        found = LineStarts(text)
+    _KEPT[:] = [found, *(kept for kept in _KEPT if kept is not found)][:2]
     return found
 
 

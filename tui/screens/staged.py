@@ -206,10 +206,13 @@ class StagedScreen(CorrectingScreen):
 
     def _show_sections(self) -> None:
         """The chapters (or pages), ticked on the density strip and numbered in the status
-        line with the footer: a plain text's are found then (`extract.document.FoundLater`)."""
+        line with the footer: a plain text's are found then (`extract.document.FoundLater`),
+        and an EPUB's or a PDF's shown then too."""
         starts = [section.start for section in self.document.sections]
-        self.query_one(DensityStrip).show_chapters(starts)
-        self.query_one(StatusBar).show_sections()
+        for strip in self.query(DensityStrip):  # (none when the screen went meanwhile)
+            strip.show_chapters(starts)
+        for bar in self.query(StatusBar):
+            bar.show_sections()
 
     def watch_reading(self) -> None:
         if self._panels_due and not self._panels_ready and not self._opening_kept():

@@ -50,14 +50,29 @@ class TopBar(Widget):
         self._bar_allowed = False
 
     def render(self) -> Content:
-        bars = self.query("#progress")
-        shown = bars.first().styles.width if bars and bars.first().display else None
         return _line(
             self,
             (plain(self.title_text), "top-bar--title"),
             (self.state, "top-bar--state"),
-            gap=int(shown.value) if shown is not None else 0,
+            gap=self._bar_width(),
         )
+
+    def _bar_width(self) -> int:
+        """Cells the progress bar takes while it shows."""
+        bars = self.query("#progress")
+        width = bars.first().styles.width if bars and bars.first().display else None
+        return int(width.value) if width is not None else 0
+
+    def _place_bar(self) -> None:
+        """The progress bar, docked right, just left of the state; on a screen too narrow
+        for both, just after the title's padding, the state cut at the right (as a row of
+        widgets would be)."""
+        for bar in self.query("#progress"):
+            room = max(0, self.size.width - self._bar_width() - 2)
+            bar.styles.offset = (-min(_padded(self.state), room), 0)
+
+    def on_resize(self) -> None:
+        self._place_bar()
 
     def allow_bar(self) -> None:
         """The first frame is drawn: the progress bar shows from now on while the model runs."""
@@ -84,8 +99,8 @@ class TopBar(Widget):
         else:
             bar = ProgressBar(total=total, show_eta=False, id="progress")
             bar.progress = done
-            bar.styles.offset = (-_padded(self.state), 0)  # docked right, left of the state
             self.mount(bar)
+            self._place_bar()
             self.refresh()
 
     def watch_reading(self, new: Reading | None) -> None:
@@ -107,8 +122,7 @@ class TopBar(Widget):
         if text != self.state:
             self.state = text
             self.refresh()
-            for bar in self.query("#progress"):
-                bar.styles.offset = (-_padded(text), 0)
+            self._place_bar()
         self._show_progress(progress)
 
 
@@ -123,16 +137,18 @@ def _line(
     """A bar's one line: ``left`` then ``right``, each ``(text, component class)`` (None: the
     bar's own style) with a cell of padding either side, and ``gap`` cells (a child's) just
     before ``right``. The right part is as wide as its words; the left takes what is left,
-    its first line when it needs more (a long text wraps at a word)."""
+    its first line when it needs more (a long text wraps at a word), and at least its
+    padding. On a screen too narrow for all that, the line is cut at the right, as a row of
+    widgets would be."""
     ending = Content.styled(f" {right[0]} ", bar.get_visual_style(right[1]))
-    room = max(0, bar.size.width - ending.cell_length - gap)
+    inner = max(0, bar.size.width - ending.cell_length - gap - 2)
     text, component = left
-    lines = Content(text).wrap(max(1, room - 2))
-    first = lines[0] if lines else Content("")
+    lines = Content(text).wrap(inner) if inner else []
+    first = lines[0].truncate(inner) if lines else Content("")
     if component is not None:
         first = first.stylize(bar.get_visual_style(component))
-    starting = (Content(" ") + first).truncate(room)
-    return starting.pad_right(room - starting.cell_length + gap) + ending
+    starting = Content(" ") + first.pad_right(inner - first.cell_length + 1 + gap)
+    return (starting + ending).truncate(bar.size.width)
 
 
 class StatusBar(Widget):

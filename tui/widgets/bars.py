@@ -69,7 +69,7 @@ class TopBar(Widget):
         widgets would be)."""
         for bar in self.query("#progress"):
             room = max(0, self.size.width - self._bar_width() - 2)
-            bar.styles.offset = (-min(_padded(self.state), room), 0)
+            bar.styles.offset = (-min(cell_len(self.state) + 2, room), 0)  # (padded state)
 
     def on_resize(self) -> None:
         self._place_bar()
@@ -124,11 +124,6 @@ class TopBar(Widget):
             self.refresh()
             self._place_bar()
         self._show_progress(progress)
-
-
-def _padded(text: str) -> int:
-    """Cells a part of a bar takes: its words and a cell of padding either side."""
-    return cell_len(text) + 2
 
 
 def _line(

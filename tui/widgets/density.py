@@ -41,10 +41,10 @@ class DensityStrip(FrameStyled, Widget):
             super().__init__()
             self.fraction = fraction
 
-    def __init__(self, chapters: Sequence[int] = (), *, id: str | None = None) -> None:
-        """``chapters``: where each chapter (or page) starts (or later: `show_chapters`)."""
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.chapters = list(chapters)
+        self.chapters: list[int] = []
+        """Where each chapter (or page) starts, once shown (`show_chapters`)."""
         self.total = 1
         self.starts: list[int] = []
         self.category = "other"

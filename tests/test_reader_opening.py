@@ -25,6 +25,7 @@ from extract.corrections import apply
 from extract.document import Document, load, text_document
 from extract.ner import Annotator
 from extract.recognizer import Found
+from tui.app import ReaderApp
 from tui.layout import Layout, LineStarts
 from tui.widgets.bars import TopBar
 
@@ -34,12 +35,21 @@ pytestmark = pytest.mark.asyncio
 # -- resume, cache, worker ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("size", "sidebar_width"),
+    [((100, 30), None), ((80, 24), None), ((125, 30), None), ((139, 30), None), ((200, 30), None), ((140, 30), 30)],
+)  # fmt: skip
 async def test_the_text_is_wrapped_only_at_the_width_it_is_shown(
-    long_document: Document, make_reader: MakeReader, monkeypatch: pytest.MonkeyPatch
+    long_document: Document,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+    sidebar_width: int | None,
 ) -> None:
     # Before its first layout the article has no width: wrapping it then (at the least
     # width) was work thrown away before the first frame, and started a second chain of
-    # background wrapping.
+    # background wrapping. The density strip and the sidebar come after the first frame:
+    # their columns are kept free until then, so the text is not wrapped again when they come
+    # (a narrow screen hides the sidebar; 30% of 125 or 139 columns is not a whole number).
     from tui.widgets import article as article_module
 
     widths: list[int] = []
@@ -50,10 +60,20 @@ async def test_the_text_is_wrapped_only_at_the_width_it_is_shown(
             super().__init__(text, width, starts)
 
     monkeypatch.setattr(article_module, "Layout", Counted)
-    async with make_reader(long_document, None, size=(100, 30), wait=False) as (_, pilot, *_):
+    app = ReaderApp(long_document, None, remember=False, sidebar_width=sidebar_width)
+    async with app.run_test(size=size) as pilot:
+        screen = await wait_panels(pilot)
         await pilot.pause()
-        shown = reader(pilot.app).article.scrollable_content_region.width
+        shown = screen.article.scrollable_content_region.width
         assert widths == [shown]
+        assert screen.article.styles.margin.right == 0  # (no room kept once they are there)
+        main = screen.query_one("#main").region.width
+        assert (
+            screen.article.region.width
+            + screen.query_one("#density").region.width
+            + (screen.query_one("#side").outer_size.width if size[0] >= 100 else 0)
+            == main
+        )
 
 
 async def test_reopening_a_file_resumes_where_the_reader_left(

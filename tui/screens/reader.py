@@ -70,11 +70,10 @@ class ReaderScreen(StagedScreen):
         title = f"{self.document.name} · {model}"
         yield TopBar(title, id="topbar").data_bind(ReaderScreen.reading)
         with Horizontal(id="main"):
+            # The density strip, the sidebar and the mentions panel are mounted beside it just
+            # after the first frame (`StagedScreen`), so the text shows as soon as a bare
+            # viewer's would; their columns are kept free meanwhile (`_keep_room`).
             yield ArticleView(self.document.text, id="article").data_bind(ReaderScreen.reading)
-            yield DensityStrip(id="density").data_bind(ReaderScreen.reading, ReaderScreen.in_view)
-            # The sidebar and the mentions panel are mounted just after the first frame,
-            # so the text shows as soon as a bare viewer's would.
-            yield Vertical(id="side")
         if self.gold is not None:
             yield CompareBar(self.gold.name, id="comparebar").data_bind(ReaderScreen.reading)
         yield StatusBar(self.document, id="statusbar").data_bind(
@@ -83,9 +82,7 @@ class ReaderScreen(StagedScreen):
         # The panels, the footer and the prompts follow the first frame (`StagedScreen`).
 
     def on_mount(self) -> None:
-        if self.sidebar_width is not None:
-            side = self.query_one("#side").styles
-            side.width = side.min_width = side.max_width = self.sidebar_width
+        self._keep_room()
         self.call_after_refresh(first_frame)
         self.call_after_refresh(self._mount_panels)
         article = self.article
@@ -106,6 +103,25 @@ class ReaderScreen(StagedScreen):
         """What a kind of reader does once mounted (Textual calls each class's ``on_mount``
         itself: one that called its base's would run it twice)."""
 
+    def _keep_room(self) -> None:
+        """Until the density strip and the sidebar are mounted, the text leaves their columns
+        free: it is wrapped once, at the width it keeps once they are there. Their widths as
+        the style sheet gives them: the strip's one column, and the sidebar's 30% of the
+        screen within 26 to 42 columns (or the settings' width), unless it is hidden."""
+        article = self.article
+        if self._panels_ready:
+            article.styles.clear_rule("margin")
+            return
+        width = self.app.size.width
+        side = 0
+        if width >= NARROW and not self.has_class("side-hidden"):
+            side = self.sidebar_width or min(max(width * 3 // 10, 26), 42)
+        article.styles.margin = (0, 1 + side, 0, 0)
+
+    def _size_side(self, side: Vertical) -> None:
+        if self.sidebar_width is not None:
+            side.styles.width = side.styles.min_width = side.styles.max_width = self.sidebar_width
+
     def start_annotation(self) -> None:
         start, end = self.article.visible_range()
         self.annotate((start, end + AHEAD))
@@ -117,12 +133,14 @@ class ReaderScreen(StagedScreen):
         narrow = event.size.width < NARROW
         self.set_class(narrow, "narrow")
         compact_footer(self, narrow)
+        self._keep_room()
         self.call_after_refresh(self._scrolled)
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the sidebar; on a narrow screen it shows over the text, focused."""
         if not self.has_class("narrow"):
             self.toggle_class("side-hidden")
+            self._keep_room()
             if self.has_class("side-hidden") and not self.article.has_focus:
                 self.article.focus()
             return

@@ -1,7 +1,7 @@
 """`StagedScreen`: a reader's screen shown in stages, so that its text comes first, as fast
-as a bare viewer's: the sidebar and the mentions panel just after the first frame (for a book
-read before, with its kept view's head, filled at once), then the footer, the (hidden)
-prompts and the chapters once the first screen is all there.
+as a bare viewer's: the density strip, the sidebar and the mentions panel just after the first
+frame (for a book read before, with its kept view's head, filled at once), then the footer, the
+(hidden) prompts and the chapters once the first screen is all there.
 
 A book read before is shown from the head of its kept view (`extract.packed.Head`: every entity
 listed, the mentions of the screens around the reader's place), read on this thread just after
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from textual.containers import Vertical
 
 from tui.frames import stamp, uncollected
 from tui.reading import Progress, Reading
@@ -60,7 +62,8 @@ HEAD_AFTER = 60_000
 
 
 class StagedScreen(CorrectingScreen):
-    """The panels and the chrome of a reader, mounted after its first frame."""
+    """The panels (the density strip, the sidebar, the mentions panel) and the chrome of a
+    reader, mounted after its first frame."""
 
     _panels_ready = False
     _chrome_asked = False
@@ -155,8 +158,8 @@ class StagedScreen(CorrectingScreen):
         from tui.widgets.mentions import MentionsPanel
         from tui.widgets.sidebar import Sidebar
 
-        side = self.query_one("#side")
-        if not side.is_attached or self._panels_ready:
+        main = self.query_one("#main")
+        if not main.is_attached or self._panels_ready:
             return
         if not self._panels_due and self._opening_kept():
             # A view kept from before is being read: the panels come with it, laid out once
@@ -167,6 +170,11 @@ class StagedScreen(CorrectingScreen):
         self._panels_ready = True
         for bar in self.query(TopBar):
             bar.allow_bar()
+        side = Vertical(id="side")
+        self._size_side(side)
+        strip = DensityStrip(id="density")
+        await main.mount(strip.data_bind(DocumentScreen.reading, DocumentScreen.in_view), side)
+        self._keep_room()  # (no more: they are there)
         await side.mount(
             Sidebar(id="sidebar").data_bind(DocumentScreen.reading),
             MentionsPanel(id="mentions").data_bind(DocumentScreen.reading),
@@ -174,6 +182,13 @@ class StagedScreen(CorrectingScreen):
         self._stamp_drawn()
         self._chrome_soon()
         self.call_after_refresh(self._read_rest)
+
+    def _keep_room(self) -> None:
+        """Until the panels are mounted, keep their columns free beside the text (the layout
+        knows how wide they are); once they are, no more."""
+
+    def _size_side(self, side: Vertical) -> None:
+        """Give the sidebar its width, if it is not the style sheet's."""
 
     def _opening_kept(self) -> bool:
         """Whether the view kept from the last time is being read (see `read_cached`)."""

@@ -63,9 +63,10 @@ async def test_the_status_line_keeps_its_side_whole_and_wraps_the_status() -> No
         status.status, status.side = "Haider al-Abadi · Person · mention 1/5", "match 1/3"
         status.refresh()
         await pilot.pause()
-        # 40 cells: the side's 11, and the status's first line in the 29 left (27 inside)
-        assert row(app, 1) == " Haider al-Abadi · Person ·   match 1/3 "
+        # (on the bottom row) 40 cells: the side's 11, and the status's first line in the 29
+        # left (27 inside)
+        assert row(app, 3) == " Haider al-Abadi · Person ·   match 1/3 "
         status.side = "search: a very long query · no match  (n/N)"
         status.refresh()
         await pilot.pause()
-        assert row(app, 1) == "   search: a very long query · no match "  # cut at the right
+        assert row(app, 3) == "   search: a very long query · no match "  # cut at the right

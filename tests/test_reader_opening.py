@@ -67,7 +67,7 @@ async def test_the_text_is_wrapped_only_at_the_width_it_is_shown(
         shown = screen.article.scrollable_content_region.width
         assert widths == [shown]
         assert screen.article.styles.margin.right == 0  # (no room kept once they are there)
-        main = screen.query_one("#main").region.width
+        main = screen.size.width
         assert (
             screen.article.region.width
             + screen.query_one("#density").region.width

@@ -8,7 +8,7 @@ from textual import on
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.events import DescendantFocus, Resize
 from textual.events import Key as KeyEvent
 from textual.widgets import Input
@@ -69,19 +69,21 @@ class ReaderScreen(StagedScreen):
         model = self.annotator.info.name if self.annotator else "no model (--no-ner)"
         title = f"{self.document.name} · {model}"
         yield TopBar(title, id="topbar").data_bind(ReaderScreen.reading)
-        with Horizontal(id="main"):
-            # The density strip, the sidebar and the mentions panel are mounted beside it just
-            # after the first frame (`StagedScreen`), so the text shows as soon as a bare
-            # viewer's would; their columns are kept free meanwhile (`_keep_room`).
-            yield ArticleView(self.document.text, id="article").data_bind(ReaderScreen.reading)
-        if self.gold is not None:
-            yield CompareBar(self.gold.name, id="comparebar").data_bind(ReaderScreen.reading)
+        # The density strip, the sidebar and the mentions panel are mounted beside the text
+        # just after the first frame (`StagedScreen`), so it shows as soon as a bare viewer's
+        # would; their columns are kept free meanwhile (`_keep_room`). The bars are split off
+        # the screen's edges in this order (the status line at the bottom, the compare bar
+        # above it), the text takes what is left.
+        yield ArticleView(self.document.text, id="article").data_bind(ReaderScreen.reading)
         yield StatusBar(self.document, id="statusbar").data_bind(
             ReaderScreen.reading, ReaderScreen.in_view
         )
+        if self.gold is not None:
+            yield CompareBar(self.gold.name, id="comparebar").data_bind(ReaderScreen.reading)
         # The panels, the footer and the prompts follow the first frame (`StagedScreen`).
 
     def on_mount(self) -> None:
+        self.set_class(self.gold is not None, "comparing")
         self._keep_room()
         self.call_after_refresh(first_frame)
         self.call_after_refresh(self._mount_panels)

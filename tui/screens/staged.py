@@ -158,8 +158,7 @@ class StagedScreen(CorrectingScreen):
         from tui.widgets.mentions import MentionsPanel
         from tui.widgets.sidebar import Sidebar
 
-        main = self.query_one("#main")
-        if not main.is_attached or self._panels_ready:
+        if not self.is_attached or self._panels_ready:
             return
         if not self._panels_due and self._opening_kept():
             # A view kept from before is being read: the panels come with it, laid out once
@@ -173,7 +172,8 @@ class StagedScreen(CorrectingScreen):
         side = Vertical(id="side")
         self._size_side(side)
         strip = DensityStrip(id="density")
-        await main.mount(strip.data_bind(DocumentScreen.reading, DocumentScreen.in_view), side)
+        # Last among the screen's children: split off its right edge within the bars.
+        await self.mount(side, strip.data_bind(DocumentScreen.reading, DocumentScreen.in_view))
         self._keep_room()  # (no more: they are there)
         await side.mount(
             Sidebar(id="sidebar").data_bind(DocumentScreen.reading),
@@ -215,7 +215,8 @@ class StagedScreen(CorrectingScreen):
         prompts = [Input(placeholder=hint, id=name, classes="prompt") for name, hint in PROMPTS.items()]  # fmt: skip
         footer = Footer()
         footer.compact = self.has_class("narrow")
-        await self.mount(*prompts, footer)
+        # Before the status line: split off the screen's bottom edge first, below it.
+        await self.mount(footer, *prompts, before=self.query_one(StatusBar))
         self.refresh_bindings()  # the footer lists the keys once told they are there
         self._show_sections()
 

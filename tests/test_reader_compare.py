@@ -307,3 +307,16 @@ def test_help_names_the_compare_options(capsys: pytest.CaptureFixture[str]) -> N
     for said in ("--compare GOLD", "--compare-format F", "--label-map FILE", "Comparing with gold"):
         assert said in out
     assert "take gold's version of this disagreement (--compare)" in out
+
+
+@pytest.mark.asyncio
+async def test_on_a_narrow_screen_the_sidebar_over_the_text_leaves_the_compare_bar_in_sight(
+    make_reader: MakeReader, gold: Gold
+) -> None:
+    async with comparing(make_reader, gold, size=(60, 20)) as session:
+        await session.pilot.press("l")
+        await session.pilot.pause()
+        side = session.screen.query_one("#side").region
+        compared = session.screen.query_one("#comparebar").region
+        assert side.width >= 26 and side.y == 1 and side.bottom == compared.y
+        assert compared.bottom == session.screen.query_one("#statusbar").region.y

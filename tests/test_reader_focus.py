@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from tui.app import ReaderApp
 from tui.screens.export import ExportScreen
+from tui.widgets.bars import StatusBar
 
 pytestmark = pytest.mark.asyncio
 
@@ -95,6 +96,8 @@ async def test_below_100_columns_the_text_keeps_the_width_and_l_shows_the_sideba
         await pilot.pause()
         assert side.display and side.region.width >= 26
         assert article.region.width >= 55  # shown over the text, not beside it
+        # between the top bar and the status line, which stay in sight
+        assert side.region.y == 1 and side.region.bottom == screen.query_one(StatusBar).region.y
         assert screen.sidebar.entity_tree.has_focus
         await pilot.press("escape")
         await pilot.pause()

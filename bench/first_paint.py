@@ -23,9 +23,9 @@ whatever runs just after a long run of the model, or after a run whose workers a
 starts on a busier machine, and in a fixed order that was always the same program.
 
 Start times come from the shell that starts each program (date +%s.%N), so tmux's own start
-is not counted. The runs' own files (stamps, logs, the reader's data folder, the cold runs'
-cache) are kept in /dev/shm where it exists: a reader's position, fsynced as it ends, held up
-the next run's first write on a disk. Both programs run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE
+is not counted. The runs' own files (stamps, logs, the reader's data folder, the caches
+unless --cache names one) are kept in /dev/shm where it exists: a reader's position, fsynced
+as it ends, held up the next run's first write on a disk. Both programs run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE
 unset, extract/ and tui/ compiled first), as after any install: otherwise every run of the
 reader would compile its own modules and the bare viewer's one file would not. After each
 cached run the pane is captured with its colours to check that the
@@ -310,7 +310,8 @@ def main() -> int:
         c / k for c, k in zip(figures["cached"], figures["cold"], strict=True) if c == c and k == k
     ]
     if paired:
-        # Both run the same instructions to their first frame: this shows the machine's noise.
+        # Both run the same instructions to their first frame (the cached one reads its
+        # cache, on disk with --cache, just after it).
         print(
             f"{'cached first screen against cold':44} run by run {statistics.median(paired):.2f}x"
             f" ({min(paired):.2f}-{max(paired):.2f})"

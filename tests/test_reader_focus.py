@@ -109,6 +109,12 @@ async def test_below_100_columns_the_text_keeps_the_width_and_l_shows_the_sideba
         await pilot.pause()
         assert article.has_focus and not side.display
 
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("slash")  # so does a prompt (it would cover the prompt)
+        await pilot.pause()
+        assert not side.display and screen.query_one("#search", Input).has_focus
+
 
 async def test_a_tiny_terminal_gives_the_text_nearly_all_of_it(make_reader: MakeReader) -> None:
     async with make_reader(size=(40, 12)) as (_app, pilot, screen, _told):

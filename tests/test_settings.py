@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from reader_support import MakeReader
+from reader_support import MakeReader, wait_panels
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -204,7 +204,7 @@ async def test_a_theme_and_a_sidebar_width_from_the_settings(
         app.document, app.annotator, theme="textual-light", sidebar_width=36, remember=False
     )
     async with styled.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await wait_panels(pilot)  # (the side column comes just after the first frame)
         assert styled.theme == "textual-light"
         assert styled.screen.query_one("#side").outer_size.width == 36
 

@@ -108,8 +108,9 @@ class ReaderScreen(StagedScreen):
     def _keep_room(self) -> None:
         """Until the density strip and the sidebar are mounted, the text leaves their columns
         free: it is wrapped once, at the width it keeps once they are there. Their widths as
-        the style sheet gives them: the strip's one column, and the sidebar's 30% of the
-        screen within 26 to 42 columns (or the settings' width), unless it is hidden."""
+        the style sheet gives them (keep the two in step: `#side` in reader.tcss, the strip's
+        ``width: 1``): the strip's one column, and the sidebar's 30% of the screen within 26
+        to 42 columns (or the settings' width), unless it is hidden."""
         article = self.article
         if self._panels_ready:
             article.styles.clear_rule("margin")
@@ -206,6 +207,7 @@ class ReaderScreen(StagedScreen):
 
     async def _prompt(self, name: str, value: str = "") -> None:
         await self._mount_chrome()
+        self.remove_class("side-open")  # (over the text, it would cover the prompt)
         for prompt in self.query(".prompt"):
             prompt.display = False
         box = self.query_one(f"#{name}", Input)

@@ -172,9 +172,9 @@ class StagedScreen(CorrectingScreen):
         side = Vertical(id="side")
         self._size_side(side)
         strip = DensityStrip(id="density")
+        self._keep_room()  # (no more: they are laid out in it now)
         # Last among the screen's children: split off its right edge within the bars.
         await self.mount(side, strip.data_bind(DocumentScreen.reading, DocumentScreen.in_view))
-        self._keep_room()  # (no more: they are there)
         await side.mount(
             Sidebar(id="sidebar").data_bind(DocumentScreen.reading),
             MentionsPanel(id="mentions").data_bind(DocumentScreen.reading),

@@ -25,11 +25,11 @@ starts on a busier machine, and in a fixed order that was always the same progra
 Start times come from the shell that starts each program (date +%s.%N), so tmux's own start
 is not counted. The runs' own files (stamps, logs, the reader's data folder, the caches
 unless --cache names one) are kept in /dev/shm where it exists: a reader's position, fsynced
-as it ends, held up the next run's first write on a disk. Both programs run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE
-unset, extract/ and tui/ compiled first), as after any install: otherwise every run of the
-reader would compile its own modules and the bare viewer's one file would not. After each
-cached run the pane is captured with its colours to check that the
-first screen really shows highlighted text and a filled sidebar. Prints the median and the
+as it ends, held up the next run's first write on a disk. Both programs run with Python's
+bytecode cache on (PYTHONDONTWRITEBYTECODE unset, extract/ and tui/ compiled first), as after
+any install: otherwise every run of the reader would compile its own modules and the bare
+viewer's one file would not. After each cached run the pane is captured with its colours to
+check that the first screen really shows highlighted text and a filled sidebar. Prints the median and the
 spread (min-max) of each figure, the ratios of the medians to the bare viewer's, and the
 median and spread of the ratios run by run (each run over the bare viewer's run of its turn),
 and the cached first screen over the cold one run by run.
@@ -210,10 +210,8 @@ def main() -> int:
     subprocess.run(
         [python, "-m", "compileall", "-q", str(root / "extract"), str(root / "tui")], check=True
     )
-    # The runs' files (start stamps, frame logs, the reader's data and empty cache) in memory
-    # where there is a memory file system: each reader fsyncs its place when it ends, and a
-    # disk's journal flushing it held up the next program's start stamp (a run after a reader
-    # run came tens of milliseconds later, whichever program it was).
+    # The runs' files in memory where there is a memory file system (see the docstring): a
+    # run after a reader run came tens of milliseconds later, whichever program it was.
     shm = Path("/dev/shm")
     memory = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
     with tempfile.TemporaryDirectory(dir=memory) as folder:

@@ -8,7 +8,6 @@ from textual import on
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
 from textual.events import DescendantFocus, Resize
 from textual.events import Key as KeyEvent
 from textual.widgets import Input
@@ -22,13 +21,10 @@ from tui.frames import first_frame
 from tui.layout import line_starts
 from tui.reading import END, go_to
 from tui.screens.document import AHEAD
-from tui.screens.staged import StagedScreen, compact_footer
+from tui.screens.staged import NARROW, StagedScreen, compact_footer
 from tui.widgets.article import ArticleView
 from tui.widgets.bars import CompareBar, StatusBar, TopBar
 from tui.widgets.density import DensityStrip
-
-NARROW = 100
-"""Below this many columns the sidebar is hidden (``l`` shows it over the text)."""
 
 COMPARING = frozenset({"toggle_disagreements", "take_gold", "keep_model"})
 """Actions of the compare view: offered only while comparing with gold."""
@@ -59,7 +55,6 @@ class ReaderScreen(StagedScreen):
         super().__init__(document, annotator, store)
         self.gold = gold
         self.sidebar_width = sidebar_width
-        """The sidebar's width in columns, from the settings (None: 30% of the window)."""
         self.positions = positions
         self.keys = keys
         """The key list in force (remapped by a keymap): what help and the palette show."""
@@ -104,26 +99,6 @@ class ReaderScreen(StagedScreen):
     def mounted(self) -> None:
         """What a kind of reader does once mounted (Textual calls each class's ``on_mount``
         itself: one that called its base's would run it twice)."""
-
-    def _keep_room(self) -> None:
-        """Until the density strip and the sidebar are mounted, the text leaves their columns
-        free: it is wrapped once, at the width it keeps once they are there. Their widths as
-        the style sheet gives them (keep the two in step: `#side` in reader.tcss, the strip's
-        ``width: 1``): the strip's one column, and the sidebar's 30% of the screen within 26
-        to 42 columns (or the settings' width), unless it is hidden."""
-        article = self.article
-        if self._panels_ready:
-            article.styles.clear_rule("margin")
-            return
-        width = self.app.size.width
-        side = 0
-        if width >= NARROW and not self.has_class("side-hidden"):
-            side = self.sidebar_width or min(max(width * 3 // 10, 26), 42)
-        article.styles.margin = (0, 1 + side, 0, 0)
-
-    def _size_side(self, side: Vertical) -> None:
-        if self.sidebar_width is not None:
-            side.styles.width = side.styles.min_width = side.styles.max_width = self.sidebar_width
 
     def start_annotation(self) -> None:
         start, end = self.article.visible_range()

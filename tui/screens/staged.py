@@ -51,6 +51,9 @@ def compact_footer(screen: Screen[None], compact: bool) -> None:
             footer.compact = compact
 
 
+NARROW = 100
+"""Below this many columns the sidebar is hidden (``l`` shows it over the text)."""
+
 PANELS_LATEST = 0.5
 """Seconds after the first frame by which the panels are mounted even if a book's kept view
 has not come in yet (it takes a few tens of milliseconds)."""
@@ -65,6 +68,8 @@ class StagedScreen(CorrectingScreen):
     """The panels (the density strip, the sidebar, the mentions panel) and the chrome of a
     reader, mounted after its first frame."""
 
+    sidebar_width: int | None = None
+    """The sidebar's width in columns, from the settings (None: 30% of the window)."""
     _panels_ready = False
     _chrome_asked = False
     _panels_due = False
@@ -170,7 +175,8 @@ class StagedScreen(CorrectingScreen):
         for bar in self.query(TopBar):
             bar.allow_bar()
         side = Vertical(id="side")
-        self._size_side(side)
+        if self.sidebar_width is not None:
+            side.styles.width = side.styles.min_width = side.styles.max_width = self.sidebar_width
         strip = DensityStrip(id="density")
         self._keep_room()  # (no more: they are laid out in it now)
         # Last among the screen's children: split off its right edge within the bars.
@@ -184,11 +190,20 @@ class StagedScreen(CorrectingScreen):
         self.call_after_refresh(self._read_rest)
 
     def _keep_room(self) -> None:
-        """Until the panels are mounted, keep their columns free beside the text (the layout
-        knows how wide they are); once they are, no more."""
-
-    def _size_side(self, side: Vertical) -> None:
-        """Give the sidebar its width, if it is not the style sheet's."""
+        """Until the density strip and the sidebar are mounted, the text leaves their columns
+        free: it is wrapped once, at the width it keeps once they are there. Their widths as
+        the style sheet gives them (keep the two in step: `#side` in reader.tcss, the strip's
+        ``width: 1``): the strip's one column, and the sidebar's 30% of the screen within 26
+        to 42 columns (or the settings' width), unless it is hidden."""
+        article = self.article
+        if self._panels_ready:
+            article.styles.clear_rule("margin")
+            return
+        width = self.app.size.width
+        side = 0
+        if width >= NARROW and not self.has_class("side-hidden"):
+            side = self.sidebar_width or min(max(width * 3 // 10, 26), 42)
+        article.styles.margin = (0, 1 + side, 0, 0)
 
     def _opening_kept(self) -> bool:
         """Whether the view kept from the last time is being read (see `read_cached`)."""
